@@ -1,0 +1,55 @@
+# Keras Pitfalls Lab. Two commands do all set-up on a fresh machine:
+#   make lab    create .venv if missing, install, serve JupyterLab on the course (prints the URL)
+#   make test   create .venv if missing, install, run the whole test suite
+# Every target puts .venv/bin first on PATH, so no step needs an activated venv (nbgrader calls
+# `alembic` by name).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+UV_VERSION := 0.13.8
+LAB_IP ?= 127.0.0.1
+LAB_PORT ?= 8888
+PYTEST_ARGS ?=
+export PATH := $(BIN):$(PATH)
+export PITFALLS_ROOT := $(CURDIR)
+
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install lab test bench generate lock strip clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) \
+	    --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m pitfalls.build.bench
+
+# Regenerate the generated folders (release/, solutions/) from source/. Commit the result.
+generate: $(STAMP)
+	$(BIN)/python -m pitfalls.build.release
+
+# Re-resolve exact versions after editing pyproject.toml; then sync environment.yml.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --python-version 3.11 \
+	    --python-platform x86_64-unknown-linux-gnu --no-header -q -o requirements.lock
+	$(BIN)/python -m pitfalls.build.environment
+
+# Clear outputs of every committed notebook outside solutions/.
+strip: $(STAMP)
+	$(BIN)/python -m pitfalls.build.notebooks
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

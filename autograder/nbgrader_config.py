@@ -1,0 +1,32 @@
+"""nbgrader configuration of Keras Pitfalls Lab, shared by the tests, `make grade` and instructors.
+
+The course keeps only *configuration* here. Submissions, autograded copies, feedback and the
+gradebook are per-class working data: the scripted steps (``pitfalls.grading``) run nbgrader in a
+scratch course directory that links ``source/`` from the repository, so nothing of a class ever
+lands in the repository.
+"""
+c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "keras-pitfalls-lab"
+# Release and student copies must be reproducible: every lab lists its own notebook(s) only.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store"]
+
+# Cells train small Keras models; measured times are a few seconds, a timeout catches an
+# infinite loop without killing honest work (nbgrader's default is 30 s).
+c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+c.Execute.allow_errors = True
+c.Execute.startup_timeout = 120
+
+# The stderr trap: nbgrader scores a test cell 0 if it printed *anything* to stderr, even when
+# every assert passed. The labs' setup cell silences TensorFlow and Keras; this drops any
+# remaining backend log line or Python warning from test cells before grading. Real errors are
+# `error` outputs, not stderr streams, so they still fail their cell.
+c.IgnorePattern.enabled = True
+c.IgnorePattern.pattern = (
+    r"(Warning|WARNING|absl::|oneDNN|tensorflow|TF_ENABLE_ONEDNN_OPTS|cuda|I0000|W0000|E0000"
+    r"|warnings\.warn)"
+)
+
+# Clear outputs in the student version; keep hidden tests out of it.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -1,0 +1,1 @@
+"""Keras Pitfalls Lab: code shared by lessons, labs, autograder and tests."""

@@ -1,0 +1,1 @@
+"""Build steps of the course: release and solutions generation, spreads, notebooks, benchmark."""

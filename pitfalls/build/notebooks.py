@@ -1,0 +1,87 @@
+"""Execute notebooks in a fresh kernel, time them, and keep committed notebooks output-free.
+
+Thin wrappers over nbclient: the tests execute every lesson and solution with it, the benchmark
+measures wall time and the kernel's peak memory with it, and the solution builder uses it to
+produce ``solutions/``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from pitfalls.grading.course import tool_env
+
+
+@dataclass
+class Execution:
+    """An executed notebook, how long it took and the kernel's peak resident memory."""
+
+    notebook: nbformat.NotebookNode
+    seconds: float
+    peak_mib: float | None
+
+
+def kernel_peak_mib(client: NotebookClient) -> float | None:
+    """The kernel process' high-water mark of resident memory (Linux ``VmHWM``), if readable."""
+    try:
+        pid = client.km.provisioner.process.pid
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except Exception:
+        return None
+    return None
+
+
+def execute(nb: nbformat.NotebookNode | Path, cwd: Path | None = None, timeout: int = 600,
+            env: dict[str, str] | None = None) -> Execution:
+    """Run every cell of ``nb`` top to bottom in a fresh kernel; raise on the first error."""
+    if isinstance(nb, (str, Path)):
+        cwd = cwd or Path(nb).parent
+        nb = nbformat.read(nb, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd or ".")}})
+    peak: list[float | None] = [None]
+    started = time.perf_counter()
+    with client.setup_kernel(env=tool_env(env)):
+        try:
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+        finally:
+            peak[0] = kernel_peak_mib(client)
+    nb.metadata.pop("widgets", None)  # GitHub rejects widget state without a "state" key
+    return Execution(nb, time.perf_counter() - started, peak[0])
+
+
+def has_outputs(nb: nbformat.NotebookNode) -> bool:
+    """True when any code cell carries outputs or an execution count."""
+    return any(c.cell_type == "code" and (c.get("outputs") or c.get("execution_count")) for c in nb.cells)
+
+
+def strip_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Clear outputs and execution counts, and drop saved widget state."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def main() -> None:
+    """``make strip``: clear outputs of committed notebooks outside ``solutions/``."""
+    from pitfalls.paths import repo_root
+
+    root = repo_root()
+    for folder in ("notebooks", "source", "release"):
+        for path in sorted((root / folder).glob("**/*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            if has_outputs(nb) or "widgets" in nb.metadata:
+                nbformat.write(strip_outputs(nb), path)
+                print(f"stripped {path.relative_to(root)}")
+
+
+if __name__ == "__main__":
+    main()

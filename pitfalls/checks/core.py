@@ -1,0 +1,100 @@
+"""The vocabulary of every graded check: fail in words, call learner code quietly.
+
+A failed check raises :class:`CheckFailed`, an ``AssertionError`` whose message is the whole
+explanation ("expected shape (12288, 790), got (790, 12288): did you forget the transpose?").
+nbgrader shows it in the feedback; a learner without nbgrader sees it under the cell.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Mapping, NoReturn, Sequence
+
+import numpy as np
+
+
+class CheckFailed(AssertionError):
+    """A check that failed, with a message meant for the learner."""
+
+
+def fail(message: str) -> NoReturn:
+    """Raise :class:`CheckFailed` without the chained traceback noise of the check's own code."""
+    raise CheckFailed(message)
+
+
+def expect(condition: bool, message: str) -> None:
+    """Fail with ``message`` unless ``condition`` holds."""
+    if not condition:
+        fail(message)
+
+
+def shape_of(value: Any) -> tuple | None:
+    """The shape of an array-like, a Keras tensor or a scalar; ``None`` when it has none."""
+    shape = getattr(value, "shape", None)
+    if shape is None:
+        return None
+    return tuple(None if d is None else int(d) for d in shape)
+
+
+def expect_shape(value: Any, expected: Sequence[int | None], what: str,
+                 hints: Mapping[tuple, str] | None = None) -> None:
+    """Fail unless ``value`` has shape ``expected``; ``hints`` maps a wrong shape to advice."""
+    expected = tuple(expected)
+    actual = shape_of(value)
+    if actual is None:
+        fail(f"{what} should be an array of shape {expected}, got {type(value).__name__}: {value!r:.80}")
+    if actual != expected:
+        hint = (hints or {}).get(actual)
+        if hint is None and sorted(actual, key=str) == sorted(expected, key=str) and len(actual) == 2:
+            hint = "the axes are swapped: did you forget the transpose (.T)?"
+        fail(f"{what}: expected shape {expected}, got {actual}" + (f": {hint}" if hint else "."))
+
+
+def expect_close(actual: Any, expected: Any, what: str, *, atol: float = 1e-6, rtol: float = 1e-6,
+                 hint: str = "") -> None:
+    """Fail unless ``actual`` equals ``expected`` within tolerances, saying by how much it is off."""
+    actual_arr = np.asarray(actual, dtype=np.float64)
+    expected_arr = np.asarray(expected, dtype=np.float64)
+    if actual_arr.shape != expected_arr.shape:
+        expect_shape(actual_arr, expected_arr.shape, what)
+    if not np.allclose(actual_arr, expected_arr, atol=atol, rtol=rtol, equal_nan=False):
+        worst = np.max(np.abs(actual_arr - expected_arr)) if actual_arr.size else 0.0
+        if expected_arr.size == 1:
+            detail = f"expected {expected_arr.item():.6g}, got {actual_arr.item():.6g}"
+        else:
+            bad = int(np.sum(~np.isclose(actual_arr, expected_arr, atol=atol, rtol=rtol)))
+            detail = f"{bad} of {expected_arr.size} values differ, by up to {worst:.3g}"
+        fail(f"{what}: {detail} (tolerance {atol:g} + {rtol:g}·|expected|)" + (f". {hint}" if hint else "."))
+
+
+def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
+    """Call the learner's ``fn`` with warnings and stray stderr kept out of the graded cell.
+
+    A correct answer that happens to provoke a Keras ``UserWarning`` must not score 0 (nbgrader
+    zeroes a test cell with stderr output); an exception in the learner's code still fails the
+    check, with its type and message and the call that raised it.
+    """
+    name = what or f"{getattr(fn, '__name__', 'your function')}(...)"
+    if not callable(fn):
+        fail(f"{name} should be a function, but it is a {type(fn).__name__}. Did you overwrite it?")
+    stderr = io.StringIO()
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stderr(stderr):
+            warnings.simplefilter("ignore")
+            return fn(*args, **kwargs)
+    except CheckFailed:
+        raise
+    except NotImplementedError:
+        raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` "
+                          "with your code.") from None
+    except Exception as exc:
+        raise CheckFailed(f"{name} raised {type(exc).__name__}: {exc}") from exc
+
+
+def load_spread(lab: str) -> dict:
+    """A lab's measured references and tolerances, per quantity (``pitfalls.build.spread``)."""
+    path = Path(__file__).with_name("spread") / f"{lab}.json"
+    return json.loads(path.read_text())["quantities"]

@@ -1,0 +1,1 @@
+"""Data sets of the course: loaders for shipped, downloaded and generated data."""

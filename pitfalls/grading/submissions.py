@@ -1,0 +1,47 @@
+"""Make student submissions from a lab's release: the full solution, or a variant of it.
+
+A variant replaces the code of some solution cells (by nbgrader ``grade_id``) with what a learner
+might write. The tests autograde such variants to prove that wrong answers lose exactly the
+points they should, with the message they should, and that right answers keep theirs.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+
+from pitfalls.build.labs import nbgrader_meta, source_notebook, strip_solution_markers
+
+
+def solution_cells(lab: str, root: Path | None = None) -> dict[str, str]:
+    """``{grade_id: solution code}`` for every solution cell of the master notebook."""
+    nb = nbformat.read(source_notebook(lab, root), as_version=4)
+    return {nbgrader_meta(c)["grade_id"]: strip_solution_markers(c.source)
+            for c in nb.cells if nbgrader_meta(c).get("solution")}
+
+
+def fill_release(release_nb: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
+    """The release notebook with the given solution cells filled in, as a student would."""
+    nb = nbformat.read(release_nb, as_version=4)
+    for cell in nb.cells:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def variant(lab: str, release_nb: Path, replace: dict[str, str], root: Path | None = None) -> nbformat.NotebookNode:
+    """The full solution with the cells in ``replace`` swapped for other code."""
+    answers = solution_cells(lab, root)
+    unknown = set(replace) - set(answers)
+    if unknown:
+        raise KeyError(f"{lab} has no solution cells {sorted(unknown)}; it has {sorted(answers)}")
+    return fill_release(release_nb, {**answers, **replace})
+
+
+def feedback_text(feedback_html: Path) -> str:
+    """The visible text of an nbgrader feedback page (tags stripped, entities decoded)."""
+    text = re.sub(r"<[^>]+>", "", feedback_html.read_text(encoding="utf-8"))
+    return html.unescape(text)

@@ -1,0 +1,127 @@
+"""nbgrader autograde, run for real on a scratch course, for every lab.
+
+For each lab: the full solution submitted as a student scores full marks; the untouched release
+scores 0 without crashing the run; every variant in ``tests/wrong_answers/<lab>.py`` scores what
+it should — a wrong answer loses exactly its cells' points, and the generated feedback carries the
+specific message for that mistake; a right answer written differently keeps every point.
+"""
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from pitfalls.build.labs import labs
+from pitfalls.grading import Course
+from pitfalls.grading.submissions import feedback_text, solution_cells, variant
+
+LABS = labs(ROOT)
+
+
+def load_variants(lab: str) -> dict:
+    path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
+    spec = importlib.util.spec_from_file_location(f"wrong_answers_{lab}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VARIANTS
+
+
+CASES = [(lab, name) for lab in LABS for name in load_variants(lab)]
+
+
+class Graded:
+    """One lab autograded for a class of synthetic students."""
+
+    def __init__(self, lab: str, root: Path):
+        self.lab, self.notebook = lab, lab
+        self.course = Course(root, repo=ROOT)
+        release = self.course.generate(lab) / f"{lab}.ipynb"
+        filename = f"{lab}.ipynb"
+        self.course.submit(lab, "solution", {filename: self.write(root, "solution", variant(lab, release, {}, ROOT))})
+        self.course.submit(lab, "blank", {filename: release})
+        for name, spec in load_variants(lab).items():
+            nb = variant(lab, release, spec["cells"], ROOT)
+            self.course.submit(lab, name, {filename: self.write(root, name, nb)})
+        self.course.nbgrader("autograde", lab, "--force")
+        self.course.nbgrader("generate_feedback", lab, "--force")
+
+    @staticmethod
+    def write(root: Path, name: str, nb) -> Path:
+        path = root / "made" / name / "submission.ipynb"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, path)
+        return path
+
+    def scores(self, student: str) -> dict[str, tuple[float, float]]:
+        return {k: (v.score, v.max_score) for k, v in self.course.scores(self.lab, student, self.notebook).items()}
+
+    def feedback(self, student: str) -> str:
+        return feedback_text(self.course.root / "feedback" / student / self.lab / f"{self.lab}.html")
+
+
+_GRADED: dict[str, Graded] = {}
+
+
+@pytest.fixture
+def graded(request, tmp_path_factory) -> Graded:
+    lab = request.node.callspec.params["lab"]
+    if lab not in _GRADED:
+        _GRADED[lab] = Graded(lab, tmp_path_factory.mktemp(f"course-{lab}"))
+    return _GRADED[lab]
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_solution_scores_full_marks(lab, graded):
+    scores = graded.scores("solution")
+    lost = {k: v for k, v in scores.items() if v[0] != v[1]}
+    assert not lost, f"the reference solution lost points in {lost}:\n{graded.feedback('solution')[-3000:]}"
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_untouched_release_scores_zero(lab, graded):
+    scores = graded.scores("blank")
+    assert scores, "the blank submission was not graded"
+    assert all(score == 0 for score, _ in scores.values()), scores
+    assert "not written yet" in graded.feedback("blank") or "NotImplementedError" in graded.feedback("blank")
+
+
+@pytest.mark.parametrize("lab,name", CASES)
+def test_variant_scores_what_it_should(lab, name, graded):
+    spec = load_variants(lab)[name]
+    scores = graded.scores(name)
+    feedback = graded.feedback(name)
+    fails, may_fail = spec.get("fails", {}), set(spec.get("may_fail", ()))
+    for cell, message in fails.items():
+        assert scores[cell][0] == 0, f"{name}: {cell} should score 0, scored {scores[cell]}"
+        assert message in feedback, f"{name}: the feedback lacks the message {message!r}:\n{feedback[-2500:]}"
+    for cell, (score, max_score) in scores.items():
+        if cell not in fails and cell not in may_fail:
+            assert score == max_score, f"{name}: {cell} should keep its points, scored {score}/{max_score}:\n{feedback[-2500:]}"
+    total, maximum = sum(s for s, _ in scores.values()), sum(m for _, m in scores.values())
+    if fails:
+        assert 0 < total < maximum, f"{name}: expected partial marks, got {total}/{maximum}"
+
+
+@pytest.mark.parametrize("lab,name", [c for c in CASES if load_variants(c[0])[c[1]].get("warns")])
+def test_warning_variants_really_warn(lab, name):
+    """A 'right answer that provokes a warning' case must really provoke one, or it proves nothing."""
+    from pitfalls.session import quiet_env
+
+    quiet_env()
+    spec = load_variants(lab)[name]
+    namespace: dict = {}
+    import numpy as np
+    import keras
+
+    namespace.update(np=np, keras=keras)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for code in spec["cells"].values():
+            exec(code, namespace)
+        spec["warns"](namespace)
+    assert caught, f"{name} was meant to provoke a warning, and none was raised"
