@@ -16,7 +16,7 @@ export PITFALLS_ROOT := $(CURDIR)
 
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install lab test bench generate lock strip clean
+.PHONY: install lab test bench generate lock strip grade clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pitfalls.build.bench
+
+# Instructor grading in one command: make grade LAB=lab01_tensors SUBMISSIONS=path/to.zip
+grade: $(STAMP)
+	$(BIN)/python -m pitfalls.grading.cli $(LAB) $(SUBMISSIONS) $(GRADE_ARGS)
 
 # Regenerate the generated folders (release/, solutions/) from source/. Commit the result.
 generate: $(STAMP)
