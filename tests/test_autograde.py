@@ -25,6 +25,8 @@ LABS = labs(ROOT)
 
 def load_variants(lab: str) -> dict:
     path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
+    if not path.is_file():
+        return {}
     spec = importlib.util.spec_from_file_location(f"wrong_answers_{lab}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -32,6 +34,15 @@ def load_variants(lab: str) -> dict:
 
 
 CASES = [(lab, name) for lab in LABS for name in load_variants(lab)]
+
+
+def grouped(*values):
+    """A parameter set kept on one xdist worker per lab, so each lab is autograded once."""
+    return pytest.param(*values, marks=pytest.mark.xdist_group(values[0]), id="-".join(values))
+
+
+LAB_PARAMS = [grouped(lab) for lab in LABS]
+CASE_PARAMS = [grouped(*case) for case in CASES]
 
 
 class Graded:
@@ -76,13 +87,22 @@ def graded(request, tmp_path_factory) -> Graded:
 
 
 @pytest.mark.parametrize("lab", LABS)
+def test_every_lab_has_wrong_answers(lab):
+    variants = load_variants(lab)
+    assert sum(1 for v in variants.values() if v.get("fails")) >= 3, \
+        f"tests/wrong_answers/{lab}.py needs at least three realistic wrong answers"
+    assert any(v.get("warns") and not v.get("fails") for v in variants.values()), \
+        f"{lab}: add a right answer that provokes a Keras warning (it must keep full marks)"
+
+
+@pytest.mark.parametrize("lab", LAB_PARAMS)
 def test_solution_scores_full_marks(lab, graded):
     scores = graded.scores("solution")
     lost = {k: v for k, v in scores.items() if v[0] != v[1]}
     assert not lost, f"the reference solution lost points in {lost}:\n{graded.feedback('solution')[-3000:]}"
 
 
-@pytest.mark.parametrize("lab", LABS)
+@pytest.mark.parametrize("lab", LAB_PARAMS)
 def test_untouched_release_scores_zero(lab, graded):
     scores = graded.scores("blank")
     assert scores, "the blank submission was not graded"
@@ -90,7 +110,7 @@ def test_untouched_release_scores_zero(lab, graded):
     assert "not written yet" in graded.feedback("blank") or "NotImplementedError" in graded.feedback("blank")
 
 
-@pytest.mark.parametrize("lab,name", CASES)
+@pytest.mark.parametrize("lab,name", CASE_PARAMS)
 def test_variant_scores_what_it_should(lab, name, graded):
     spec = load_variants(lab)[name]
     scores = graded.scores(name)

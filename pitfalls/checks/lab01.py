@@ -46,7 +46,8 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
         got = np.asarray(call_learner(lower_right_quadrant, images))
         half = h // 2
         expect_shape(got, (5, h - half, h - half), f"lower_right_quadrant(images) for 5 images of {h}×{h}",
-                     hints={(5, 14, 14): "the 14 is hard-coded: use half the image size, h // 2",
+                     hints={(5, h - 14, h - 14): f"works for 28×28 only? The 14 is hard-coded: for {h}×{h} "
+                                                     "images the middle is h // 2",
                             (h - half, h - half): "keep every image: slice axes 1 and 2, not 0"})
         wrong = _same_as(got, {"the upper-left": images[:, :half, :half],
                                "the upper-right": images[:, :half, half:],
