@@ -106,6 +106,7 @@ def stale(root: Path | None = None) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="list stale notebooks, change nothing")
+    parser.add_argument("paths", nargs="*", type=Path, help="notebooks to update (default: all)")
     args = parser.parse_args(argv)
     root = repo_root()
     if args.check:
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(bad) or "launch cells up to date")
         return 1 if bad else 0
     url = repository_url(root)
-    for path in launch_notebooks(root):
+    for path in [p.resolve() for p in args.paths] or launch_notebooks(root):
         nb = nbformat.read(path, as_version=4)
         nbformat.write(with_launch_cells(nb, url, launch_target(path, root)), path)
         print(f"launch cells: {path.relative_to(root)}")
