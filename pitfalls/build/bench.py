@@ -4,12 +4,14 @@ Per lesson notebook: wall time and the kernel's peak memory of executing it top 
 fresh kernel, beside the floor (a fresh kernel that only imports TensorFlow and Keras) and their
 ratio; then the time of one nbgrader autograde of lab 1; then the sections other parts of the
 course register (widget latency, serial vs parallel grading). Prints a Markdown table and writes
-it with the raw numbers to ``artifacts/bench.md`` and ``artifacts/bench.json``. Numbers quoted in
-the README come from this output.
+it with the raw numbers to ``docs/bench.md`` and ``docs/bench.json`` (committed: the README's run
+times are rendered from them by ``pitfalls.build.readme``), and saves the figure of every cell
+tagged ``readme-figure`` to ``docs/img/<notebook>.png`` for the README.
 """
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import platform
@@ -46,12 +48,31 @@ def floor_run() -> tuple[float, float | None]:
     return run.seconds, run.peak_mib
 
 
+FIGURE_TAG = "readme-figure"
+
+
+def save_tagged_figures(nb, name: str, out: Path) -> list[Path]:
+    """The PNG output of each cell tagged ``readme-figure``, saved as ``out/<name>[-k].png``."""
+    saved = []
+    for cell in nb.cells:
+        if FIGURE_TAG in cell.get("metadata", {}).get("tags", []):
+            for output in cell.get("outputs", []):
+                png = output.get("data", {}).get("image/png")
+                if png:
+                    path = out / (f"{name}.png" if not saved else f"{name}-{len(saved)}.png")
+                    out.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(base64.b64decode(png))
+                    saved.append(path)
+    return saved
+
+
 def notebook_rows(paths: list[Path]) -> list[dict]:
     """Execute each notebook once; its wall time, peak memory and ratios to the floor."""
     floor_s, floor_mib = floor_run()
     rows = [{"notebook": "floor: import tensorflow, keras", "seconds": floor_s, "peak_mib": floor_mib}]
     for path in paths:
-        run = execute(path, cwd=path.parent)
+        run = execute(path, cwd=path.parent, offline=True)
+        save_tagged_figures(run.notebook, path.stem, repo_root() / "docs" / "img")
         rows.append({"notebook": str(path.relative_to(repo_root())), "seconds": run.seconds,
                      "peak_mib": run.peak_mib, "x_floor_time": run.seconds / floor_s,
                      "x_floor_mem": (run.peak_mib / floor_mib) if run.peak_mib and floor_mib else None})
@@ -111,12 +132,15 @@ def main(argv: list[str] | None = None) -> None:
     autograde_s = autograde_once()
     extra = {title: section() for title, section in SECTIONS.items()}
     table = render(rows, autograde_s, extra)
-    out = root / "artifacts"
+    out = root / "docs"
     out.mkdir(exist_ok=True)
     (out / "bench.md").write_text(table)
     (out / "bench.json").write_text(json.dumps({"machine": machine(), "notebooks": rows,
                                                 "autograde_lab01_s": autograde_s, "sections": extra}, indent=1))
     print(table)
+    from pitfalls.build.readme import main as update_readme
+
+    update_readme()
 
 
 if __name__ == "__main__":

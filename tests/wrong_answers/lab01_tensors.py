@@ -72,6 +72,28 @@ VARIANTS = {
         "fails": {},
         "warns": lambda ns: ns["build_model"](),
     },
+    # Issue 9 (a), harder: the learner's cell re-enables every warning, undoing the setup cell's
+    # filter, so only the checks' own defences (call_learner, IgnorePattern) stand between the
+    # UserWarning on stderr and a zeroed test cell.
+    "right-with-warning-unfiltered": {
+        "why": "resets the warning filters, then passes input_shape",
+        "cells": {"ex6": (
+            "import warnings\n"
+            "warnings.resetwarnings()\n"
+            "warnings.simplefilter('always')\n\n\n"
+            "def build_model():\n"
+            "    model = keras.Sequential([keras.layers.Dense(32, activation='relu', input_shape=(784,)),\n"
+            "                              keras.layers.Dense(10, activation='softmax')])\n"
+            "    model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+            "    return model\n")},
+        "fails": {},
+        "warns": lambda ns: ns["build_model"](),
+    },
+    "exception-in-answer": {
+        "why": "a typo: X.means instead of X.mean",
+        "cells": {"ex3": "def center_columns(X):\n    return X - X.means(axis=0)\n"},
+        "fails": {"ex3-check": "center_columns(...) raised AttributeError"},
+    },
     # Issue 9 (b): a different architecture whose loss lands near the reference must not get the
     # architecture points.
     "near-miss-architecture": {

@@ -1,0 +1,65 @@
+"""Static checks of the one-click launch configuration (Binder and Colab cannot be reached here)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import yaml
+
+from conftest import ROOT
+from pitfalls.build import launch
+from pitfalls.build.binder import write_workspace
+
+
+def test_launch_cells_are_generated_from_the_one_url():
+    assert launch.stale(ROOT) == [], "run `python -m pitfalls.build.launch` and commit"
+
+
+def test_repository_url_is_a_github_repository():
+    assert launch.github_slug(launch.repository_url(ROOT)).count("/") == 1
+
+
+def test_badges_open_existing_notebooks():
+    for path in launch.launch_notebooks(ROOT):
+        target = launch.launch_target(path, ROOT)
+        assert (ROOT / target).is_file(), f"{path.name}'s badges open {target}, which does not exist"
+
+
+def test_readme_badges_point_at_existing_files():
+    text = (ROOT / "README.md").read_text()
+    slug = launch.github_slug(launch.repository_url(ROOT))
+    for chunk in text.split(f"/github/{slug}/blob/{launch.BRANCH}/")[1:]:
+        assert (ROOT / chunk.split(")")[0]).is_file(), chunk.split(")")[0]
+
+
+def test_colab_setup_cell_is_a_no_op_locally():
+    code = launch.setup_code(launch.repository_url(ROOT))
+    done = subprocess.run([sys.executable, "-c", code + "\nprint('ok')"], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "ok" and not (ROOT / "content").exists()
+
+
+def test_binder_environment_names_python_pip_and_the_course():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert any(str(d).startswith("python=") for d in env["dependencies"])
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    assert "-e ." in pip
+    assert not any(name.split("==")[0] in {"tensorflow", "tensorflow-gpu"} for name in pip), \
+        "Binder has no GPU: use tensorflow-cpu"
+    assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), \
+        "a binder/ folder would make repo2docker ignore the top-level environment.yml and postBuild"
+
+
+def test_postbuild_stops_on_errors_and_sets_up_grading():
+    text = (ROOT / "postBuild").read_text()
+    assert text.startswith("#!/usr/bin/env bash") and "set -e" in text
+    assert "pitfalls.build.binder" in text
+    assert os.access(ROOT / "postBuild", os.X_OK)
+
+
+def test_binder_workspace_points_nbgrader_at_a_scratch_course(tmp_path):
+    config = write_workspace(tmp_path, ROOT)
+    assert (tmp_path / "course" / "source").resolve() == (ROOT / "source").resolve()
+    text = config.read_text()
+    assert str(ROOT / "autograder" / "nbgrader_config.py") in text and str(tmp_path / "course") in text
