@@ -13,8 +13,12 @@ LAB_PORT ?= 8888
 PYTEST_ARGS ?=
 export PATH := $(BIN):$(PATH)
 export PITFALLS_ROOT := $(CURDIR)
+export CHROMIUM
 
 STAMP := $(VENV)/.installed-stamp
+# The widget browser test drives Debian's chromium through Playwright (Playwright's own browser
+# download cannot work offline). Installed here when missing and we may (root, as in CI).
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: install lab test bench generate lock strip grade clean
 
@@ -27,11 +31,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	    echo "The widget browser test needs Chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium'" \
+	         "(or set CHROMIUM=/path/to/chromium)."; exit 1; \
+	fi
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) \
 	    --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: $(STAMP)
