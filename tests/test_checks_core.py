@@ -69,3 +69,11 @@ def test_call_learner_on_an_unwritten_exercise():
 def test_call_learner_on_a_non_function():
     with pytest.raises(CheckFailed, match="should be a function"):
         call_learner(3)
+
+
+def test_a_real_not_implemented_error_is_not_called_unwritten():
+    def numpy_in_graph():
+        raise NotImplementedError("Cannot convert a symbolic tf.Tensor to a numpy array")
+
+    with pytest.raises(CheckFailed, match="raised NotImplementedError: Cannot convert"):
+        call_learner(numpy_in_graph)

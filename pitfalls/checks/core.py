@@ -87,7 +87,9 @@ def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: An
             return fn(*args, **kwargs)
     except CheckFailed:
         raise
-    except NotImplementedError:
+    except NotImplementedError as exc:
+        if str(exc):  # e.g. TensorFlow's "Cannot convert a symbolic tf.Tensor to a numpy array"
+            raise CheckFailed(f"{name} raised NotImplementedError: {exc}") from exc
         raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` "
                           "with your code.") from None
     except Exception as exc:
