@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Benchmark on {machine()}", flush=True)
     rows = notebook_rows(paths)
     autograde_s = autograde_once()
+    from pitfalls.widgets.bench import register as register_widgets
+
+    register_widgets()
     extra = {title: section() for title, section in SECTIONS.items()}
     table = render(rows, autograde_s, extra)
     out = root / "docs"
