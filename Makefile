@@ -20,7 +20,7 @@ STAMP := $(VENV)/.installed-stamp
 # download cannot work offline). Installed here when missing and we may (root, as in CI).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install lab test bench generate lock strip grade clean
+.PHONY: install lab test bench generate lock strip clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,10 +48,6 @@ test: $(STAMP) $(CHROMIUM)
 
 bench: $(STAMP)
 	$(BIN)/python -m pitfalls.build.bench
-
-# Instructor grading in one command: make grade LAB=lab01_tensors SUBMISSIONS=path/to.zip
-grade: $(STAMP)
-	$(BIN)/python -m pitfalls.grading.cli $(LAB) $(SUBMISSIONS) $(GRADE_ARGS)
 
 # Regenerate the generated folders (release/, solutions/) from source/. Commit the result.
 generate: $(STAMP)
