@@ -1,0 +1,135 @@
+"""Who holds on to a generator's batches: a prefetching queue, a draw counter, a memory test.
+
+Why this exists: a generator that refills one buffer in place (lesson 3) is only harmful when
+somebody keeps a yielded batch while the generator runs on. Measured with Keras 3.15 on
+TensorFlow, ``model.fit`` on a plain Python generator asks for each batch only when the step
+needs it and reads it before asking again, so the article's bug does not show there. Keras 2's
+``fit_generator`` read ahead: a thread filled a queue of ``max_queue_size=10`` batches (its
+``GeneratorEnqueuer``), and Keras 3's ``PyDataset`` with ``workers > 1`` still does. ``prefetched``
+rebuilds that queue in a few lines, so the lessons can show the article's failure on purpose and
+the labs can grade a learner's generator under the conditions that break a bad one.
+"""
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Generator, Iterable, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+_END = object()
+
+
+def prefetched(batches: Iterable[T], size: int = 10) -> Generator[T, None, None]:
+    """Yield ``batches``, read ``size`` batches ahead by a background thread (Keras 2's design).
+
+    The thread puts each yielded batch *object* in a queue (no copy, as Keras 2 did) and runs on
+    while the queue has room; this generator yields the oldest one. An exception raised by
+    ``batches`` is raised here. It is a real generator (Keras 3's ``fit`` accepts only
+    ``types.GeneratorType``), started at its first ``next``; close it (``.close()`` or
+    ``contextlib.closing``) to stop the thread.
+    """
+    if size < 1:
+        raise ValueError(f"size must be at least 1, got {size}")
+    return _prefetch(batches, size)
+
+
+def _prefetch(batches: Iterable[T], size: int) -> Generator[T, None, None]:
+    items: queue.Queue = queue.Queue(maxsize=size)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                items.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in batches:
+                if not put(item):
+                    return
+        except BaseException as exc:  # forwarded to the consumer
+            put((_END, exc))
+            return
+        put((_END, None))
+
+    thread = threading.Thread(target=produce, daemon=True, name="prefetch")
+    thread.start()
+    try:
+        while True:
+            item = items.get()
+            if isinstance(item, tuple) and len(item) == 2 and item[0] is _END:
+                if item[1] is not None:
+                    raise item[1]
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+
+
+@dataclass
+class Draws:
+    """How many batches were drawn from a :func:`counted` generator so far."""
+
+    count: int = 0
+
+
+def counted(batches: Iterable[T]) -> tuple[Generator[T, None, None], Draws]:
+    """``batches`` as a generator that counts its draws, and the counter.
+
+    Lesson 3 compares the count with the training step to see how far ahead a pipeline reads.
+    """
+    draws = Draws()
+
+    def generate() -> Generator[T, None, None]:
+        for item in batches:
+            draws.count += 1
+            yield item
+
+    return generate(), draws
+
+
+def arrays_in(batch: Any) -> list[np.ndarray]:
+    """The NumPy arrays inside a batch: ``x``, ``(x, y)``, ``([x], [y])``, dicts, nested."""
+    if isinstance(batch, np.ndarray):
+        return [batch]
+    if isinstance(batch, dict):
+        return [a for v in batch.values() for a in arrays_in(v)]
+    if isinstance(batch, (list, tuple)):
+        return [a for v in batch for a in arrays_in(v)]
+    return []
+
+
+def share_memory(batch_a: Any, batch_b: Any) -> bool:
+    """Whether any array of ``batch_a`` shares memory with any array of ``batch_b``.
+
+    Uses ``np.shares_memory`` (exact), not ``np.may_share_memory``, which compares address ranges
+    only and calls disjoint slices of one big array "shared".
+    """
+    return any(np.shares_memory(a, b) for a in arrays_in(batch_a) for b in arrays_in(batch_b))
+
+
+def microseconds_per_call(fn: Callable[[], Any], n: int = 2000, repeat: int = 3) -> float:
+    """The best of ``repeat`` timings of ``n`` calls of ``fn``, in µs per call.
+
+    The minimum is the usual estimate of a cost on a shared machine: other processes only ever
+    make a run slower.
+    """
+    if n < 1 or repeat < 1:
+        raise ValueError("n and repeat must be at least 1")
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        best = min(best, (time.perf_counter() - start) / n)
+    return best * 1e6
