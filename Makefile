@@ -11,6 +11,8 @@ UV_VERSION := 0.13.8
 LAB_IP ?= 127.0.0.1
 LAB_PORT ?= 8888
 PYTEST_ARGS ?=
+# Jupyter refuses to run as root (containers, CI) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(BIN):$(PATH)
 export PITFALLS_ROOT := $(CURDIR)
 export CHROMIUM
@@ -40,7 +42,7 @@ $(CHROMIUM):
 	fi
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) \
+	$(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) $(ALLOW_ROOT) \
 	    --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md
 
 test: $(STAMP) $(CHROMIUM)

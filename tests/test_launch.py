@@ -63,3 +63,8 @@ def test_binder_workspace_points_nbgrader_at_a_scratch_course(tmp_path):
     assert (tmp_path / "course" / "source").resolve() == (ROOT / "source").resolve()
     text = config.read_text()
     assert str(ROOT / "autograder" / "nbgrader_config.py") in text and str(tmp_path / "course") in text
+
+
+def test_readme_has_an_instructor_badge_into_the_formgrader():
+    slug = launch.github_slug(launch.repository_url(ROOT))
+    assert f"https://mybinder.org/v2/gh/{slug}/{launch.BRANCH}?urlpath=formgrader" in (ROOT / "README.md").read_text()
