@@ -1,6 +1,7 @@
 # Keras Pitfalls Lab. Two commands do all set-up on a fresh machine:
 #   make lab    create .venv if missing, install, serve JupyterLab on the course (prints the URL)
 #   make test   create .venv if missing, install, run the whole test suite
+#   make grade LAB=lab03_generators SUBMISSIONS=path/to.zip   grade a class (see README, Instructors)
 # Every target puts .venv/bin first on PATH, so no step needs an activated venv (nbgrader calls
 # `alembic` by name).
 SHELL := /bin/bash
@@ -11,6 +12,10 @@ UV_VERSION := 0.13.8
 LAB_IP ?= 127.0.0.1
 LAB_PORT ?= 8888
 PYTEST_ARGS ?=
+LAB ?=
+SUBMISSIONS ?=
+OUT ?= graded/$(LAB)
+GRADE_ARGS ?=
 # Jupyter refuses to run as root (containers, CI) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(BIN):$(PATH)
@@ -22,7 +27,7 @@ STAMP := $(VENV)/.installed-stamp
 # download cannot work offline). Installed here when missing and we may (root, as in CI).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install lab test bench generate lock strip clean
+.PHONY: install lab test bench grade generate lock strip clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +52,13 @@ lab: $(STAMP)
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+# Collect, screen, autograde on all cores, feedback, grades.csv + exercises.csv + scores.png in $(OUT).
+grade: $(STAMP)
+	@if [ -z "$(LAB)" ] || [ -z "$(SUBMISSIONS)" ]; then \
+	    echo "usage: make grade LAB=<lab, e.g. lab03_generators> SUBMISSIONS=<zip or folder> [OUT=graded/<lab>]"; \
+	    echo "labs: $$(ls source)"; exit 2; fi
+	$(BIN)/python -m pitfalls.grading.grade $(LAB) "$(SUBMISSIONS)" --out "$(OUT)" $(GRADE_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m pitfalls.build.bench

@@ -15,8 +15,10 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # infinite loop without killing honest work (nbgrader's default is 30 s).
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
-c.Execute.allow_errors = True
 c.Execute.startup_timeout = 120
+# A student who deletes a graded cell is graded with the instructor's cell put back, not left at
+# "needs manual grading" (nbgrader issue 1682). `make grade` also restores deleted locked cells.
+c.OverwriteCells.add_missing_cells = True
 
 # The stderr trap: nbgrader scores a test cell 0 if it printed *anything* to stderr, even when
 # every assert passed. The labs' setup cell silences TensorFlow and Keras; this drops any

@@ -143,9 +143,11 @@ def measure_sections() -> dict[str, list[str]]:
     """Run every registered section. Registration goes to the importable module's SECTIONS, which
     under ``python -m`` is not this ``__main__`` module's: read it from there."""
     from pitfalls.build import bench as registry
+    from pitfalls.grading.bench import register as register_grading
     from pitfalls.widgets.bench import register as register_widgets
 
     register_widgets()
+    register_grading()
     return {title: section() for title, section in registry.SECTIONS.items()}
 
 

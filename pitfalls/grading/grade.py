@@ -1,0 +1,182 @@
+"""Grade a class in one command: collect → screen → autograde in parallel → feedback → report.
+
+    make grade LAB=lab03_generators SUBMISSIONS=path/to.zip
+    python -m pitfalls.grading.grade lab03_generators path/to.zip --out graded/lab03_generators
+    pitfalls-grade lab03_generators path/to.zip
+
+or from Python: ``pitfalls.grading.grade.grade_class("lab03_generators", "path/to.zip")``.
+
+Everything lands in ``--out`` (default ``graded/<lab>``, ignored by git): ``grades.csv``,
+``exercises.csv``, ``summary.md``, ``scores.png``, and ``course/`` — a real nbgrader course with
+the gradebook, the submitted, autograded and ``feedback/<student>/<lab>/<lab>.html`` files, which
+formgrader can open for manual review.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+from pitfalls.grading.collect import collect
+from pitfalls.grading.course import Course
+from pitfalls.grading.pool import GIB, Limits, Outcome, default_workers, run_pool
+from pitfalls.grading.report import Report, StudentResult, add_notes, failure_page
+from pitfalls.grading.screen import screen
+from pitfalls.paths import repo_root
+
+
+def _course(out: Path, cell_timeout: float | None) -> Course:
+    course = Course(out / "course")
+    if cell_timeout:
+        with open(course.root / "nbgrader_config.py", "a", encoding="utf-8") as f:
+            f.write(f"\nc.Execute.timeout = {int(cell_timeout)}  # set by pitfalls.grading.grade\n")
+    return course
+
+
+def cell_timeout_of(course: Course) -> float:
+    """The per-cell limit nbgrader will apply in this course (its config file, last one wins)."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course.root)).load_config()
+    return float(config.Execute.get("timeout", 30))
+
+
+def execution_notes(notebook: Path, cell_timeout: float) -> list[str]:
+    """What went wrong while the student's own cells ran, one line per cell, for the feedback."""
+    nb = nbformat.read(notebook, as_version=4)
+    notes = []
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or meta.get("grade") or meta.get("locked"):
+            continue
+        name = meta.get("grade_id") or f"#{i + 1}"
+        for out in cell.get("outputs", []):
+            if out.get("output_type") != "error":
+                continue
+            if out.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
+                notes.append(f"cell {name} ran past the per-cell time limit ({cell_timeout:g} s) and was interrupted")
+            else:
+                notes.append(f"cell {name} raised {out.get('ename')}: {str(out.get('evalue'))[:160]}")
+            break
+    return notes
+
+
+def _points(course: Course, lab: str) -> dict[str, float]:
+    """Max points per graded cell, in notebook order, from the release notebook."""
+    nb = nbformat.read(course.root / "release" / lab / f"{lab}.ipynb", as_version=4)
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    return {m["grade_id"]: float(m.get("points", 0)) for m in meta if m.get("grade")}
+
+
+def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None, *, workers: int | None = None,
+                limits: Limits = Limits(), cell_timeout: float | None = None, progress: bool = True) -> Report:
+    """Grade every submission of ``lab`` found in ``submissions`` (folder or zip); see the module doc."""
+    started = time.monotonic()
+    root = repo_root()
+    if not (root / "source" / lab).is_dir():
+        raise SystemExit(f"no lab {lab!r}: choose one of {sorted(p.name for p in (root / 'source').iterdir() if p.is_dir())}")
+    out = Path(out or Path.cwd() / "graded" / lab).resolve()
+    if (out / "course").exists():
+        shutil.rmtree(out / "course")
+    course = _course(out, cell_timeout)
+    course.generate(lab)
+    points = _points(course, lab)
+    results: dict[str, StudentResult] = {}
+    jobs: list[tuple[str, Path]] = []
+    shutil.rmtree(out / "unpacked", ignore_errors=True)
+    for found in collect(Path(submissions), lab, workdir=out / "unpacked"):
+        result = results[found.student] = StudentResult(found.student, graded=False, notes=list(found.notes))
+        if found.problem:
+            result.problem = found.problem
+            continue
+        screening = screen(found.path, lab, root)
+        result.notes += screening.notes
+        if not screening.gradable:
+            result.problem = screening.problem
+            continue
+        target = course.root / "submitted" / found.student / lab / f"{lab}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(screening.notebook, target)
+        jobs.append((found.student, target))
+
+    timings = {"set-up, collect and screen": time.monotonic() - started}
+    mark = time.monotonic()
+    outcomes = _autograde(course, out, lab, jobs, workers or default_workers(), limits, progress)
+    timings["autograde (parallel workers)"] = time.monotonic() - mark
+    graded = [o.student for o in outcomes if o.problem is None]
+    timeout = cell_timeout_of(course)
+    for o in outcomes:
+        results[o.student].seconds = o.seconds
+        results[o.student].problem = o.problem
+        if o.autograded:
+            results[o.student].notes += execution_notes(o.autograded, timeout)
+    if graded:
+        # Record the executed notebooks in the one real gradebook, serially: no concurrent writers.
+        mark = time.monotonic()
+        course.nbgrader("autograde", lab, "--no-execute", "--force", "--CourseDirectory.submitted_directory=executed")
+        timings["record in the gradebook"] = time.monotonic() - mark
+        mark = time.monotonic()
+        course.nbgrader("generate_feedback", lab, "--force")
+        timings["feedback"] = time.monotonic() - mark
+        for student in graded:
+            scores = course.scores(lab, student, lab)
+            results[student].graded = True
+            results[student].cells = {gid: s.score for gid, s in scores.items()}
+    for r in results.values():
+        page = course.root / "feedback" / r.student / lab / f"{lab}.html"
+        if r.graded:
+            add_notes(page, r.notes)
+        else:
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(failure_page(lab, r.student, r.problem or "unknown", r.notes, sum(points.values())),
+                            encoding="utf-8")
+    report = Report(lab, points, sorted(results.values(), key=lambda r: r.student), out,
+                    seconds=time.monotonic() - started, timings=timings)
+    report.write()
+    return report
+
+
+def _autograde(course: Course, out: Path, lab: str, jobs: list[tuple[str, Path]], workers: int, limits: Limits,
+               progress: bool) -> list[Outcome]:
+    bar = None
+    if progress and jobs:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(jobs), desc=f"autograding {lab} on {workers} worker(s)", unit="submission")
+    try:
+        return run_pool(course.root, out / "workers", course.root / "executed", lab, jobs, workers, limits,
+                        progress=(lambda o: bar.update(1)) if bar else None)
+    finally:
+        if bar:
+            bar.close()
+        shutil.rmtree(out / "workers", ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="pitfalls-grade", description=__doc__.split("\n\n")[0])
+    parser.add_argument("lab", help="the lab to grade, e.g. lab03_generators")
+    parser.add_argument("submissions", type=Path, help="a zip or folder of submissions")
+    parser.add_argument("--out", type=Path, help="where results go (default: graded/<lab>)")
+    parser.add_argument("--workers", type=int, help="parallel graders (default: all cores)")
+    parser.add_argument("--cell-timeout", type=float, help="seconds per cell (default: autograder/nbgrader_config.py)")
+    parser.add_argument("--submission-timeout", type=float, default=Limits.submission_timeout,
+                        help="seconds per submission (default %(default)s)")
+    parser.add_argument("--memory-gib", type=float, default=Limits.memory_bytes / GIB,
+                        help="address space per submission, GiB (default %(default)s)")
+    args = parser.parse_args(argv)
+    limits = Limits(submission_timeout=args.submission_timeout, memory_bytes=int(args.memory_gib * GIB),
+                    threads_per_kernel=max(1, default_workers() // (args.workers or default_workers())))
+    report = grade_class(args.lab, args.submissions, args.out, workers=args.workers, limits=limits,
+                         cell_timeout=args.cell_timeout)
+    print(report.summary())
+    print(f"Grades: {report.out / 'grades.csv'}\nPer exercise: {report.out / 'exercises.csv'}\n"
+          f"Plot: {report.out / 'scores.png'}\nFeedback: {report.out / 'course' / 'feedback'}/<student>/{args.lab}/")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

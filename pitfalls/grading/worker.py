@@ -1,0 +1,91 @@
+"""One grading worker: a long-lived process that autogrades one submission at a time.
+
+Run by :mod:`pitfalls.grading.pool`, never by hand: ``python -m pitfalls.grading.worker <course>``.
+It imports nbgrader once (its start-up is ~3 s, a quarter of grading one lab-1 notebook) and
+then reads jobs, one JSON line each, from stdin. Each worker owns a course folder and gradebook
+copy, so workers never write the same SQLite file; the pool merges their results.
+
+While a notebook runs, the worker writes the cell being executed to ``<course>/progress.json``:
+when the pool has to kill a stuck or crashed submission, that file names the cell to blame.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+RESULT_PREFIX = "@@pitfalls-result "
+
+
+def _api(root: Path):
+    from nbgrader.apps.api import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    from pitfalls.grading.course import CONFIG_FILE
+
+    config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    progress = root / "progress.json"
+    state: dict = {}
+
+    def name(cell, cell_index) -> str:
+        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if gid:
+            return gid
+        first = next((line for line in cell.get("source", "").splitlines() if line.strip()), "")
+        return f"#{cell_index + 1} (`{first.strip()[:60]}`)"
+
+    def on_cell_start(cell, cell_index, **_):
+        state["cell"] = name(cell, cell_index)
+        progress.write_text(json.dumps(state))
+
+    def on_cell_error(cell, cell_index, execute_reply=None, **_):
+        ename = (execute_reply or {}).get("content", {}).get("ename", "an error")
+        state.setdefault("errors", []).append(f"cell {name(cell, cell_index)} raised {ename}")
+        progress.write_text(json.dumps(state))
+
+    def reset() -> None:
+        state.clear()
+        progress.unlink(missing_ok=True)
+
+    config.Execute.on_cell_start = on_cell_start
+    config.Execute.on_cell_error = on_cell_error
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    api.reset_progress = reset
+    return api, progress
+
+
+def grade(api, progress: Path, root: Path, job: dict) -> dict:
+    """Autograde one submission placed at ``job['notebook']``; report where things ended."""
+    lab, student = job["lab"], job["student"]
+    folder = root / "submitted" / student / lab
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    shutil.copyfile(job["notebook"], folder / f"{lab}.ipynb")
+    api.reset_progress()
+    started = time.time()
+    result = api.autograde(lab, student, force=True, create=True)
+    autograded = root / "autograded" / student / lab / f"{lab}.ipynb"
+    last = json.loads(progress.read_text()) if progress.exists() else {}
+    return {"student": student, "success": bool(result.get("success")) and autograded.exists(),
+            "autograded": str(autograded) if autograded.exists() else None,
+            "error": (result.get("error") or "")[-3000:], "log": (result.get("log") or "")[-3000:],
+            "last_cell": last.get("cell"), "errors": last.get("errors", []), "seconds": time.time() - started}
+
+
+def main(argv: list[str] | None = None) -> None:
+    root = Path((argv or sys.argv[1:])[0]).resolve()
+    api, progress = _api(root)
+    print(RESULT_PREFIX + json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        reply = grade(api, progress, root, json.loads(line))
+        print(RESULT_PREFIX + json.dumps(reply), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Collecting and screening submissions, without running them (fast: no kernel, no nbgrader)."""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import nbformat
+import pytest
+
+from conftest import ROOT
+from hostile.corpus import CASES, EX1_CHECKS_ANYWAY, LAB, WRONG_EX1
+from pitfalls.build.labs import labs, nbgrader_meta
+from pitfalls.grading.collect import collect, student_id
+from pitfalls.grading.integrity import protected_names, scan
+from pitfalls.grading.screen import release_cells, screen
+from pitfalls.grading.submissions import solution_cells, variant
+
+
+def lab_protected(lab: str) -> dict[str, str]:
+    return protected_names([c["source"] for c in release_cells(lab) if c["type"] == "code" and c["locked"]])
+
+
+def wrong_answers(lab: str) -> dict:
+    path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
+    spec = importlib.util.spec_from_file_location(f"wa_{lab}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VARIANTS
+
+
+@pytest.mark.parametrize("lab", labs(ROOT))
+def test_honest_answers_pass_the_screen(lab):
+    """No solution and no (right or wrong) learner answer of any lab is mistaken for tampering."""
+    cells = list(solution_cells(lab, ROOT).items())
+    for name, spec in wrong_answers(lab).items():
+        cells += [(f"{name}:{gid}", src) for gid, src in spec["cells"].items()]
+    assert scan(cells, lab_protected(lab)) == []
+
+
+@pytest.mark.parametrize("code,why", [
+    ("check.slicing = print", "changes `check.slicing`"),
+    ("import numpy as np\nnp.allclose = lambda *a, **k: True", "changes `np.allclose`"),
+    ("setattr(check, 'slicing', print)", "uses `setattr`"),
+    ("f = eval\nf('1')", "uses `eval`"),
+    ("import importlib", "imports `importlib`"),
+    ("from numpy import testing", "imports `numpy.testing`"),
+    ("import numpy as check", "rebinds `check`"),
+    ("x = np.load('ref.npy')", "uses `.load`"),
+    ("!cat ../../source/lab01_tensors/lab01_tensors.ipynb", "shell command"),
+    ("def f():\n    global check\n    check = None", "rebinds `check`"),
+    ("import sys\nsys.modules['pitfalls.checks.lab01'].slicing = print", "imports `sys`"),
+])
+def test_tampering_is_named(code, why):
+    findings = scan([("ex1", code)], lab_protected(LAB))
+    assert any(why in str(f) for f in findings), [str(f) for f in findings]
+
+
+def test_own_names_are_not_builtins():
+    """`input = keras.Input(...)` binds the learner's own name; using it is not a call to input()."""
+    code = "import keras\ninput = keras.Input(shape=(2,))\nout = keras.layers.Dense(1)(input)\n"
+    assert scan([("ex1", code)], lab_protected(LAB)) == []
+
+
+def test_without_the_screen_a_patched_check_would_pass(tmp_path):
+    """Why the screen exists: in the kernel, the patch really makes a wrong answer pass its check."""
+    release = nbformat.read(ROOT / "release" / LAB / f"{LAB}.ipynb", as_version=4)
+    setup = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == "setup")
+    test = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == "ex1-check")
+    script = tmp_path / "run.py"
+    script.write_text("\n".join([setup, WRONG_EX1, "try:", textwrap.indent(test, "    "),
+                                 "except AssertionError:\n    print('CAUGHT')",
+                                 EX1_CHECKS_ANYWAY, test, "print('PATCHED PASS')"]))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert "CAUGHT" in out.stdout and "PATCHED PASS" in out.stdout, out.stdout + out.stderr[-2000:]
+
+
+def test_screen_restores_deleted_cells_in_place(tmp_path):
+    release = ROOT / "release" / LAB / f"{LAB}.ipynb"
+    nb = variant(LAB, release, {}, ROOT)
+    order = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
+    nb.cells = [c for c in nb.cells if nbgrader_meta(c).get("grade_id") not in ("setup", "ex2-check")]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(nb, path)
+    screening = screen(path, LAB, ROOT)
+    assert screening.gradable and len(screening.notes) == 2
+    assert [nbgrader_meta(c).get("grade_id") for c in screening.notebook.cells] == order
+
+
+def test_collect_reads_zips_folders_and_flat_exports(tmp_path):
+    solution = variant(LAB, ROOT / "release" / LAB / f"{LAB}.ipynb", {}, ROOT)
+    export = tmp_path / "export"
+    (export / "ann" / "sub").mkdir(parents=True)
+    nbformat.write(solution, export / "ann" / "sub" / f"{LAB}.ipynb")
+    nbformat.write(solution, export / "bob_1234_Copy of lab.ipynb")
+    (export / "cid").mkdir()
+    (export / "cid" / "notes.txt").write_text("no notebook")
+    (export / "__MACOSX").mkdir()
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for p in export.rglob("*"):
+            zf.write(p, p.relative_to(tmp_path))
+    for source in (export, archive):
+        found = {c.student: c for c in collect(source, LAB, tmp_path / f"unpacked-{source.suffix}")}
+        assert sorted(found) == ["ann", "bob", "cid"]
+        assert found["ann"].path.name == f"{LAB}.ipynb" and not found["ann"].notes
+        assert "was named" in found["bob"].notes[0]
+        assert found["cid"].path is None and "no notebook" in found["cid"].problem
+    assert student_id("../../etc passwd") == "etc-passwd"
+
+
+def test_zip_slip_is_refused(tmp_path):
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("../escape.ipynb", "{}")
+    with pytest.raises(ValueError, match="outside"):
+        collect(archive, LAB, tmp_path / "unpacked")
+
+
+def test_corpus_cases_are_screened_as_expected(tmp_path):
+    """The corpus's refusals happen at screening, before any code runs."""
+    from hostile.corpus import OTHER_LAB, write_corpus
+
+    corpus = write_corpus(tmp_path / "export", ROOT / "release" / LAB / f"{LAB}.ipynb",
+                          ROOT / "release" / OTHER_LAB / f"{OTHER_LAB}.ipynb")
+    for found in collect(corpus, LAB, tmp_path / "unpacked"):
+        screening = screen(found.path, LAB, ROOT)
+        refused_early = found.student.startswith(("patches-", "rebinds-", "reads-", "kernel-exit", "corrupt",
+                                                  "empty", "other-lab"))
+        assert screening.gradable is not refused_early, (found.student, screening.problem)
+        if refused_early:
+            assert CASES[found.student]["expect"]["says"] in screening.problem
