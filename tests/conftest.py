@@ -1,6 +1,7 @@
 """Shared fixtures, and a closing table of how long each notebook took to execute."""
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -12,6 +13,17 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 TIMINGS_DIR = ROOT / "artifacts" / "timings"
+
+
+def load_variants(lab: str) -> dict:
+    """``VARIANTS`` of ``tests/wrong_answers/<lab>.py`` (``{}`` when the lab has none)."""
+    path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
+    if not path.is_file():
+        return {}
+    spec = importlib.util.spec_from_file_location(f"wrong_answers_{lab}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.VARIANTS
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ specific message for that mistake; a right answer written differently keeps ever
 """
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import warnings
 from pathlib import Path
@@ -15,22 +14,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_variants
 from pitfalls.build.labs import labs
 from pitfalls.grading import Course
 from pitfalls.grading.submissions import feedback_text, solution_cells, variant
 
 LABS = labs(ROOT)
-
-
-def load_variants(lab: str) -> dict:
-    path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
-    if not path.is_file():
-        return {}
-    spec = importlib.util.spec_from_file_location(f"wrong_answers_{lab}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.VARIANTS
 
 
 CASES = [(lab, name) for lab in LABS for name in load_variants(lab)]

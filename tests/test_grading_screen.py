@@ -1,7 +1,6 @@
 """Collecting and screening submissions, without running them (fast: no kernel, no nbgrader)."""
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import textwrap
@@ -10,7 +9,7 @@ import zipfile
 import nbformat
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_variants
 from hostile.corpus import CASES, EX1_CHECKS_ANYWAY, LAB, WRONG_EX1
 from pitfalls.build.labs import labs, nbgrader_meta
 from pitfalls.grading.collect import collect, student_id
@@ -23,19 +22,11 @@ def lab_protected(lab: str) -> dict[str, str]:
     return protected_names([c["source"] for c in release_cells(lab) if c["type"] == "code" and c["locked"]])
 
 
-def wrong_answers(lab: str) -> dict:
-    path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
-    spec = importlib.util.spec_from_file_location(f"wa_{lab}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.VARIANTS
-
-
 @pytest.mark.parametrize("lab", labs(ROOT))
 def test_honest_answers_pass_the_screen(lab):
     """No solution and no (right or wrong) learner answer of any lab is mistaken for tampering."""
     cells = list(solution_cells(lab, ROOT).items())
-    for name, spec in wrong_answers(lab).items():
+    for name, spec in load_variants(lab).items():
         cells += [(f"{name}:{gid}", src) for gid, src in spec["cells"].items()]
     assert scan(cells, lab_protected(lab)) == []
 

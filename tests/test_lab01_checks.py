@@ -2,11 +2,10 @@
 with its own message. (test_autograde.py proves the same through nbgrader, end to end.)"""
 from __future__ import annotations
 
-import importlib.util
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_variants
 from pitfalls.build.labs import solution_namespace
 from pitfalls.checks import lab01
 from pitfalls.checks.core import CheckFailed
@@ -27,11 +26,7 @@ def solution():
 
 
 def wrong_answers():
-    path = ROOT / "tests" / "wrong_answers" / "lab01_tensors.py"
-    spec = importlib.util.spec_from_file_location("wa01", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.VARIANTS
+    return load_variants("lab01_tensors")
 
 
 @pytest.mark.parametrize("cell", sorted(CHECKS))
