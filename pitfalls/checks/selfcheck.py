@@ -1,0 +1,272 @@
+"""Run every public check of a lab at once, inside the learner's notebook (like ``otter check``).
+
+Why this exists: a learner on Colab or plain Jupyter has no nbgrader, yet should see, before
+submitting, what the autograder will say about each exercise. The last cell of every lab calls
+:func:`check_all`, which runs the graded test cells of the lab's **student version**
+(``release/<lab>/<lab>.ipynb``) in the notebook's own namespace. Those cells are exactly the code
+the autograder runs, so a failure carries exactly the autograder's message. The student version
+never contains hidden tests (``nbgrader generate_assignment`` removes them), so reading it, and
+never the master in ``source/``, is what keeps hidden checks hidden.
+
+The result is a self-check, not a grade: the autograder runs the notebook afresh from the top,
+whereas the self-check uses whatever state the learner's kernel is in.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import html
+import io
+import os
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from pitfalls.build.labs import is_test_cell, nbgrader_meta
+from pitfalls.paths import repo_root
+
+#: The autograder's configuration; its ``IgnorePattern`` says which stderr output it forgives.
+GRADER_CONFIG = ("autograder", "nbgrader_config.py")
+
+
+@dataclass(frozen=True)
+class PublicCheck:
+    """One graded test cell of a lab's student version."""
+
+    grade_id: str
+    points: float
+    source: str
+
+
+@dataclass
+class CheckResult:
+    """What one check made of the learner's namespace."""
+
+    grade_id: str
+    points: float
+    passed: bool
+    message: str
+    stdout: str = ""  # what the cell printed, kept out of the table
+    seconds: float = 0.0
+
+    @property
+    def earned(self) -> float:
+        """nbgrader gives a test cell all of its points or none."""
+        return self.points if self.passed else 0.0
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+@dataclass
+class SelfCheckReport:
+    """The table a learner sees: one row per public check, then the total."""
+
+    lab: str
+    results: list[CheckResult] = field(default_factory=list)
+    skipped: str | None = None  # why nothing ran (the autograder runs the checks itself)
+
+    @property
+    def earned(self) -> float:
+        return sum(r.earned for r in self.results)
+
+    @property
+    def possible(self) -> float:
+        return sum(r.points for r in self.results)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    def total(self) -> str:
+        return f"{_num(self.earned)} / {_num(self.possible)} points (self-check, not a grade)"
+
+    def __getitem__(self, grade_id: str) -> CheckResult:
+        for result in self.results:
+            if result.grade_id == grade_id:
+                return result
+        raise KeyError(f"{self.lab} has no public check {grade_id!r}; it has {[r.grade_id for r in self.results]}")
+
+    def __str__(self) -> str:
+        if self.skipped:
+            return f"{self.lab} self-check skipped: {self.skipped}"
+        rows = [(r.grade_id, f"{_num(r.earned)}/{_num(r.points)}", "✓" if r.passed else "✗", r.message)
+                for r in self.results]
+        width = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(("check", "points", ""))]
+        lines = [f"{'check':<{width[0]}}  {'points':>{width[1]}}  {'':{width[2]}}  message"]
+        for gid, pts, mark, message in rows:
+            first, *rest = message.splitlines() or [""]
+            lines.append(f"{gid:<{width[0]}}  {pts:>{width[1]}}  {mark:{width[2]}}  {first}")
+            indent = " " * (width[0] + width[1] + width[2] + 6)
+            lines.extend(indent + line for line in rest)
+        lines.append(f"Total: {self.total()}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        if self.skipped:
+            return f"<p><b>{html.escape(self.lab)} self-check skipped:</b> {html.escape(self.skipped)}</p>"
+        cell = 'style="text-align:left; vertical-align:top; padding:2px 8px"'
+        rows = []
+        for r in self.results:
+            mark = ('<span style="color:#2a7d2a">✓</span>' if r.passed
+                    else '<span style="color:#c0392b">✗</span>')
+            rows.append(f"<tr><td {cell}><code>{html.escape(r.grade_id)}</code></td>"
+                        f"<td {cell}>{_num(r.earned)} / {_num(r.points)}</td><td {cell}>{mark}</td>"
+                        f'<td {cell}><span style="white-space:pre-wrap">{html.escape(r.message)}</span></td></tr>')
+        return (f"<table><thead><tr><th {cell}>check</th><th {cell}>points</th><th {cell}></th>"
+                f"<th {cell}>message</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                f"<p><b>Total: {html.escape(self.total())}</b></p>")
+
+
+# --- reading the student version ----------------------------------------------------------------
+def release_notebook(lab: str, root: Path | None = None) -> Path:
+    """The student version of ``lab``: where the public checks are read from."""
+    if not re.fullmatch(r"[A-Za-z0-9_\-]+", lab):
+        raise ValueError(f"a lab is named like 'lab01_tensors', not {lab!r}")
+    return (root or repo_root()) / "release" / lab / f"{lab}.ipynb"
+
+
+def _read_release(lab: str, root: Path | None = None) -> nbformat.NotebookNode:
+    path = release_notebook(lab, root)
+    if not path.is_file():
+        folder = path.parent.parent
+        known = sorted(p.name for p in folder.iterdir() if (p / f"{p.name}.ipynb").is_file()) if folder.is_dir() else []
+        raise FileNotFoundError(
+            f"The self-check needs the student version of {lab!r} at {path}, which does not exist. "
+            "Run the lab from a clone of the course repository (on Colab, run the set-up cell at the "
+            "top of the notebook), or set PITFALLS_ROOT to the clone."
+            + (f" Labs found there: {', '.join(known)}." if known else ""))
+    return nbformat.read(path, as_version=4)
+
+
+def public_checks(lab: str, root: Path | None = None) -> list[PublicCheck]:
+    """The graded test cells of the student version of ``lab``, in notebook order."""
+    nb = _read_release(lab, root)
+    return [PublicCheck(nbgrader_meta(c)["grade_id"], float(nbgrader_meta(c).get("points", 0)), c.source)
+            for c in nb.cells if is_test_cell(c)]
+
+
+def setup_names(lab: str, root: Path | None = None) -> set[str]:
+    """Names bound by the lab's locked, ungraded code cells (``check``, ``np``, ``digits``...): a
+    NameError for one of them means the setup cell has not run, not that an exercise is missing."""
+    names: set[str] = set()
+    for c in _read_release(lab, root).cells:
+        meta = nbgrader_meta(c)
+        if c.cell_type != "code" or not meta.get("locked") or meta.get("grade") or meta.get("solution"):
+            continue
+        try:
+            tree = ast.parse(c.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in node.names)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names.add(node.name)
+    return names
+
+
+# --- the autograder's stderr rule -----------------------------------------------------------------
+def ignore_pattern(root: Path | None = None) -> str | None:
+    """The autograder's ``IgnorePattern`` (stderr it forgives); ``None`` when it cannot be read."""
+    path = (root or repo_root()).joinpath(*GRADER_CONFIG)
+    try:
+        from traitlets.config.loader import PyFileConfigLoader
+
+        config = PyFileConfigLoader(path.name, path=str(path.parent)).load_config()
+        if config.IgnorePattern.get("enabled", False):
+            return str(config.IgnorePattern.get("pattern", "")) or None
+    except Exception:
+        return None
+    return None
+
+
+class _Writes(io.StringIO):
+    """A stream that also remembers each ``write`` apart: the kernel sends a warning's lines as
+    one stream output, and nbgrader's ``IgnorePattern`` drops a stream output as a whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.chunks: list[str] = []
+
+    def write(self, s: str) -> int:
+        self.chunks.append(s)
+        return super().write(s)
+
+
+def unforgiven_stderr(chunks: list[str], pattern: str | None) -> str:
+    """The stderr output that would make nbgrader score the cell 0."""
+    kept = [c for c in chunks if c.strip() and not (pattern and re.search(pattern, c))]
+    return "".join(kept).strip()
+
+
+# --- running one check ---------------------------------------------------------------------------
+def _message(exc: Exception, setup: set[str]) -> str:
+    """The learner-facing text of a failed check: what the autograder's traceback ends with."""
+    if isinstance(exc, AssertionError):  # CheckFailed included: its message is the explanation
+        return str(exc) or "AssertionError: an assert in the check failed (it has no message)"
+    if isinstance(exc, NameError):
+        name = getattr(exc, "name", None) or (re.findall(r"'(\w+)'", str(exc)) or ["?"])[0]
+        if name in setup:
+            return (f"`{name}` is not defined yet: run the setup cell at the top of the notebook first, "
+                    "then your exercise cells, then this self-check.")
+        return (f"`{name}` is not defined yet: run the exercise's cell that defines it first (the cell "
+                "above its check), then this self-check.")
+    return f"{type(exc).__name__}: {exc}"
+
+
+def run_check(check: PublicCheck, namespace: dict, lab: str = "lab", setup: set[str] = frozenset(),
+              pattern: str | None = None) -> CheckResult:
+    """Execute one test cell in ``namespace`` with its output captured; never raises (except on
+    KeyboardInterrupt), so one broken exercise does not hide the others' messages."""
+    out, err = io.StringIO(), _Writes()
+    started = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            exec(compile(check.source, f"<{lab}:{check.grade_id}>", "exec"), namespace)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a message in the table
+        passed, message = False, _message(exc, setup)
+    else:
+        noise = unforgiven_stderr(err.chunks, pattern)
+        printed = out.getvalue().strip().splitlines()
+        passed, message = (not noise), (printed[-1] if printed else "passed")
+        if noise:
+            message = ("the check passed, but the cell wrote to stderr, and the grader gives 0 points to a "
+                       f"test cell that does. It wrote: {noise[:300]}")
+    return CheckResult(check.grade_id, check.points, passed, message, stdout=out.getvalue(),
+                       seconds=time.perf_counter() - started)
+
+
+def check_all(lab: str, namespace: dict | None = None) -> SelfCheckReport:
+    """Run every public check of ``lab`` on the learner's answers and show what the grader says.
+
+    ``namespace`` is where the learner's functions live; by default the globals of the caller (the
+    notebook's namespace when called from a cell). Checks run in notebook order, each one caught
+    on its own, with a progress bar, since training checks take a few seconds each.
+
+    Under nbgrader (autograde or validate) nothing runs: the grader runs the same checks itself,
+    and running them twice would only double the grading time.
+    """
+    if namespace is None:
+        namespace = sys._getframe(1).f_globals
+    if os.environ.get("NBGRADER_EXECUTION"):
+        return SelfCheckReport(lab, skipped=f"nbgrader ({os.environ['NBGRADER_EXECUTION']}) runs the "
+                                            "checks itself, in the cells above.")
+    checks = public_checks(lab)
+    setup, pattern = setup_names(lab), ignore_pattern()
+    report = SelfCheckReport(lab)
+    from tqdm.auto import tqdm
+
+    with tqdm(checks, desc=f"{lab} self-check", unit="check", leave=False) as bar:  # the table stays
+        for check in bar:
+            bar.set_postfix_str(check.grade_id)
+            report.results.append(run_check(check, namespace, lab, setup, pattern))
+    return report
