@@ -14,7 +14,8 @@ from pitfalls.build.labs import is_test_cell, labs, nbgrader_meta
 from pitfalls.checks import selfcheck
 from pitfalls.checks.core import CheckFailed
 from pitfalls.checks.selfcheck import PublicCheck, check_all, public_checks, run_check
-from pitfalls.grading.submissions import solution_cells
+from pitfalls.grading.screen import screen
+from pitfalls.grading.submissions import solution_cells, variant
 
 LAB = "lab01_tensors"
 RELEASE = ROOT / "release" / LAB / f"{LAB}.ipynb"
@@ -24,6 +25,7 @@ VARIANTS = load_variants(LAB)
 @pytest.fixture(autouse=True)
 def not_under_nbgrader(monkeypatch):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)  # a test run from a Jupyter terminal
 
 
 def release_cells(lab: str = LAB) -> list:
@@ -182,3 +184,58 @@ def test_every_lab_ends_with_the_ungraded_self_check(lab):
     assert not is_test_cell(code)
     assert [c.grade_id for c in public_checks(lab)] == [nbgrader_meta(c)["grade_id"] for c in cells if is_test_cell(c)]
     assert "HIDDEN TESTS" not in "".join(c.source for c in public_checks(lab))
+
+
+# --- the learner's own code, screened as the grader screens it ---------------------------------------
+def test_a_refused_line_run_in_the_kernel_is_named_before_submitting(solution_ns):
+    ns = answered(solution_ns, {})
+    ns["_ih"] = ["", "x = 1", "import os\nprint(os.listdir('.'))", 'from pitfalls.checks.selfcheck import check_all\n'
+                 f'check_all("{LAB}")']
+    report = check_all(LAB, ns)
+    text = str(report)
+    assert all(r.passed for r in report.results) and not report.passed  # right answers, refused notebook
+    assert [(f.cell, f.line) for f in report.refused] == [("In [2]", 1)]
+    assert text.startswith("The grader would give this notebook 0 points") and "`import os`" in text
+    assert "the cells run in this kernel" in text and "no longer in your notebook does not count" in text
+    assert "Answers may import only numpy, keras, tensorflow" in text
+    assert "but the grader would give 0" in report.total()
+    assert "import os" in report._repr_html_() and "would give this notebook 0" in report._repr_html_()
+
+
+def test_course_cells_in_the_history_are_not_the_learners_code(solution_ns):
+    ns = answered(solution_ns, {})
+    ns["_ih"] = [""] + [c.source for c in release_cells() if c.cell_type == "code"]  # the Colab set-up, the setup...
+    report = check_all(LAB, ns)
+    assert report.passed and not report.refused
+    assert "Screened the cells run in this kernel: no line the grader refuses." in str(report)
+
+
+def test_the_saved_notebook_is_screened_like_the_grader_does(solution_ns, tmp_path):
+    notebook = tmp_path / f"{LAB}.ipynb"
+    nbformat.write(variant(LAB, RELEASE, {"ex3": "import sys\ndef center_columns(X):\n    return X - X.mean(axis=0)\n"},
+                           ROOT), notebook)
+    ns = answered(solution_ns, {})
+    ns.update(__session__=str(notebook), _ih=["", "import pathlib"])  # the file wins over the history
+    report = check_all(LAB, ns)
+    assert [(f.cell, f.code) for f in report.refused] == [("ex3", "import sys")]
+    assert report.screened == f"the saved notebook {notebook.name}" and "does not count" not in str(report)
+    graded = screen(notebook, LAB, ROOT)
+    assert report.refused == graded.tampering and not graded.gradable  # the same lines, the same verdict
+
+
+def test_a_notebook_of_another_lab_falls_back_to_the_history(solution_ns, tmp_path):
+    other = sorted(set(labs(ROOT)) - {LAB})[0]
+    ns = answered(solution_ns, {})
+    ns.update(__session__=str(ROOT / "release" / other / f"{other}.ipynb"), _ih=["", "import json"])
+    report = check_all(LAB, ns)
+    assert report.screened == "the cells run in this kernel" and [f.code for f in report.refused] == ["import json"]
+
+
+def test_without_any_code_to_read_it_says_so(solution_ns):
+    report = check_all(LAB, dict(solution_ns))
+    assert report.passed and report.screened is None and "was not screened" in str(report)
+
+
+def test_the_plain_text_view_is_the_table(solution_ns):
+    report = check_all(LAB, dict(solution_ns))
+    assert repr(report) == str(report) and repr(report).startswith("check")  # not the dataclass's fields

@@ -8,6 +8,10 @@ the autograder runs, so a failure carries exactly the autograder's message. The 
 never contains hidden tests (``nbgrader generate_assignment`` removes them), so reading it, and
 never the master in ``source/``, is what keeps hidden checks hidden.
 
+It also reads the learner's own code the way ``make grade`` does before running a submission
+(:func:`pitfalls.grading.screen.tampering`): an honest learner who imports ``os`` to look around
+hears *now*, with the line, that the grader would refuse the notebook, not after the grades are out.
+
 The result is a self-check, not a grade: the autograder runs the notebook afresh from the top,
 whereas the self-check uses whatever state the learner's kernel is in.
 """
@@ -27,6 +31,8 @@ from pathlib import Path
 import nbformat
 
 from pitfalls.build.labs import is_test_cell, nbgrader_meta
+from pitfalls.grading.integrity import ALLOWED_MODULES, Finding
+from pitfalls.grading.screen import REFUSED, tampering, which_lab
 from pitfalls.paths import repo_root
 
 #: The autograder's configuration; its ``IgnorePattern`` says which stderr output it forgives.
@@ -63,13 +69,15 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-@dataclass
+@dataclass(repr=False)  # the table is the repr: Jupyter's plain-text view and the console show it
 class SelfCheckReport:
     """The table a learner sees: one row per public check, then the total."""
 
     lab: str
     results: list[CheckResult] = field(default_factory=list)
     skipped: str | None = None  # why nothing ran (the autograder runs the checks itself)
+    refused: list[Finding] = field(default_factory=list)  # lines for which the grader gives 0
+    screened: str | None = None  # which code was read for them (None: none could be found)
 
     @property
     def earned(self) -> float:
@@ -81,10 +89,27 @@ class SelfCheckReport:
 
     @property
     def passed(self) -> bool:
-        return all(r.passed for r in self.results)
+        return all(r.passed for r in self.results) and not self.refused
 
     def total(self) -> str:
-        return f"{_num(self.earned)} / {_num(self.possible)} points (self-check, not a grade)"
+        total = f"{_num(self.earned)} / {_num(self.possible)} points (self-check, not a grade)"
+        return total + (" — but the grader would give 0: see the refused lines above" if self.refused else "")
+
+    def refusal(self) -> list[str]:
+        """The warning above the table: what the grader would refuse, and what answers may import."""
+        if not self.refused:
+            return []
+        return ([f"The grader would give this notebook 0 points: {REFUSED}. In {self.screened}:"]
+                + [f"  {finding}" for finding in self.refused[:10]]
+                + [("Remove those lines before you submit" + ("" if self.screened.startswith("the saved")
+                    else " (a line no longer in your notebook does not count)")
+                    + f". Answers may import only {allowed_imports()}.")])
+
+    def screened_line(self) -> str:
+        if self.screened is None:
+            return ("Your own code could not be read (no saved notebook, no kernel history), so it was not "
+                    "screened for lines the grader refuses.")
+        return "" if self.refused else f"Screened {self.screened}: no line the grader refuses."
 
     def __getitem__(self, grade_id: str) -> CheckResult:
         for result in self.results:
@@ -105,7 +130,9 @@ class SelfCheckReport:
             indent = " " * (width[0] + width[1] + width[2] + 6)
             lines.extend(indent + line for line in rest)
         lines.append(f"Total: {self.total()}")
-        return "\n".join(lines)
+        return "\n".join(self.refusal() + lines + [self.screened_line()]).strip()
+
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         if self.skipped:
@@ -118,9 +145,17 @@ class SelfCheckReport:
             rows.append(f"<tr><td {cell}><code>{html.escape(r.grade_id)}</code></td>"
                         f"<td {cell}>{_num(r.earned)} / {_num(r.points)}</td><td {cell}>{mark}</td>"
                         f'<td {cell}><span style="white-space:pre-wrap">{html.escape(r.message)}</span></td></tr>')
-        return (f"<table><thead><tr><th {cell}>check</th><th {cell}>points</th><th {cell}></th>"
+        warning = ""
+        if self.refused:
+            first, *found, last = self.refusal()
+            items = "".join(f"<li><code>{html.escape(line.strip())}</code></li>" for line in found)
+            warning = (f'<div style="border-left:4px solid #c0392b; padding:4px 8px; margin-bottom:6px">'
+                       f"<b>{html.escape(first)}</b><ul>{items}</ul>{html.escape(last)}</div>")
+        footer = self.screened_line()
+        return (f"{warning}<table><thead><tr><th {cell}>check</th><th {cell}>points</th><th {cell}></th>"
                 f"<th {cell}>message</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-                f"<p><b>Total: {html.escape(self.total())}</b></p>")
+                f"<p><b>Total: {html.escape(self.total())}</b></p>"
+                + (f"<p><small>{html.escape(footer)}</small></p>" if footer else ""))
 
 
 # --- reading the student version ----------------------------------------------------------------
@@ -172,6 +207,57 @@ def setup_names(lab: str, root: Path | None = None) -> set[str]:
             elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 names.add(node.name)
     return names
+
+
+# --- the learner's own code, read as the grader reads it ---------------------------------------------
+def allowed_imports() -> str:
+    """The modules an answer may import, in a sentence."""
+    libraries = [m for m in ALLOWED_MODULES if not m.startswith("pitfalls.")]
+    course = [m for m in ALLOWED_MODULES if m.startswith("pitfalls.")]
+    return f"{', '.join(libraries)} and the course's {', '.join(course)}"
+
+
+def notebook_path(namespace: dict) -> Path | None:
+    """The notebook file this kernel runs, when the front end says: Jupyter Server >= 2 passes it
+    as ``JPY_SESSION_NAME`` (ipykernel puts it in ``__session__``), VS Code as ``__vsc_ipynb_file__``.
+    Colab says nothing; then the kernel's history is read instead."""
+    for candidate in (namespace.get("__session__"), namespace.get("__vsc_ipynb_file__"),
+                      os.environ.get("JPY_SESSION_NAME")):
+        if isinstance(candidate, str) and candidate.endswith(".ipynb") and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+def _history(namespace: dict) -> list[str]:
+    """The cells run in this kernel, as typed (IPython's raw input history)."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        shell = None
+    if shell is not None and getattr(shell, "history_manager", None) is not None:
+        return list(shell.history_manager.input_hist_raw)
+    return list(namespace.get("_ih") or [])
+
+
+def learner_code(lab: str, namespace: dict) -> tuple[list[dict], str | None]:
+    """The learner's code cells, and where they were read: the saved notebook when it can be
+    found and is this lab's (it is what gets submitted), else every cell run in this kernel."""
+    path = notebook_path(namespace)
+    if path is not None:
+        try:
+            nb = nbformat.read(path, as_version=4)
+            cells = [{"type": c.cell_type, "grade_id": nbgrader_meta(c).get("grade_id"), "source": c.source}
+                     for c in nb.cells]
+        except Exception:  # an unreadable file: fall back to the history
+            cells = []
+        found = {c["grade_id"] for c in cells if c["grade_id"]}
+        if found and which_lab(found, lab) is None:  # labs share ids such as "setup": best match wins
+            return cells, f"the saved notebook {path.name}"
+    history = [{"type": "code", "grade_id": None, "name": f"In [{k}]", "source": source}
+               for k, source in enumerate(_history(namespace)) if k and source.strip()]
+    return history, ("the cells run in this kernel" if history else None)
 
 
 # --- the autograder's stderr rule -----------------------------------------------------------------
@@ -262,7 +348,8 @@ def check_all(lab: str, namespace: dict | None = None) -> SelfCheckReport:
                                             "checks itself, in the cells above.")
     checks = public_checks(lab)
     setup, pattern = setup_names(lab), ignore_pattern()
-    report = SelfCheckReport(lab)
+    code, where = learner_code(lab, namespace)
+    report = SelfCheckReport(lab, refused=tampering(lab, code), screened=where)
     from tqdm.auto import tqdm
 
     with tqdm(checks, desc=f"{lab} self-check", unit="check", leave=False) as bar:  # the table stays

@@ -127,15 +127,30 @@ def screen(path: Path, lab: str, root: Path | None = None) -> Screening:
             screening.notes.append(f"the instructor's cell {c['grade_id']!r} had been edited; the original was run")
     for gid in restore_missing(nb, lab, root):
         screening.notes.append(f"the instructor's cell {gid!r} was missing; it was put back and run")
+    screening.tampering = tampering(lab, cells, root)
+    if screening.tampering:
+        screening.problem = REFUSED + " — " + "; ".join(str(f) for f in screening.tampering[:5])
+    return screening
+
+
+#: Why a notebook with a finding of :func:`tampering` is not run (the feedback's and self-check's words).
+REFUSED = ("your code reaches for the grader's checks, the interpreter's internals or the course's "
+           "files, which answers may not do (tampering earns no points)")
+
+
+def tampering(lab: str, cells: list[dict], root: Path | None = None) -> list[Finding]:
+    """The refused constructs in the learner's own code cells of a notebook of ``lab``.
+
+    ``cells`` are dicts with ``type``, ``grade_id`` and ``source`` (and optionally ``name``, how
+    to call the cell in a message). Untouched course cells and locked cells are not the learner's
+    code and are not scanned; the self-check calls this too, so a learner hears about a refused
+    line before submitting, in the grader's words.
+    """
+    release = release_cells(lab, root)
     course_code = {c["source"].strip() for c in release if c["type"] == "code"}
     locked_ids = {c["grade_id"] for c in release if c["locked"] and c["grade_id"]}
-    student_code = [(c["grade_id"] or f"#{i + 1}", c["source"]) for i, c in enumerate(cells)
+    student_code = [(c.get("name") or c["grade_id"] or f"#{i + 1}", c["source"]) for i, c in enumerate(cells)
                     if c["type"] == "code" and c["grade_id"] not in locked_ids
                     and c["source"].strip() not in course_code]
     locked_code = [c["source"] for c in release if c["type"] == "code" and c["locked"]]
-    screening.tampering = scan(student_code, protected_names(locked_code))
-    if screening.tampering:
-        screening.problem = ("your code reaches for the grader's checks, the interpreter's internals or the course's "
-                             "files, which answers may not do (tampering earns no points) — " +
-                             "; ".join(str(f) for f in screening.tampering[:5]))
-    return screening
+    return scan(student_code, protected_names(locked_code))
