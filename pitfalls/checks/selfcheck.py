@@ -32,9 +32,11 @@ import nbformat
 
 from pitfalls.build.labs import is_test_cell, nbgrader_meta
 from pitfalls.grading.integrity import ALLOWED_MODULES, Finding
-from pitfalls.grading.screen import REFUSED, tampering, which_lab
+from pitfalls.grading.screen import REFUSED, cell_dicts, grade_ids, read_notebook, tampering, which_lab
 from pitfalls.paths import repo_root
 
+#: Where the learner's code was read when no saved notebook of the lab could be found.
+HISTORY = "the cells run in this kernel"
 #: The autograder's configuration; its ``IgnorePattern`` says which stderr output it forgives.
 GRADER_CONFIG = ("autograder", "nbgrader_config.py")
 
@@ -101,8 +103,8 @@ class SelfCheckReport:
             return []
         return ([f"The grader would give this notebook 0 points: {REFUSED}. In {self.screened}:"]
                 + [f"  {finding}" for finding in self.refused[:10]]
-                + [("Remove those lines before you submit" + ("" if self.screened.startswith("the saved")
-                    else " (a line no longer in your notebook does not count)")
+                + [("Remove those lines before you submit" + (" (a line no longer in your notebook does not "
+                    "count)" if self.screened == HISTORY else "")
                     + f". Answers may import only {allowed_imports()}.")])
 
     def screened_line(self) -> str:
@@ -244,20 +246,16 @@ def _history(namespace: dict) -> list[str]:
 def learner_code(lab: str, namespace: dict) -> tuple[list[dict], str | None]:
     """The learner's code cells, and where they were read: the saved notebook when it can be
     found and is this lab's (it is what gets submitted), else every cell run in this kernel."""
-    path = notebook_path(namespace)
-    if path is not None:
-        try:
-            nb = nbformat.read(path, as_version=4)
-            cells = [{"type": c.cell_type, "grade_id": nbgrader_meta(c).get("grade_id"), "source": c.source}
-                     for c in nb.cells]
-        except Exception:  # an unreadable file: fall back to the history
-            cells = []
-        found = {c["grade_id"] for c in cells if c["grade_id"]}
-        if found and which_lab(found, lab) is None:  # labs share ids such as "setup": best match wins
-            return cells, f"the saved notebook {path.name}"
+    path, nb = notebook_path(namespace), None
+    with contextlib.suppress(OSError):  # an unreadable or broken file: the history is read instead
+        nb = read_notebook(path)[0] if path is not None else None
+    cells = cell_dicts(nb) if nb is not None else []
+    found = grade_ids(cells)
+    if found and which_lab(found, lab) is None:  # labs share ids such as "setup": best match wins
+        return cells, f"the saved notebook {path.name}"
     history = [{"type": "code", "grade_id": None, "name": f"In [{k}]", "source": source}
                for k, source in enumerate(_history(namespace)) if k and source.strip()]
-    return history, ("the cells run in this kernel" if history else None)
+    return history, (HISTORY if history else None)
 
 
 # --- the autograder's stderr rule -----------------------------------------------------------------

@@ -21,6 +21,11 @@ from pitfalls.grading.integrity import Finding, protected_names, scan
 from pitfalls.paths import repo_root
 
 
+#: Why a notebook with a finding of :func:`tampering` is not run (the feedback's and self-check's words).
+REFUSED = ("your code reaches for the grader's checks, the interpreter's internals or the course's "
+           "files, which answers may not do (tampering earns no points)")
+
+
 @dataclass
 class Screening:
     """What was found: ``problem`` (the submission cannot be graded) or ``notes`` for the feedback."""
@@ -68,6 +73,11 @@ def grade_ids(cells) -> set[str]:
     return {c["grade_id"] for c in cells if c["grade_id"]}
 
 
+def cell_dicts(nb: nbformat.NotebookNode) -> list[dict]:
+    """A notebook's cells as the plain dicts :func:`tampering` reads (type, grade_id, source)."""
+    return [{"type": c.cell_type, "grade_id": nbgrader_meta(c).get("grade_id"), "source": c.source} for c in nb.cells]
+
+
 def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
     """The notebook, or the reason it cannot be read, in words a student understands."""
     data = path.read_bytes()
@@ -108,8 +118,7 @@ def screen(path: Path, lab: str, root: Path | None = None) -> Screening:
     if problem:
         return Screening(problem)
     release = release_cells(lab, root)
-    cells = [{"type": c.cell_type, "grade_id": nbgrader_meta(c).get("grade_id"), "source": c.source}
-             for c in nb.cells]
+    cells = cell_dicts(nb)
     found = grade_ids(cells)
     other = which_lab(found, lab, root)
     if other:
@@ -131,11 +140,6 @@ def screen(path: Path, lab: str, root: Path | None = None) -> Screening:
     if screening.tampering:
         screening.problem = REFUSED + " — " + "; ".join(str(f) for f in screening.tampering[:5])
     return screening
-
-
-#: Why a notebook with a finding of :func:`tampering` is not run (the feedback's and self-check's words).
-REFUSED = ("your code reaches for the grader's checks, the interpreter's internals or the course's "
-           "files, which answers may not do (tampering earns no points)")
 
 
 def tampering(lab: str, cells: list[dict], root: Path | None = None) -> list[Finding]:
