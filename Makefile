@@ -27,7 +27,7 @@ STAMP := $(VENV)/.installed-stamp
 # download cannot work offline). Installed here when missing and we may (root, as in CI).
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install lab test bench grade generate lock strip clean
+.PHONY: install lab test bench grade generate check-generated lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,21 +61,25 @@ grade: $(STAMP)
 	$(BIN)/python -m pitfalls.grading.grade $(LAB) "$(SUBMISSIONS)" --out "$(OUT)" $(GRADE_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m pitfalls.build.bench
+	$(BIN)/python -m pitfalls.authoring.bench
 
-# Regenerate the generated folders (release/, solutions/) from source/. Commit the result.
+# Rebuild every generated artefact from the lesson folders: notebooks/, source/, release/,
+# solutions/ (re-executed only where a solution changed), the README table, environment.yml.
 generate: $(STAMP)
-	$(BIN)/python -m pitfalls.build.release
+	$(BIN)/python -m pitfalls.authoring.generate
+
+# The CI gate: nothing generated may differ from what the sources make (no hand edits survive).
+GENERATED := notebooks source release solutions README.md environment.yml
+check-generated: generate
+	@git diff --exit-code --stat -- $(GENERATED) && test -z "$$(git status --porcelain -- $(GENERATED))" \
+	    || { echo "Generated files differ from what the lesson folders make: run 'make generate' and commit"; \
+	         git status --short -- $(GENERATED); exit 1; }
 
 # Re-resolve exact versions after editing pyproject.toml; then sync environment.yml.
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --python-version 3.11 \
 	    --python-platform x86_64-unknown-linux-gnu --no-header -q -o requirements.lock
-	$(BIN)/python -m pitfalls.build.environment
-
-# Clear outputs of every committed notebook outside solutions/.
-strip: $(STAMP)
-	$(BIN)/python -m pitfalls.build.notebooks
+	$(BIN)/python -m pitfalls.authoring.environment
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache

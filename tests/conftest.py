@@ -1,7 +1,6 @@
 """Shared fixtures, and a closing table of how long each notebook took to execute."""
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -16,14 +15,11 @@ TIMINGS_DIR = ROOT / "artifacts" / "timings"
 
 
 def load_variants(lab: str) -> dict:
-    """``VARIANTS`` of ``tests/wrong_answers/<lab>.py`` (``{}`` when the lab has none)."""
-    path = ROOT / "tests" / "wrong_answers" / f"{lab}.py"
-    if not path.is_file():
-        return {}
-    spec = importlib.util.spec_from_file_location(f"wrong_answers_{lab}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.VARIANTS
+    """``VARIANTS`` of the lab's ``wrong_answers.py`` (``{}`` when the lab has none)."""
+    from pitfalls.authoring.variants import load_variants as load
+    from pitfalls.course import lab_named
+
+    return load(lab_named(lab, ROOT))
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """nbgrader autograde, run for real on a scratch course, for every lab.
 
 For each lab: the full solution submitted as a student scores full marks; the untouched release
-scores 0 without crashing the run; every variant in ``tests/wrong_answers/<lab>.py`` scores what
+scores 0 without crashing the run; every variant in the lab's ``wrong_answers.py`` scores what
 it should — a wrong answer loses exactly its cells' points, and the generated feedback carries the
 specific message for that mistake; a right answer written differently keeps every point.
 """
@@ -15,11 +15,11 @@ import nbformat
 import pytest
 
 from conftest import ROOT, load_variants
-from pitfalls.build.labs import labs
+from pitfalls.authoring.labs import lab_names
 from pitfalls.grading import Course
 from pitfalls.grading.submissions import feedback_text, solution_cells, variant
 
-LABS = labs(ROOT)
+LABS = lab_names(ROOT)
 
 
 CASES = [(lab, name) for lab in LABS for name in load_variants(lab)]
@@ -79,7 +79,7 @@ def graded(request, tmp_path_factory) -> Graded:
 def test_every_lab_has_wrong_answers(lab):
     variants = load_variants(lab)
     assert sum(1 for v in variants.values() if v.get("fails")) >= 3, \
-        f"tests/wrong_answers/{lab}.py needs at least three realistic wrong answers"
+        f"{lab}'s wrong_answers.py needs at least three realistic wrong answers"
     assert any(v.get("warns") and not v.get("fails") for v in variants.values()), \
         f"{lab}: add a right answer that provokes a Keras warning (it must keep full marks)"
 

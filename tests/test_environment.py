@@ -4,7 +4,7 @@ from __future__ import annotations
 import yaml
 
 from conftest import ROOT
-from pitfalls.build.environment import PYTHON, lock_pins, render
+from pitfalls.authoring.environment import PYTHON, lock_pins, render
 
 
 def test_environment_yml_pins_the_lock():

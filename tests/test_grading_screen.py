@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, load_variants
 from hostile.corpus import CASES, EX1_CHECKS_ANYWAY, LAB, WRONG_EX1
-from pitfalls.build.labs import labs, nbgrader_meta
+from pitfalls.authoring.labs import lab_names, nbgrader_meta
 from pitfalls.grading.collect import collect, student_id
 from pitfalls.grading.integrity import protected_names, scan
 from pitfalls.grading.screen import release_cells, screen
@@ -22,7 +22,7 @@ def lab_protected(lab: str) -> dict[str, str]:
     return protected_names([c["source"] for c in release_cells(lab) if c["type"] == "code" and c["locked"]])
 
 
-@pytest.mark.parametrize("lab", labs(ROOT))
+@pytest.mark.parametrize("lab", lab_names(ROOT))
 def test_honest_answers_pass_the_screen(lab):
     """No solution and no (right or wrong) learner answer of any lab is mistaken for tampering."""
     cells = list(solution_cells(lab, ROOT).items())
@@ -42,7 +42,7 @@ def test_honest_answers_pass_the_screen(lab):
     ("x = np.load('ref.npy')", "uses `.load`"),
     ("!cat ../../source/lab01_tensors/lab01_tensors.ipynb", "shell command"),
     ("def f():\n    global check\n    check = None", "rebinds `check`"),
-    ("import sys\nsys.modules['pitfalls.checks.lab01'].slicing = print", "imports `sys`"),
+    ("import sys\nsys.modules['lessons.l01_tensors_and_slicing.checks'].slicing = print", "imports `sys`"),
 ])
 def test_tampering_is_named(code, why):
     findings = scan([("ex1", code)], lab_protected(LAB))

@@ -5,15 +5,13 @@ import os
 import subprocess
 import sys
 
+import nbformat
 import yaml
 
 from conftest import ROOT
-from pitfalls.build import launch
-from pitfalls.build.binder import write_workspace
-
-
-def test_launch_cells_are_generated_from_the_one_url():
-    assert launch.stale(ROOT) == [], "run `python -m pitfalls.build.launch` and commit"
+from pitfalls.authoring import launch
+from pitfalls.authoring.binder import write_workspace
+from pitfalls.course import labs, lessons
 
 
 def test_repository_url_is_a_github_repository():
@@ -21,9 +19,14 @@ def test_repository_url_is_a_github_repository():
 
 
 def test_badges_open_existing_notebooks():
-    for path in launch.launch_notebooks(ROOT):
-        target = launch.launch_target(path, ROOT)
+    """Lessons open themselves; a lab's master opens the student version."""
+    slug = launch.github_slug(launch.repository_url(ROOT))
+    notebooks = [lesson.notebook for lesson in lessons(ROOT)] + [lab.source for lab in labs(ROOT)]
+    for path in notebooks:
+        badge = nbformat.read(path, as_version=4).cells[0].source
+        target = badge.split(f"/github/{slug}/blob/{launch.BRANCH}/")[1].split(")")[0]
         assert (ROOT / target).is_file(), f"{path.name}'s badges open {target}, which does not exist"
+        assert not target.startswith("source/"), f"{path.name}'s badges open the master with the solutions"
 
 
 def test_readme_badges_point_at_existing_files():
@@ -54,7 +57,7 @@ def test_binder_environment_names_python_pip_and_the_course():
 def test_postbuild_stops_on_errors_and_sets_up_grading():
     text = (ROOT / "postBuild").read_text()
     assert text.startswith("#!/usr/bin/env bash") and "set -e" in text
-    assert "pitfalls.build.binder" in text
+    assert "pitfalls.authoring.binder" in text
     assert os.access(ROOT / "postBuild", os.X_OK)
 
 

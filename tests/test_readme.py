@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 
 from conftest import ROOT
-from pitfalls.build.readme import BEGIN, END, render_table
+from pitfalls.authoring.readme import BEGIN, END, render_table
 
 
 def test_lesson_table_is_generated():
     text = (ROOT / "README.md").read_text()
     assert BEGIN in text and END in text
     current = text[text.index(BEGIN):text.index(END) + len(END)]
-    assert current == render_table(ROOT), "run `python -m pitfalls.build.readme` (or `make bench`) and commit"
+    assert current == render_table(ROOT), "run `python -m pitfalls.authoring.readme` (or `make bench`) and commit"
 
 
 def test_every_lesson_has_a_measured_run_time():

@@ -1,7 +1,7 @@
 """The learner's self-check runs the release's public checks and says what the grader would say.
 
 No nbgrader here: lab 1's answers (the solution, and the wrong answers of
-``tests/wrong_answers/lab01_tensors.py``) are executed in a plain namespace, as in a learner's
+``lessons/l01_tensors_and_slicing/wrong_answers.py``) are executed in a plain namespace, as in a learner's
 kernel, and the self-check's table is compared with the checks' own messages.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from conftest import ROOT, load_variants
-from pitfalls.build.labs import is_test_cell, labs, nbgrader_meta
+from pitfalls.authoring.labs import is_test_cell, lab_names, nbgrader_meta
 from pitfalls.checks import selfcheck
 from pitfalls.checks.core import CheckFailed
 from pitfalls.checks.selfcheck import PublicCheck, check_all, public_checks, run_check
@@ -172,7 +172,7 @@ def test_under_nbgrader_it_runs_nothing(monkeypatch):
     assert report.skipped and not report.results and "skipped" in str(report) and "skipped" in report._repr_html_()
 
 
-@pytest.mark.parametrize("lab", labs(ROOT))
+@pytest.mark.parametrize("lab", lab_names(ROOT))
 def test_every_lab_ends_with_the_ungraded_self_check(lab):
     cells = release_cells(lab)
     text, code = cells[-2:]
@@ -224,7 +224,7 @@ def test_the_saved_notebook_is_screened_like_the_grader_does(solution_ns, tmp_pa
 
 
 def test_a_notebook_of_another_lab_falls_back_to_the_history(solution_ns, tmp_path):
-    other = sorted(set(labs(ROOT)) - {LAB})[0]
+    other = sorted(set(lab_names(ROOT)) - {LAB})[0]
     ns = answered(solution_ns, {})
     ns.update(__session__=str(ROOT / "release" / other / f"{other}.ipynb"), _ih=["", "import json"])
     report = check_all(LAB, ns)

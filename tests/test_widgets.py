@@ -358,7 +358,7 @@ def test_html_export_without_widget_state_shows_the_static_figure(tmp_path):
     import nbformat
     from nbconvert import HTMLExporter
 
-    from pitfalls.build.notebooks import execute  # the project's executor: drops widget state like make strip
+    from pitfalls.authoring.notebooks import execute  # the project's executor: drops widget state, as make generate does
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "from pitfalls.widgets import sigmoid_explorer; sigmoid_explorer()")])

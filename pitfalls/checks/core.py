@@ -10,7 +10,6 @@ import contextlib
 import io
 import json
 import warnings
-from pathlib import Path
 from typing import Any, Callable, Mapping, NoReturn, Sequence
 
 import numpy as np
@@ -97,6 +96,8 @@ def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: An
 
 
 def load_spread(lab: str) -> dict:
-    """A lab's measured references and tolerances, per quantity (``pitfalls.build.spread``)."""
-    path = Path(__file__).with_name("spread") / f"{lab}.json"
-    return json.loads(path.read_text())["quantities"]
+    """A lab's measured references and tolerances, per quantity (its lesson folder's
+    ``spread.json``, written by ``python -m pitfalls.authoring.spread <lab>``)."""
+    from pitfalls.course import lab_named
+
+    return json.loads(lab_named(lab).spread.read_text())["quantities"]

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from pitfalls.build.labs import is_test_cell, nbgrader_meta
+from pitfalls.authoring.labs import is_test_cell, nbgrader_meta
 from pitfalls.grading.integrity import ALLOWED_MODULES, Finding
 from pitfalls.grading.screen import REFUSED, cell_dicts, grade_ids, read_notebook, tampering, which_lab
 from pitfalls.paths import repo_root

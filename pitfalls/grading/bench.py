@@ -73,8 +73,8 @@ def section(n: int = 40) -> list[str]:
 
 
 def register() -> None:
-    """Add the section to ``make bench`` (``pitfalls.build.bench.SECTIONS``)."""
-    from pitfalls.build.bench import SECTIONS
+    """Add the section to ``make bench`` (``pitfalls.authoring.bench.SECTIONS``)."""
+    from pitfalls.authoring.bench import SECTIONS
 
     SECTIONS[TITLE] = section
 

@@ -64,12 +64,18 @@ class Course:
     def nbgrader(self, *args: str, timeout: float | None = 1800) -> subprocess.CompletedProcess:
         """Run one nbgrader command in the course root; raise :class:`NbgraderError` on failure."""
         cmd = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={self.root}"]
-        proc = subprocess.run(cmd, cwd=self.root, env=tool_env(), capture_output=True, text=True,
+        proc = subprocess.run(cmd, cwd=self.root, env=self.env(), capture_output=True, text=True,
                               timeout=timeout)
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
             raise NbgraderError(f"`nbgrader {' '.join(args)}` exited {proc.returncode}:\n{tail}")
         return proc
+
+    def env(self) -> dict[str, str]:
+        """nbgrader's and its kernels' environment: this course's checkout, importable first (its
+        ``lessons`` package holds the checks the test cells import)."""
+        path = os.pathsep.join(p for p in (str(self.repo), os.environ.get("PYTHONPATH", "")) if p)
+        return tool_env({"PITFALLS_ROOT": str(self.repo), "PYTHONPATH": path})
 
     def generate(self, lab: str) -> Path:
         """``nbgrader generate_assignment``: the student version of ``lab`` in ``release/``."""

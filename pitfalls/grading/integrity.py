@@ -23,7 +23,7 @@ ALLOWED_MODULES = (
     "numpy", "keras", "tensorflow", "math", "cmath", "random", "statistics", "itertools",
     "functools", "operator", "collections", "typing", "dataclasses", "numbers", "enum", "abc",
     "copy", "string", "re", "textwrap", "pprint", "time", "warnings", "tqdm", "matplotlib",
-    "pitfalls.session", "pitfalls.data", "pitfalls.flighttracks", "pitfalls.generators",
+    "pitfalls.session", "pitfalls.data", "pitfalls.flighttracks", "lessons.l03_generator_aliasing.generators",
     "pitfalls.meannet", "pitfalls.autoencoder", "pitfalls.reconstructions",
 )
 # Sub-modules of allowed packages that are still off limits.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from pitfalls.build.labs import labs, nbgrader_meta
+from pitfalls.authoring.labs import lab_names, nbgrader_meta
 from pitfalls.grading.integrity import Finding, protected_names, scan
 from pitfalls.paths import repo_root
 
@@ -104,7 +104,7 @@ def which_lab(found: set[str], lab: str, root: Path | None = None) -> str | None
     """The lab whose cells the notebook carries, when that is not ``lab``."""
     own = len(found & grade_ids(release_cells(lab, root)))
     best, best_overlap = None, own
-    for other in labs(root):
+    for other in lab_names(root):
         if other != lab:
             overlap = len(found & grade_ids(release_cells(other, root)))
             if overlap > best_overlap:

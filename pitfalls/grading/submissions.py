@@ -12,14 +12,14 @@ from pathlib import Path
 
 import nbformat
 
-from pitfalls.build.labs import nbgrader_meta, source_notebook, strip_solution_markers
+from pitfalls.authoring import labs
+from pitfalls.authoring.labs import nbgrader_meta
+from pitfalls.course import lab_named
 
 
 def solution_cells(lab: str, root: Path | None = None) -> dict[str, str]:
     """``{grade_id: solution code}`` for every solution cell of the master notebook."""
-    nb = nbformat.read(source_notebook(lab, root), as_version=4)
-    return {nbgrader_meta(c)["grade_id"]: strip_solution_markers(c.source)
-            for c in nb.cells if nbgrader_meta(c).get("solution")}
+    return labs.solution_cells(lab_named(lab, root))
 
 
 def fill_release(release_nb: Path, answers: dict[str, str]) -> nbformat.NotebookNode:

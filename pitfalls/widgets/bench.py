@@ -36,8 +36,8 @@ def latency_section(n: int = 20) -> list[str]:
 
 
 def register() -> None:
-    """Add the section to ``make bench`` (``pitfalls.build.bench.SECTIONS``)."""
-    from pitfalls.build.bench import SECTIONS
+    """Add the section to ``make bench`` (``pitfalls.authoring.bench.SECTIONS``)."""
+    from pitfalls.authoring.bench import SECTIONS
 
     SECTIONS[TITLE] = latency_section
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from pitfalls.build.labs import nbgrader_meta
+from pitfalls.authoring.labs import nbgrader_meta
 from pitfalls.grading.submissions import variant
 
 LAB = "lab01_tensors"
@@ -83,7 +83,7 @@ CASES: dict[str, dict] = {
         "expect": {"graded": False, "says": "pitfalls.checks"}},
     "reads-expected-values": {
         "cells": {"ex6": ("import json, pitfalls\nREF = json.load(open(pitfalls.__file__.replace('__init__.py', "
-                          "'checks/spread/lab01_tensors.json')))\n")},
+                          "'../lessons/l01_tensors_and_slicing/spread.json')))\n")},
         "expect": {"graded": False, "says": "opens files"}},
     "reads-master-obfuscated": {
         "cells": {"ex6": ("reader = getattr(__builtins__, 'op' + 'en')\n"

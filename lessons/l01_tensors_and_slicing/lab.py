@@ -1,0 +1,225 @@
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 1 — Tensors, slicing and a first Keras model
+#
+# Six exercises on what lesson 1 showed: slicing image batches, the (pixels, samples) layout,
+# broadcasting, the dot product, epochs and batches, and a small Keras model.
+#
+# **How this lab is checked.** Each exercise asks for a *function*. The check cell under it calls
+# your function on fresh inputs of its own (other sizes than the lesson's, so a hard-coded number
+# shows) and, when something is wrong, says what in words. Run a check cell as often as you like:
+# the autograder runs the same checks. Points are shown on each check cell.
+#
+# Replace every `raise NotImplementedError()` with your code. Do not rename the functions.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Setup: quiet TensorFlow's logs, seed everything, load the checks. Run this cell first.
+from pitfalls.session import start
+
+start(seed=0)
+
+import numpy as np
+import keras
+from lessons.l01_tensors_and_slicing import checks as check
+from pitfalls.data.digits import load_uci
+
+digits = load_uci()
+print(digits)
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 1 — Slicing an image batch (2 points)
+#
+# `images` has shape `(N, height, width)`.
+#
+# * `first_hundred(images)` returns the first 100 images.
+# * `lower_right_quadrant(images)` returns, for every image, its lower-right quarter: rows and
+#   columns from the middle (`height // 2`, `width // 2`) to the end. For 28×28 images that is
+#   `(N, 14, 14)`.
+
+# %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def first_hundred(images):
+    """The first 100 images of the batch."""
+    ### BEGIN SOLUTION
+    return images[:100]
+    ### END SOLUTION
+
+
+def lower_right_quadrant(images):
+    """The lower-right quarter of every image."""
+    ### BEGIN SOLUTION
+    h, w = images.shape[1:3]
+    return images[:, h // 2:, w // 2:]
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.slicing(first_hundred, lower_right_quadrant)
+print("Exercise 1 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 2 — One column per image (2 points)
+#
+# A batch of RGB images of shape `(N, 64, 64, 3)` becomes a matrix of shape `(64·64·3, N)`: one
+# column per image, the pixels of each image in row-major order.
+#
+# * `unroll(images)` returns that `(pixels, samples)` matrix.
+# * `roll_up(matrix, image_shape)` undoes it: `roll_up(unroll(images), images.shape[1:])` gives the
+#   batch back.
+
+# %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def unroll(images):
+    """(N, ...) → (pixels, N): image j becomes column j."""
+    ### BEGIN SOLUTION
+    return images.reshape(len(images), -1).T
+    ### END SOLUTION
+
+
+def roll_up(matrix, image_shape):
+    """(pixels, N) → (N, *image_shape), the inverse of unroll."""
+    ### BEGIN SOLUTION
+    return matrix.T.reshape((matrix.shape[1], *image_shape))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.unroll_and_roll(unroll, roll_up)
+print("Exercise 2 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex3-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 3 — Broadcasting (1 point)
+#
+# `center_columns(X)` returns `X` with each column's mean subtracted from that column, so that every
+# column of the result has mean 0. Use broadcasting, no loop.
+
+# %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def center_columns(X):
+    """Subtract each column's mean (a row vector, broadcast over the rows)."""
+    ### BEGIN SOLUTION
+    return X - X.mean(axis=0)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex3-check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+check.centering(center_columns)
+print("Exercise 3 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 4 — A matrix-vector product by hand (1 point)
+#
+# `matvec_by_hand(A, b)` returns the same as `np.dot(A, b)` for a matrix `A` of shape `(m, n)` and a
+# vector `b` of shape `(n,)` — but write the sums of products yourself (loops are fine here; no
+# `np.dot`, `@` or `np.matmul`).
+
+# %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def matvec_by_hand(A, b):
+    """Entry i is the sum over j of A[i, j] * b[j]."""
+    ### BEGIN SOLUTION
+    m, n = A.shape
+    out = np.zeros(m, dtype=np.result_type(A, b))
+    for i in range(m):
+        for j in range(n):
+            out[i] += A[i, j] * b[j]
+    return out
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+check.matvec(matvec_by_hand)
+print("Exercise 4 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 5 — Epochs and batches (2 points)
+#
+# * `updates_per_epoch(n_samples, batch_size)`: how many weight updates one epoch of `fit` makes.
+# * `total_updates(n_samples, batch_size, epochs)`: how many in the whole training run.
+
+# %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def updates_per_epoch(n_samples, batch_size):
+    """One update per batch, the last (smaller) batch included."""
+    ### BEGIN SOLUTION
+    return -(-n_samples // batch_size)
+    ### END SOLUTION
+
+
+def total_updates(n_samples, batch_size, epochs):
+    """Updates over the whole run."""
+    ### BEGIN SOLUTION
+    return updates_per_epoch(n_samples, batch_size) * epochs
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex5-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.updates(updates_per_epoch, total_updates)
+print("Exercise 5 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 6 — A small Keras model (4 points)
+#
+# `build_model()` returns a **compiled** model that classifies flattened 28×28 digit images:
+#
+# * input: vectors of 784 pixel values (`keras.Input(shape=(784,))`);
+# * a hidden `Dense` layer of 32 units with `relu`;
+# * an output `Dense` layer of 10 units with `softmax`;
+# * compiled with `RMSprop` at learning rate 0.001, the loss for *integer* labels 0–9, and the
+#   `accuracy` metric.
+#
+# The first check inspects the model (2 points). The second trains it the same way every time —
+# seed 0, 20 epochs, batch size 64, on the shipped digits — and compares the final training loss
+# with the reference run (2 points). Try it yourself on `digits` below before you run the checks.
+
+# %% nbgrader={"grade": false, "grade_id": "ex6", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def build_model():
+    """Input(784) → Dense(32, relu) → Dense(10, softmax), compiled."""
+    ### BEGIN SOLUTION
+    model = keras.Sequential([
+        keras.Input(shape=(784,)),
+        keras.layers.Dense(32, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ])
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model
+    ### END SOLUTION
+
+
+# %%
+# Try it (not graded): train on the digits and look at the learning curves' numbers.
+x_train = digits.x_train.reshape(len(digits.x_train), -1).astype("float32") / 255
+x_test = digits.x_test.reshape(len(digits.x_test), -1).astype("float32") / 255
+try:
+    model = build_model()
+    history = model.fit(x_train, digits.y_train, epochs=20, batch_size=64,
+                        validation_data=(x_test, digits.y_test), verbose=0)
+    print({name: round(values[-1], 4) for name, values in history.history.items()})
+except NotImplementedError:
+    print("build_model() is not written yet.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex6-architecture", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.architecture(build_model)
+print("Exercise 6, architecture: passed.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex6-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.final_loss(build_model)
+print("Exercise 6, training: passed.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Check everything
+#
+# The cell below runs every **public** check of this lab at once, on the functions you have defined
+# in this notebook, and shows for each the message the grader would give (it runs the same check
+# code as the check cells above). It is a self-check, **not a grade**: the grader runs your notebook
+# afresh from the top. Before you submit, restart the kernel and run all cells.
+#
+# It also reads the code you wrote, as the grader does before running it, and names any line
+# the grader would refuse (a notebook with such a line scores 0): answers may import only numpy,
+# keras, tensorflow, matplotlib, the standard library's maths and collections modules and the
+# course's data modules; no files, no shell commands, no changes to the checks.
+
+# %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
+from pitfalls.checks.selfcheck import check_all
+check_all("lab01_tensors")

@@ -1,0 +1,256 @@
+# %% [markdown]
+# # Lesson 1 — Tensors, slicing, and a first Keras model
+#
+# Most Keras bugs in this course are *shape* bugs that raise no error. Before we hunt them we need
+# a precise vocabulary: what a tensor is, what slicing and reshaping do to one, and what
+# `compile`, `fit`, `predict` and `evaluate` each do with tensors.
+#
+# Each section asks you to **predict** before a cell answers. Write your prediction down (a
+# comment is fine), then run the cell and compare.
+
+# %%
+# Quiet TensorFlow's logs, seed everything, print versions. Always the first cell.
+from pitfalls.session import start
+
+start(seed=0)
+
+import matplotlib.pyplot as plt
+import numpy as np
+import keras
+
+# %% [markdown]
+# ## 1. Three attributes of a tensor: rank, shape, dtype
+#
+# A tensor is an n-dimensional array: a scalar has rank 0, a vector rank 1, a matrix rank 2, a
+# batch of grey images rank 3, a batch of colour images rank 4.
+#
+# **Predict:** what are the rank, shape and dtype of each object below?
+
+# %%
+examples = {
+    "scalar": np.array(7),
+    "vector": np.array([1.0, 2.0, 3.0]),
+    "matrix": np.arange(12).reshape(4, 3),
+    "3D tensor": np.zeros((2, 28, 28), dtype=np.uint8),
+}
+for name, t in examples.items():
+    print(f"{name:10s} rank (ndim) = {t.ndim}   shape = {str(t.shape):12s} dtype = {t.dtype}")
+
+assert [t.ndim for t in examples.values()] == [0, 1, 2, 3]
+
+# %% [markdown]
+# ## 2. Slicing a batch of images
+#
+# We load handwritten digits. On Binder or Colab this is MNIST (downloaded by Keras); with no
+# network (this course's CI, a laptop offline) it is a real but smaller set of handwritten digits
+# shipped with the course and laid out like MNIST. The next cell says which one you got.
+
+# %%
+from pitfalls.data.digits import load_digits
+
+digits = load_digits()
+print(digits)
+train_images, train_labels = digits.x_train, digits.y_train
+test_images, test_labels = digits.x_test, digits.y_test
+
+# %% [markdown]
+# The first axis indexes images, the next two index pixel rows and columns.
+#
+# **Predict:** the shapes of `train_images[:100]`, `train_images[:100, :, :]` and
+# `train_images[:100, :28, :28]`. Are they the same *values* too?
+
+# %%
+a = train_images[:100]
+b = train_images[:100, :, :]
+c = train_images[:100, :28, :28]
+print("whole batch  ", train_images.shape)
+print("[:100]       ", a.shape)
+print("[:100, :, :] ", b.shape)
+print("[:100,:28,:28]", c.shape)
+assert a.shape == b.shape == c.shape == (100, 28, 28)
+assert np.array_equal(a, b) and np.array_equal(b, c)  # three spellings of one slice
+
+# %% [markdown]
+# A slice along axes 1 and 2 keeps every image but crops each one. The lower-right quadrant of a
+# 28×28 image starts at row 14 and column 14.
+#
+# **Predict:** the shape of `train_images[:, 14:, 14:]`.
+
+# %%
+lower_right = train_images[:, 14:, 14:]
+print("lower-right quadrant:", lower_right.shape)
+assert lower_right.shape == (len(train_images), 14, 14)
+
+fig, axes = plt.subplots(1, 2, figsize=(5, 2.6))
+axes[0].imshow(train_images[10], cmap="binary")
+axes[0].set_title(f"image 10 (label {train_labels[10]})")
+axes[1].imshow(lower_right[10], cmap="binary", extent=(14, 28, 28, 14))
+axes[1].set_title("its lower-right quadrant")
+for ax in axes:
+    ax.set_xlim(0, 28), ax.set_ylim(28, 0)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# ## 3. Reshaping a batch to (pixels, samples)
+#
+# Some texts (and the article this lesson follows) put one *column* per image: a batch of 790
+# colour images of 64×64 becomes a matrix of shape (64·64·3, 790). Random pixels stand in for the
+# article's photos here — only the shapes matter.
+#
+# **Predict:** the shape of `img.reshape(790, -1)` and of `img.reshape(790, -1).T`.
+
+# %%
+rng = np.random.default_rng(0)
+img = rng.integers(0, 256, size=(790, 64, 64, 3), dtype=np.uint8)
+flat = img.reshape(790, -1)       # one row per image
+img_unrow = flat.T                # one column per image
+print("batch:", img.shape, "→ rows:", flat.shape, "→ columns:", img_unrow.shape)
+assert img_unrow.shape == (64 * 64 * 3, 790) == (12288, 790)
+assert np.array_equal(img_unrow[:, 5], img[5].ravel())  # column 5 is image 5, row-major
+
+# %% [markdown]
+# Going back is the reverse: transpose, then reshape. Reshaping *without* the transpose gives the
+# right shape and the wrong pictures — no error is raised, which is why this is a pitfall.
+
+# %%
+back = img_unrow.T.reshape(790, 64, 64, 3)
+wrong = img_unrow.reshape(790, 64, 64, 3)   # right shape, scrambled pixels
+print("round trip equal:", np.array_equal(back, img), "| without .T equal:", np.array_equal(wrong, img))
+assert np.array_equal(back, img) and not np.array_equal(wrong, img)
+
+# %% [markdown]
+# A vector of shape `(790,)` has one axis. `(1, 790)` is a matrix with one row: same numbers,
+# different rank — and, as lesson 2 shows, different arithmetic.
+
+# %%
+vector = np.arange(790)
+row = np.reshape(vector, (1, 790))
+print(vector.shape, vector.ndim, "|", row.shape, row.ndim)
+assert vector.ndim == 1 and row.ndim == 2
+
+# %% [markdown]
+# ## 4. Tensor operations: element-wise, broadcasting, dot
+#
+# **Predict:** `np.array([1, 2, 3, 4]) + np.array([5, 6, 7, 8])`.
+
+# %%
+elementwise = np.array([1, 2, 3, 4]) + np.array([5, 6, 7, 8])
+print(elementwise)
+assert elementwise.tolist() == [6, 8, 10, 12]
+
+# %% [markdown]
+# Broadcasting: adding a vector of shape (3,) to a 4×3 matrix adds it to *every row*.
+#
+# **Predict:** the first and last rows of `A + B`.
+
+# %%
+A = np.arange(12).reshape(4, 3)
+B = np.array([1, 2, 3])
+print("A:\n", A, "\nB:", B, "\nA + B:\n", A + B)
+assert (A + B).tolist() == [[1, 3, 5], [4, 6, 8], [7, 9, 11], [10, 12, 14]]
+
+# %% [markdown]
+# A dot product sums element-wise products: `B·B = 1·1 + 2·2 + 3·3 = 14`. A matrix times a
+# vector does that once per row: row 0 is `0·1 + 1·2 + 2·3 = 8`, row 1 is `3·1 + 4·2 + 5·3 = 26`.
+#
+# **Predict:** `np.dot(A, B)`.
+
+# %%
+print("B·B =", np.dot(B, B))
+print("A·B =", np.dot(A, B))
+by_hand = [int(sum(A[i, j] * B[j] for j in range(3))) for i in range(4)]
+print("by hand:", by_hand)
+assert np.dot(B, B) == 14 and np.dot(A, B).tolist() == by_hand == [8, 26, 44, 62]
+
+# %% [markdown]
+# ## 5. A first Keras model: Sequential → compile → fit
+#
+# Inputs: each 28×28 image flattened to 784 numbers in [0, 1]. Labels: integers 0–9.
+
+# %%
+x_train = train_images.reshape(len(train_images), -1).astype("float32") / 255
+x_test = test_images.reshape(len(test_images), -1).astype("float32") / 255
+if len(x_train) > 10_000:  # full MNIST: 10 000 images are plenty for this lesson and keep it fast
+    x_train, train_labels = x_train[:10_000], train_labels[:10_000]
+print("x_train", x_train.shape, x_train.dtype, "| x_test", x_test.shape)
+
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    keras.layers.Dense(64, activation="relu"),
+    keras.layers.Dense(10, activation="softmax"),
+])
+model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),
+              loss="sparse_categorical_crossentropy",   # integer labels; one-hot would need categorical_
+              metrics=["accuracy"])
+model.summary()
+
+# %% [markdown]
+# A **batch** is the set of samples behind one weight update; an **epoch** is one pass over the
+# training set. With N samples and batch size b, an epoch makes ⌈N / b⌉ updates — the last batch
+# is smaller but still makes one.
+#
+# **Predict:** how many updates will `fit` make with `batch_size=128` for 8 epochs?
+
+# %%
+import math
+
+
+class CountUpdates(keras.callbacks.Callback):
+    """Counts the training batches fit() really runs."""
+
+    def on_train_begin(self, logs=None):
+        self.updates = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.updates += 1
+
+
+epochs, batch_size = 8, 128
+predicted = math.ceil(len(x_train) / batch_size) * epochs
+counter = CountUpdates()
+history = model.fit(x_train, train_labels, epochs=epochs, batch_size=batch_size,
+                    validation_data=(x_test, test_labels), callbacks=[counter], verbose=0)
+print(f"predicted {predicted} updates, fit ran {counter.updates}")
+assert counter.updates == predicted
+
+# %% [markdown]
+# `fit` returns a `History`; its `.history` dictionary holds one list per metric, one value per
+# epoch — the loss always, plus each metric, plus their `val_` twins when there is validation data.
+
+# %% tags=["readme-figure"]
+print(sorted(history.history))
+fig, axes = plt.subplots(1, 2, figsize=(9, 3))
+for ax, metric in zip(axes, ["loss", "accuracy"]):
+    ax.plot(range(1, epochs + 1), history.history[metric], "o-", label="training")
+    ax.plot(range(1, epochs + 1), history.history["val_" + metric], "s--", label="validation")
+    ax.set_xlabel("epoch"), ax.set_ylabel(metric), ax.legend()
+plt.suptitle("Learning curves")
+plt.tight_layout()
+plt.show()
+assert history.history["loss"][-1] < history.history["loss"][0]
+
+# %% [markdown]
+# ## 6. predict and evaluate
+#
+# `predict` returns the model's outputs: here 10 class probabilities per image.
+# `evaluate` returns the loss and the metrics on the data you give it.
+#
+# **Predict:** the shape of `model.predict(x_test[:5])`, and what each row sums to.
+
+# %%
+probabilities = model.predict(x_test[:5], verbose=0)
+print(probabilities.shape, "row sums:", probabilities.sum(axis=1).round(4))
+print("predicted digits:", probabilities.argmax(axis=1), "| true:", test_labels[:5])
+assert probabilities.shape == (5, 10) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)
+
+train_loss, train_acc = model.evaluate(x_train, train_labels, verbose=0)
+test_loss, test_acc = model.evaluate(x_test, test_labels, verbose=0)
+print(f"train: loss {train_loss:.3f}, accuracy {train_acc:.3f}")
+print(f"test:  loss {test_loss:.3f}, accuracy {test_acc:.3f}")
+assert test_acc > 0.8, "a small dense net should classify most held-out digits"
+
+# %% [markdown]
+# **What to remember.** A slice can drop an axis (`images[100]`) or keep it (`images[:100]`);
+# `reshape` never checks that your pixels still belong together; `(N,)` and `(1, N)` are different
+# tensors. Lab 1 (`source/lab01_tensors`) practises each of these.

@@ -1,0 +1,163 @@
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 2 — The mean-of-two net, and (N,) vs (N, 1)
+#
+# Four exercises on what lesson 2 showed: the one-unit net that learns the mean of two numbers,
+# a `Lambda` layer that keeps the shape `(batch, 1)`, the "incomprehensible" loss of the shape
+# bug computed by hand, and a mean squared error that cannot broadcast.
+#
+# **How this lab is checked.** Each exercise asks for a *function*. The check cell under it calls
+# your function on fresh inputs of its own (other sizes and ranges than the lesson's, so a
+# hard-coded number shows) and, when something is wrong, says what in words. Run a check cell as
+# often as you like: the autograder runs the same checks. Points are shown on each check cell.
+#
+# Replace every `raise NotImplementedError()` with your code. Do not rename the functions.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Setup: quiet TensorFlow's logs, seed everything, load the checks. Run this cell first.
+from pitfalls.session import start
+
+start(seed=0)
+
+import numpy as np
+import keras
+from keras import ops
+from lessons.l02_mean_of_two import checks as check
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 1 — The mean net (4 points)
+#
+# `build_mean_net()` returns a **compiled** model that learns the mean of two numbers:
+#
+# * input: pairs of numbers, `keras.Input(shape=(2,))`;
+# * one `Dense` layer of 1 unit, no activation, with its bias (Keras' default);
+# * compiled with the mean squared error and `RMSprop` at learning rate 0.001 (the article's).
+#
+# The first check inspects the model (2 points). The second trains it the same way every time —
+# seed 0, 2000 steps of 64 pairs of integers in [0, 100) — and compares the loss on held-out
+# pairs and the learned kernel with the reference run (2 points). Try it yourself first, below.
+
+# %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def build_mean_net():
+    """Input(2) → Dense(1), compiled with MSE and RMSprop(0.001)."""
+    ### BEGIN SOLUTION
+    inputs = keras.Input(shape=(2,), name="x")
+    mean = keras.layers.Dense(1)(inputs)
+    model = keras.Model(inputs=inputs, outputs=mean)
+    model.compile(loss="mse", optimizer=keras.optimizers.RMSprop(learning_rate=0.001))
+    return model
+    ### END SOLUTION
+
+
+# %%
+# Try it (not graded): train on 64 000 random pairs, twice, and look at what the net learned.
+try:
+    rng = np.random.default_rng(0)
+    x_try = rng.integers(0, 100, size=(64_000, 2)).astype("float32")
+    y_try = x_try.mean(axis=1, keepdims=True)
+    net = build_mean_net()
+    net.fit(x_try, y_try, batch_size=64, epochs=2, verbose=0)
+    kernel, bias = net.layers[-1].get_weights()
+    print("kernel", kernel.ravel(), "bias", bias, "| (73, 57) →", net.predict(np.array([[73.0, 57.0]]), verbose=0))
+except NotImplementedError:
+    print("build_mean_net() is not written yet.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex1-architecture", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.architecture(build_mean_net)
+print("Exercise 1, architecture: passed.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex1-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.training(build_mean_net)
+print("Exercise 1, training: passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 2 — A `Lambda` that keeps the shape (2 points)
+#
+# `calc_mean(x)` receives a batch `x` of shape `(batch, 2)` (a Keras tensor) and returns the mean
+# of each row with shape **`(batch, 1)`**, so that `keras.layers.Lambda(calc_mean)` outputs what
+# the targets look like. Use `keras.ops` (imported as `ops`), not NumPy: the function also runs
+# on symbolic tensors.
+
+# %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def calc_mean(x):
+    """The mean of each row of x, shape (batch, 1)."""
+    ### BEGIN SOLUTION
+    res = (x[:, 0] + x[:, 1]) / 2
+    return ops.expand_dims(res, -1)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.lambda_mean(calc_mean)
+print("Exercise 2 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex3-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 3 — The "incomprehensible" loss, computed (1 point)
+#
+# Without `expand_dims`, predictions of shape `(N,)` met targets of shape `(N, 1)` and the loss
+# averaged `(y_true[i] − y_pred[j])²` over **all** pairs `(i, j)`. Even for perfect predictions
+# that is not 0.
+#
+# `broadcast_loss(low, high)` returns its value for large N, when a and b are independent integers
+# drawn uniformly from `[low, high)` (high excluded) and the predictions are the exact means
+# `(a + b)/2`. For `[0, 100)` the lesson found 833.25. Hint: the variance of one uniform integer
+# from `n` consecutive integers is `(n² − 1)/12`.
+
+# %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def broadcast_loss(low, high):
+    """Mean of (m_i − m_j)² over all pairs of exact means m = (a + b)/2, a, b uniform in [low, high)."""
+    ### BEGIN SOLUTION
+    n = high - low
+    var_one = (n * n - 1) / 12   # Var(a) = Var(b)
+    var_mean = var_one / 2       # Var((a + b)/2) = (Var(a) + Var(b)) / 4
+    return 2 * var_mean          # m_i − m_j: two independent means
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex3-check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+check.broadcast(broadcast_loss)
+print("Exercise 3 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 4 — A mean squared error that cannot broadcast (2 points)
+#
+# Keras 3's compiled losses align the ranks of `y_true` and `y_pred`; your own code does not.
+# Write `mse(y_true, y_pred)` for NumPy arrays that pairs row i of the targets with row i of the
+# predictions whether each has shape `(N,)` or `(N, 1)`, returns one number, and raises
+# `ValueError` when the two hold different numbers of values (instead of broadcasting them).
+
+# %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def mse(y_true, y_pred):
+    """Mean squared error of matching rows; ValueError if the sizes differ."""
+    ### BEGIN SOLUTION
+    t = np.asarray(y_true, dtype=np.float64).reshape(-1)
+    p = np.asarray(y_pred, dtype=np.float64).reshape(-1)
+    if t.size != p.size:
+        raise ValueError(f"{t.size} targets but {p.size} predictions")
+    return float(np.mean((t - p) ** 2))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.safe_mse(mse)
+print("Exercise 4 passed.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Check everything
+#
+# The cell below runs every **public** check of this lab at once, on the functions you have defined
+# in this notebook, and shows for each the message the grader would give (it runs the same check
+# code as the check cells above). It is a self-check, **not a grade**: the grader runs your notebook
+# afresh from the top. Before you submit, restart the kernel and run all cells.
+#
+# It also reads the code you wrote, as the grader does before running it, and names any line
+# the grader would refuse (a notebook with such a line scores 0): answers may import only numpy,
+# keras, tensorflow, matplotlib, the standard library's maths and collections modules and the
+# course's data modules; no files, no shell commands, no changes to the checks.
+
+# %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
+from pitfalls.checks.selfcheck import check_all
+check_all("lab02_mean_net")

@@ -1,0 +1,1 @@
+"""Lesson 03: see lesson.py, and lab.py for its lab (if any)."""

@@ -1,0 +1,192 @@
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 3 — Generators that hand out the same array
+#
+# Four exercises on what lesson 3 showed: the loss a model stalls at when its inputs and targets
+# are no longer paired, a training generator whose batches are independent and correctly paired,
+# a detector of aliasing generators, and the `keras.utils.PyDataset` pattern.
+#
+# **How this lab is checked.** Each exercise asks for a *function* (or a class). The check cell
+# under it calls your code on fresh inputs of its own and, when something is wrong, says what in
+# words. Generators are checked the way lesson 3 measured them: the check *keeps* the first batch,
+# draws a second, and looks at whether the two share memory (`np.shares_memory`) and whether the
+# first changed. Run a check cell as often as you like: the autograder runs the same checks.
+#
+# Replace every `raise NotImplementedError()` with your code. Do not rename the functions.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Setup: quiet TensorFlow's logs, seed everything, load the checks. Run this cell first.
+from pitfalls.session import start
+
+start(seed=0)
+
+import numpy as np
+import keras
+from lessons.l03_generator_aliasing import checks as check
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 1 — Where the stalled loss sits (1 point)
+#
+# When the inputs a model sees are unrelated to its targets, the best it can do is predict one
+# constant, the average target, and its MSE is then the variance of the targets. The targets are
+# means `(a + b)/2` of two independent integers drawn uniformly from `[low, high)` (high
+# excluded).
+#
+# * `plateau_loss(low, high)` returns Var((a + b)/2) (lesson 3: 416.625 for `[0, 100)`);
+# * `stalled_prediction(low, high)` returns the constant the stalled model predicts for every
+#   input (lesson 3: 49.5).
+#
+# Hint: the variance of one integer drawn uniformly from `n` consecutive integers is
+# `(n² − 1)/12`.
+
+# %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def plateau_loss(low, high):
+    """Var((a + b)/2) for a, b independent uniform integers in [low, high)."""
+    ### BEGIN SOLUTION
+    n = high - low
+    return (n * n - 1) / 12 / 2   # Var(a)/2: (Var(a) + Var(b)) / 4
+    ### END SOLUTION
+
+
+def stalled_prediction(low, high):
+    """The average of (a + b)/2: the constant with the lowest MSE."""
+    ### BEGIN SOLUTION
+    return (low + (high - 1)) / 2
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex1-check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+check.plateau(plateau_loss, stalled_prediction)
+print("Exercise 1 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 2 — A training generator you can trust (4 points)
+#
+# `train_batches(batch_size=64)` is an endless generator of batches `(x, y)`:
+#
+# * `x`: a NumPy array of shape `(batch_size, 2)`, random integers in `[0, 100)` (as floats);
+# * `y`: their means, shape `(batch_size, 1)`;
+# * every batch **independent**: a batch you keep must not change when the next one is drawn.
+#
+# Yield the tuple `(x, y)` (Keras 3 rejects the article's `[x], [y]`). Use NumPy's random
+# functions (`np.random.randint`, or a `np.random.default_rng()` made once).
+#
+# The first check draws two batches of 16 and keeps them (2 points). The second trains a fresh
+# `Dense(1)` for 300 steps on your batches read through a queue of 10 batches — the way Keras 2's
+# `fit_generator` and a `PyDataset` with workers read them — and compares the held-out loss with
+# the reference run (2 points).
+
+# %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def train_batches(batch_size=64):
+    """Endless independent batches: x (batch_size, 2) integers in [0, 100), y = their means (batch_size, 1)."""
+    ### BEGIN SOLUTION
+    while True:
+        x = np.random.randint(0, 100, size=(batch_size, 2)).astype("float64")  # a new array every batch
+        yield x, x.mean(axis=1, keepdims=True)
+    ### END SOLUTION
+
+
+# %%
+# Try it (not graded): keep two batches of 3 and print them together, as the article did.
+try:
+    it = train_batches(3)
+    first, second = next(it), next(it)
+    print(first, second, "\nshare memory:", np.shares_memory(first[0], second[0]))
+except NotImplementedError:
+    print("train_batches() is not written yet.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.batches(train_batches)
+print("Exercise 2, batches: passed.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex2-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.training(train_batches)
+print("Exercise 2, training through a queue: passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex3-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 3 — A detector of aliasing generators (2 points)
+#
+# `is_aliasing(batches)` receives a generator of `(x, y)` batches (already started, endless or
+# long), draws two batches from it, and returns `True` when the generator aliases — batch 1
+# shares memory with batch 2, in its inputs or its targets, or batch 1 changed when batch 2 was
+# drawn — and `False` otherwise.
+#
+# The check runs it on seven generators: the article's two, fixed ones, and some that fool a
+# hasty detector (a new *view* of the same buffer each time; disjoint, interleaved rows of one big
+# array).
+# Remember from lesson 3 which NumPy function says exactly whether two arrays overlap.
+
+# %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def is_aliasing(batches):
+    """True if two consecutive batches share memory or the first changed when the second was drawn."""
+    ### BEGIN SOLUTION
+    x1, y1 = next(batches)
+    before = (np.copy(x1), np.copy(y1))
+    x2, y2 = next(batches)
+    shared = any(np.shares_memory(a, b) for a in (x1, y1) for b in (x2, y2))
+    changed = not (np.array_equal(x1, before[0]) and np.array_equal(y1, before[1]))
+    return bool(shared or changed)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.detector(is_aliasing)
+print("Exercise 3 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 4 — The modern pattern: a `PyDataset` (2 points)
+#
+# Write `MeanBatches`, a subclass of `keras.utils.PyDataset`:
+#
+# * `MeanBatches(batches, batch_size, **kwargs)` — an epoch of `batches` batches; pass `**kwargs`
+#   (such as `workers=2`) on to the parent class;
+# * `len(ds)` is `batches`;
+# * `ds[index]` returns `(x, y)`: `x` of shape `(batch_size, 2)`, integers in `[0, 100)`, `y` their
+#   means, `(batch_size, 1)` — new arrays for every item, so that Keras may read items ahead with
+#   several workers.
+#
+# The check reads items 0 and 1 (kept, as before), then lets Keras train a frozen exact model on
+# it with one and with two workers and checks that every pair arrives intact.
+
+# %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
+class MeanBatches(keras.utils.PyDataset):
+    """`batches` batches of `batch_size` pairs and their means; item `index` is new arrays."""
+
+    ### BEGIN SOLUTION
+    def __init__(self, batches, batch_size, **kwargs):
+        super().__init__(**kwargs)
+        self.batches, self.batch_size = batches, batch_size
+
+    def __len__(self):
+        return self.batches
+
+    def __getitem__(self, index):
+        rng = np.random.default_rng(index)  # item `index` depends on index only: reproducible, thread-safe
+        x = rng.integers(0, 100, size=(self.batch_size, 2)).astype("float64")
+        return x, x.mean(axis=1, keepdims=True)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.py_dataset(MeanBatches)
+print("Exercise 4 passed.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Check everything
+#
+# The cell below runs every **public** check of this lab at once, on the functions you have defined
+# in this notebook, and shows for each the message the grader would give (it runs the same check
+# code as the check cells above). It is a self-check, **not a grade**: the grader runs your notebook
+# afresh from the top. Before you submit, restart the kernel and run all cells.
+#
+# It also reads the code you wrote, as the grader does before running it, and names any line
+# the grader would refuse (a notebook with such a line scores 0): answers may import only numpy,
+# keras, tensorflow, matplotlib, the standard library's maths and collections modules and the
+# course's data modules; no files, no shell commands, no changes to the checks.
+
+# %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
+from pitfalls.checks.selfcheck import check_all
+check_all("lab03_generators")

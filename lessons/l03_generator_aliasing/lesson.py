@@ -1,0 +1,524 @@
+# %% [markdown]
+# # Lesson 3 — The generator that hands out the same array twice
+#
+# Lesson 2's net learns the mean of two numbers in three epochs. The article it follows first
+# failed: 100 epochs, and the loss sat at about 416 while the net predicted 49.65 for (73, 57),
+# whose mean is 65. The model was right; the **data generator** was wrong, in a way no error
+# message reports: it refilled one NumPy array in place and yielded that same array every time.
+#
+# We rebuild the failure in Keras 3 and measure: what the generator really yields, what the
+# loss stalls at and why (computed, not guessed), which consumers are hurt — and the surprise
+# that Keras 3's own `fit` is, measured, not one of them. Predict before each cell; the numbers
+# the text claims are computed and checked by `assert`s with tolerances.
+
+# %%
+from pitfalls.session import start; start(seed=0)
+
+# %%
+import time
+from contextlib import closing
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+from lessons.l03_generator_aliasing.generators import counted, microseconds_per_call, prefetched, share_memory
+from pitfalls.meannet import running_loss
+
+measured = {}  # our numbers, for the table at the end: {what: (ours, the article's)}
+
+
+# %% [markdown]
+# ## 1. The article's generator
+#
+# Data: pairs of random integers in [0, 100) drawn with NumPy's global generator (seeded by
+# `start(seed=0)`) and their mean — generated here, nothing is downloaded. The generator below is
+# the article's, with one change: it yields the tuple `(x, y)` instead of `[x], [y]`, because
+# Keras 3 rejects one-element lists in a generator's output (measured at the end of this section).
+
+# %%
+def train_iterator(batch_size=64):
+    x = np.zeros((batch_size, 2))          # one buffer, allocated once
+    while True:
+        for i in range(batch_size):
+            x[i][0] = np.random.randint(0, 100)
+            x[i][1] = np.random.randint(0, 100)
+        x_mean = (x[::, 0] + x[::, 1]) / 2      # a new array every time
+        x_mean_ex = np.expand_dims(x_mean, -1)  # (batch,) → (batch, 1)
+        yield x, x_mean_ex
+
+
+# %% [markdown]
+# **Predict:** the article's test — draw two batches of one pair each and print them together.
+# What do you expect to see?
+
+# %%
+it = train_iterator(batch_size=1)
+first, second = next(it), next(it)
+print(first, second)
+assert np.array_equal(first[0], second[0])            # the same inputs twice...
+assert not np.array_equal(first[1], second[1])        # ...with two different "means"
+assert first[0] is second[0] and share_memory(first, second)
+
+
+# %% [markdown]
+# Two identical pairs of inputs with two different means. Nothing printed the first batch
+# *before* the second was drawn: `first[0]` and `second[0]` are the same object, the generator's
+# one buffer, and drawing batch 2 overwrote the numbers batch 1 was computed from. The mean of
+# batch 1 was computed correctly, from numbers that are gone. (The article saw
+# `[[44., 2.]] [10.]` and `[[44., 2.]] [23.]`: the same thing.)
+#
+# `np.shares_memory(a, b)` says whether two arrays overlap in memory; `share_memory` from
+# `pitfalls/generators.py` applies it to every array of two batches.
+#
+# The article's own `yield [x], [x_mean_ex]`, for the record:
+
+# %%
+def list_batches(batch_size=64):
+    x = np.random.randint(0, 100, size=(batch_size, 2)).astype("float64")
+    while True:
+        yield [x], [x.mean(axis=1, keepdims=True)]
+
+
+inputs = keras.Input(shape=(2,))
+model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+model.compile(loss="mse")
+try:
+    model.fit(list_batches(), steps_per_epoch=1, epochs=1, verbose=0)
+    list_error = None
+except TypeError as exc:
+    list_error = f"{type(exc).__name__}: {str(exc)[:110]}…"
+print(list_error)
+assert list_error is not None and "output_signature" in list_error
+
+# %% [markdown]
+# ## 2. What a model can learn from unpaired data
+#
+# If the inputs a model sees are not the inputs its targets were computed from, the inputs tell
+# it nothing about the targets. The best a model can do then is to predict one constant for
+# everything; the constant with the lowest MSE is the average target, and that MSE is the
+# variance of the targets.
+#
+# **Predict:** for a and b uniform integers in [0, 100), the average of (a + b)/2 and its
+# variance. (Var of one uniform integer in [0, n) is (n² − 1)/12.)
+
+# %%
+a, b = np.meshgrid(np.arange(100), np.arange(100))   # all 10 000 pairs, each once: exact
+means = (a + b) / 2
+plateau = float(means.var())
+best_constant = float(means.mean())
+print(f"best constant {best_constant}, its MSE = Var((a+b)/2) = {plateau}  (= (100² − 1)/24)")
+assert best_constant == 49.5 and abs(plateau - 416.625) < 1e-9
+assert abs(plateau - (100 ** 2 - 1) / 24) < 1e-9
+
+
+# %% [markdown]
+# 416.625: the article's loss at epochs 98–100 was 415.0, 416.7 and 417.2, and its prediction
+# 49.65. The article's net had learned the constant. Training on *these* batches would do the same
+# — if whoever reads them reads `x` after the generator has moved on.
+#
+# ## 3. Does Keras 3's `fit` read them too late?
+#
+# A cheap instrument answers this without training: a `Dense(1)` layer set to the exact answer
+# (kernel 0.5, 0.5, bias 0) and frozen. Its loss in `fit` is then the mean squared difference
+# between each target `fit` received and the mean of the inputs it received *with* it: 0 when
+# every pair is intact, 2·Var((a+b)/2) = 833.25 when inputs and targets come from unrelated
+# batches.
+#
+# **Predict:** the pairing error of `fit` over 100 batches of the article's generator.
+
+# %%
+def pairing_error(batches, steps=100):
+    """The MSE a frozen, exact mean net reports in fit(): 0 if every (x, y) pair fit saw is intact."""
+    inputs = keras.Input(shape=(2,))
+    exact = keras.layers.Dense(1, trainable=False)
+    probe = keras.Model(inputs, exact(inputs))
+    exact.set_weights([np.array([[0.5], [0.5]]), np.zeros(1)])
+    probe.compile(loss="mse")
+    return probe.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0).history["loss"][0]
+
+
+def fresh_iterator(batch_size=64):  # fix 1 of the article: allocate x inside the loop
+    while True:
+        x = np.zeros((batch_size, 2))
+        for i in range(batch_size):
+            x[i][0] = np.random.randint(0, 100)
+            x[i][1] = np.random.randint(0, 100)
+        x_mean = (x[::, 0] + x[::, 1]) / 2
+        yield x, np.expand_dims(x_mean, -1)
+
+
+UNPAIRED = 2 * plateau  # 833.25
+keras3 = {"article's generator": pairing_error(train_iterator()),
+          "fresh array per batch": pairing_error(fresh_iterator())}
+for name, err in keras3.items():
+    print(f"Keras 3 fit, {name:24s} pairing error {err:7.2f}  (≈ {err / UNPAIRED:.1%} of batches unpaired)")
+assert keras3["fresh array per batch"] < 1e-6
+assert keras3["article's generator"] < 0.05 * UNPAIRED   # at most a few batches of 100
+
+
+# %% [markdown]
+# Almost nothing: the article's generator is harmless in Keras 3's `fit`. Where does the small
+# error come from? Count what `fit` draws from the generator, step by step:
+
+# %%
+class DrawnAhead(keras.callbacks.Callback):
+    """After each step: how many batches fit has drawn from the generator, minus the steps done."""
+
+    def __init__(self, draws):
+        super().__init__()
+        self.draws, self.ahead = draws, []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.ahead.append(self.draws.count - (batch + 1))
+
+
+batches, draws = counted(train_iterator())
+watch = DrawnAhead(draws)
+inputs = keras.Input(shape=(2,))
+model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+model.compile(loss="mse", optimizer="rmsprop")
+model.fit(batches, steps_per_epoch=50, epochs=1, verbose=0, callbacks=[watch])
+print("batches drawn ahead of the training, after steps 1–8:", watch.ahead[:8], "… max", max(watch.ahead))
+assert watch.ahead[0] == 1 and max(watch.ahead[1:]) == 0
+
+# %% [markdown]
+# Keras 3 (on TensorFlow) draws **two** batches before the first step — it peeks at them to learn
+# the shapes and dtypes — and from then on exactly one per step, only when the step needs it,
+# and uses it before asking for the next. So batch 1 is read after batch 2 has overwritten the
+# buffer (one unpaired batch in 100: the error above), and every later batch is read in time.
+#
+# The article's Keras 2 was different. Its `fit_generator` ran the generator in a background
+# thread that filled a queue of up to `max_queue_size=10` batches — the arrays themselves, not
+# copies — while the model trained on the oldest one. `prefetched` in `pitfalls/generators.py`
+# rebuilds that queue in a few lines (Keras 3's `PyDataset` with `workers > 1` does the same; see
+# section 7).
+#
+# **Predict:** the pairing error of `fit` when the batches come through such a queue.
+
+# %%
+with closing(prefetched(train_iterator(), size=10)) as queued:
+    keras2_like = pairing_error(queued)
+with closing(prefetched(fresh_iterator(), size=10)) as queued:
+    keras2_like_fresh = pairing_error(queued)
+print(f"through a queue of 10: article's generator {keras2_like:.1f}, fresh arrays {keras2_like_fresh:.2g}"
+      f"   (unpaired: {UNPAIRED})")
+measured["pairing error, plain Keras 3 fit"] = (keras3["article's generator"], "—")
+measured["pairing error, through a queue of 10"] = (keras2_like, "—")
+assert abs(keras2_like - UNPAIRED) < 0.1 * UNPAIRED, keras2_like
+assert keras2_like_fresh < 1e-6
+
+
+# %% [markdown]
+# Through the queue, (almost) every pair is broken: by the time the model reads a batch's `x`,
+# the generator has refilled the buffer about ten more times.
+#
+# ## 4. Training through the queue: the article's failure, measured
+#
+# Now the real thing, as in the article: the model of lesson 2, RMSprop, 3 epochs of 1000 steps,
+# fed through the queue — once by the article's generator, once by the fixed one. The article:
+# buggy 1044.1, 713.5, 708.1 (then 415–417 at epochs 98–100); fixed 648.9, 0.0177, 0.0030.
+#
+# **Predict:** both loss curves.
+
+# %%
+def create_model():
+    inputs = keras.Input(shape=(2,), name="x")
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(loss="mse", optimizer="rmsprop")
+    return model
+
+
+def train(generator, epochs=3, steps=1000):
+    keras.utils.set_random_seed(0)
+    model, recorder = create_model(), running_loss()
+    t0 = time.perf_counter()
+    with closing(prefetched(generator, size=10)) as queued:
+        history = model.fit(queued, steps_per_epoch=steps, epochs=epochs, verbose=2, callbacks=[recorder])
+    return model, history.history["loss"], recorder.per_batch(), (time.perf_counter() - t0) / (epochs * steps)
+
+
+fixed_model, fixed_loss, fixed_curve, fixed_step = train(fresh_iterator())
+buggy_model, buggy_loss, buggy_curve, buggy_step = train(train_iterator())
+
+
+# %% tags=["readme-figure"]
+def smooth(values, width=50):
+    return np.convolve(values, np.ones(width) / width, mode="valid")
+
+
+fig, ax = plt.subplots(figsize=(8, 3.6))
+ax.plot(smooth(fixed_curve), label="fixed generator (a fresh x per batch)")
+ax.plot(smooth(buggy_curve), label="article's generator (one x buffer)")
+ax.axhline(plateau, color="grey", ls=":", lw=1)
+ax.text(3000, plateau * 0.8, "Var((a+b)/2) = 416.6", ha="right", va="top", fontsize=8, color="grey")
+for epoch in (1000, 2000):
+    ax.axvline(epoch, color="lightgrey", lw=0.8)
+ax.set_yscale("log"), ax.set_xlabel("training step (through a queue of 10 batches)")
+ax.set_ylabel("batch loss (MSE), 50-step average"), ax.legend()
+ax.set_title("The same model and optimizer, two generators")
+plt.tight_layout()
+plt.show()
+
+print("epoch   fixed (article)        buggy (article)")
+for e, (f, bl, fa, ba) in enumerate(zip(fixed_loss, buggy_loss, [648.9184, 0.0177, 0.0030],
+                                        [1044.0806, 713.5198, 708.1110]), start=1):
+    print(f"{e}     {f:9.4f} ({fa})   {bl:9.2f} ({ba})")
+measured["loss after epoch 3, fixed generator"] = (fixed_loss[-1], "0.0030")
+measured["loss after epoch 3, article's generator"] = (buggy_loss[-1], "708.1")
+assert fixed_loss[-1] < 0.01, fixed_loss
+assert buggy_loss[-1] > 300, buggy_loss
+
+# %% [markdown]
+# The fixed generator converges by epoch 3, like the article's; the article's generator stalls
+# far above it. Why at ≈ 740 and not yet at 416.6? The constant 49.5 needs the *bias* to grow to
+# 49.5, and RMSprop moves it by about its learning rate, 0.001, per step: after 3000 steps it has
+# barely started. Meanwhile the kernel does what it can alone: with the bias at 0, the best
+# kernel on unpaired data is w·(a + b) with w = E[a+b]·E[m] / E[(a+b)²], which costs 772.7 — the
+# article's 708–713 and our ≈ 740 sit just below it, where a bias of a few units gets you.
+
+# %%
+s = (a + b).ravel().astype(float)                    # all pairs again, exact expectations
+w_alone = s.mean() * means.mean() / np.mean(s ** 2)
+loss_alone = np.mean((w_alone * s - means.ravel().mean()) ** 2) + plateau  # E[(w·s − m)²], m independent of s
+kernel, bias = buggy_model.layers[-1].get_weights()
+print(f"kernel alone: w = {w_alone:.4f}, loss {loss_alone:.1f}; "
+      f"our stalled model: kernel {kernel.ravel().round(3)}, bias {bias.round(2)}, epoch-3 loss {buggy_loss[-1]:.1f}")
+assert abs(loss_alone - 772.7) < 0.1
+assert plateau < buggy_loss[-1] < loss_alone + 20
+
+# %% [markdown]
+# ## 5. Where the stall ends
+#
+# The article needed 97 more epochs to get there; we can compute it. Gradient descent on an MSE
+# heads for the least-squares solution of the pairs it is fed. We read 300 batches from the same
+# queue, exactly as `fit` would, and solve that least-squares problem.
+#
+# **Predict:** the kernel, the bias, the loss, and the prediction for (73, 57).
+
+# %%
+with closing(prefetched(train_iterator(), size=10)) as queued:
+    seen = [tuple(np.array(part) for part in next(queued)) for _ in range(300)]  # copy on receipt
+xs = np.concatenate([x for x, _ in seen])
+ys = np.concatenate([y for _, y in seen])
+design = np.hstack([xs, np.ones((len(xs), 1))])
+(w1, w2, c), *_ = np.linalg.lstsq(design, ys[:, 0], rcond=None)
+stalled_loss = float(np.mean((design @ [w1, w2, c] - ys[:, 0]) ** 2))
+stalled_prediction = 73 * w1 + 57 * w2 + c
+print(f"least squares on the queue's pairs: kernel ({w1:.4f}, {w2:.4f}), bias {c:.2f}, "
+      f"loss {stalled_loss:.1f} (analytic {plateau}), prediction for (73, 57): {stalled_prediction:.2f}")
+measured["stalled loss (least squares on the pairs fit sees; analytic 416.625)"] = (stalled_loss, "415.0–417.2")
+measured["stalled prediction for (73, 57)"] = (stalled_prediction, "49.65")
+assert abs(w1) < 0.05 and abs(w2) < 0.05
+assert abs(stalled_loss - plateau) < 0.04 * plateau, stalled_loss
+assert abs(stalled_prediction - best_constant) < 2, stalled_prediction
+
+
+# %% [markdown]
+# A kernel of about 0, a bias of about 49.5: the constant. Its loss is the variance, 416.6
+# (the article: 415–417), and it answers ≈ 49.5 for (73, 57) (the article: 49.65). The model
+# could not do better: the pairs it was shown had no relation left to learn.
+#
+# ## 6. The article's variant that "works": reuse *both* buffers
+#
+# The article's second generator keeps `x` *and* the mean in buffers allocated once, and it
+# trained. **Predict:** what do two batches of it look like, printed together?
+
+# %%
+def train_iterator_1(batch_size=64):
+    x = np.zeros((batch_size, 2))
+    x_mean = np.zeros((batch_size,))
+    while True:
+        for i in range(batch_size):
+            x[i][0] = np.random.randint(0, 100)
+            x[i][1] = np.random.randint(0, 100)
+        x_mean[::] = (x[::, 0] + x[::, 1]) / 2   # refilled in place too
+        x_mean_ex = np.expand_dims(x_mean, -1)    # a view of the same buffer
+        yield x, x_mean_ex
+
+
+it = train_iterator_1(batch_size=1)
+first, second = next(it), next(it)
+print(first, second)
+assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+assert np.array_equal(first[1][:, 0], first[0].mean(axis=1))    # consistent: a real pair
+assert share_memory(first, second)
+
+# %% [markdown]
+# The same batch twice, but a *true* pair: whoever reads `x` and the mean at the same moment reads
+# numbers that belong together, however late. That is why it trained. It still aliases: each
+# batch is a view of the same two buffers, so nothing that holds on to batches gets what it
+# thinks. Measured with the probe:
+
+# %%
+both_keras3 = pairing_error(train_iterator_1())
+both_queued = []
+for run in range(3):
+    with closing(prefetched(train_iterator_1(), size=10)) as queued:
+        both_queued.append(pairing_error(queued))
+keep = train_iterator_1(batch_size=4)
+listed = [next(keep) for _ in range(5)]
+distinct = len({batch[0].tobytes() for batch in listed})
+print(f"pairing error, plain Keras 3 fit: {both_keras3:.3g}")
+print("pairing error through the queue, three runs:", [round(e, 1) for e in both_queued])
+print(f"a list of 5 batches holds {distinct} distinct batch(es)")
+measured["reuse-both: pairing error, plain Keras 3 / queue (3 runs)"] = (
+    f"{both_keras3:.2g} / {', '.join(f'{e:.0f}' for e in both_queued)}", "—")
+assert both_keras3 < 1e-6
+assert distinct == 1
+
+# %% [markdown]
+# In Keras 3's `fit` every pair is intact — even the peeked first batch, since `x` and its mean
+# were overwritten together. A list of its batches is five times the same batch. Through the queue
+# the result depends on timing, so it is shown, not asserted (three runs above; rerun the cell
+# and they change): a pair breaks whenever the model reads the buffers while the producer thread
+# is half-way through refilling them — a new `x` meets the old mean. (Keras 2's thread slept 50 ms whenever its queue was full, so
+# it seldom refilled while the model read: the article's luck.)
+#
+# ## 7. Who keeps a reference?
+#
+# The generator's bug needs an accomplice: something that holds a yielded batch while the
+# generator runs on. We have met a prefetching queue and Keras' own peek at two batches. Two more:
+# a list, and a `PyDataset` with workers.
+#
+# **A list of batches** — say, to build a fixed validation set. **Predict:** how many distinct
+# input rows does it hold?
+
+# %%
+keep = train_iterator(batch_size=64)
+validation = [next(keep) for _ in range(10)]
+x_val = np.concatenate([x for x, _ in validation])
+y_val = np.concatenate([y for _, y in validation])
+rows = len(np.unique(x_val, axis=0))
+mismatch = float(np.mean((x_val.mean(axis=1, keepdims=True) - y_val) ** 2))
+print(f"{len(x_val)} rows, {rows} distinct input rows; MSE of the exact mean on it: {mismatch:.0f}")
+assert rows <= 64 and mismatch > 0.5 * UNPAIRED
+
+
+# %% [markdown]
+# 640 rows, at most 64 distinct: every `x` in the list is the last batch's. The targets are the
+# ten different batches' means, so even the exact formula scores hundreds on this "validation
+# set" (on average 833 × 9/10: only the last batch is paired).
+#
+# ### `keras.utils.PyDataset`: the modern pattern
+#
+# Keras 3's replacement for generators is a `PyDataset`: `__len__` says how many batches an epoch
+# has, `__getitem__(index)` returns batch `index`. With `workers=2` Keras reads it ahead in
+# threads — a queue again. **Predict:** the pairing error of a `PyDataset` that refills one
+# buffer in `__getitem__`, with one and with two workers; and of one that builds each batch from
+# its index.
+
+# %%
+class BufferBatches(keras.utils.PyDataset):
+    """Refills one buffer per batch: the article's bug, in a PyDataset."""
+
+    def __init__(self, batches=100, batch_size=64, **kwargs):
+        super().__init__(**kwargs)
+        self.batches, self.x = batches, np.zeros((batch_size, 2))
+
+    def __len__(self):
+        return self.batches
+
+    def __getitem__(self, index):
+        rng = np.random.default_rng(index)
+        self.x[:] = rng.integers(0, 100, size=self.x.shape)
+        return self.x, self.x.mean(axis=1, keepdims=True)
+
+
+class MeanBatches(keras.utils.PyDataset):
+    """Batch `index` is made from a generator seeded with `index`: fresh arrays, reproducible, thread-safe."""
+
+    def __init__(self, batches=100, batch_size=64, **kwargs):
+        super().__init__(**kwargs)
+        self.batches, self.batch_size = batches, batch_size
+
+    def __len__(self):
+        return self.batches
+
+    def __getitem__(self, index):
+        x = np.random.default_rng(index).integers(0, 100, size=(self.batch_size, 2)).astype("float64")
+        return x, x.mean(axis=1, keepdims=True)
+
+
+py_datasets = {}
+for name, cls in [("one buffer", BufferBatches), ("fresh arrays", MeanBatches)]:
+    for workers in (1, 2):
+        py_datasets[name, workers] = pairing_error(cls(workers=workers))
+        print(f"PyDataset, {name:12s} workers={workers}: pairing error {py_datasets[name, workers]:7.2f}")
+measured["PyDataset with one buffer, workers=1 / 2: pairing error"] = (
+    f"{py_datasets['one buffer', 1]:.2g} / {py_datasets['one buffer', 2]:.0f}", "—")
+assert py_datasets["one buffer", 1] < 1e-6 and py_datasets["fresh arrays", 1] < 1e-6
+assert py_datasets["fresh arrays", 2] < 1e-6
+assert py_datasets["one buffer", 2] > 0.5 * UNPAIRED
+
+
+# %% [markdown]
+# The same rule: one worker reads each batch in time; two workers fill a queue and the buffer
+# is overwritten under it. A `PyDataset` that builds a fresh batch from its index is right with
+# any number of workers — and, being a function of the index, it can be shuffled and resumed.
+#
+# ## 8. The two fixes, and what they cost
+#
+# The article calls both fixes "costly, but correct": (1) allocate `x` inside the loop, (2)
+# yield `np.copy(x)`. A third: draw the whole batch with one vectorised call.
+#
+# **Predict:** each generator's cost per batch, next to the cost of one training step.
+
+# %%
+def copy_iterator(batch_size=64):  # fix 2 of the article: yield a copy
+    x = np.zeros((batch_size, 2))
+    while True:
+        for i in range(batch_size):
+            x[i][0] = np.random.randint(0, 100)
+            x[i][1] = np.random.randint(0, 100)
+        x_mean = (x[::, 0] + x[::, 1]) / 2
+        yield np.copy(x), np.expand_dims(x_mean, -1)
+
+
+def vectorised_iterator(batch_size=64):  # the better fix: one call per batch, fresh by construction
+    while True:
+        x = np.random.randint(0, 100, size=(batch_size, 2)).astype("float64")
+        yield x, x.mean(axis=1, keepdims=True)
+
+
+costs = {}
+for name, make in [("article's (one buffer)", train_iterator), ("fix 1: allocate in the loop", fresh_iterator),
+                   ("fix 2: np.copy", copy_iterator), ("vectorised", vectorised_iterator)]:
+    gen = make()
+    costs[name] = microseconds_per_call(lambda: next(gen), n=300)
+step_us = fixed_step * 1e6
+alloc_us = microseconds_per_call(lambda: np.zeros((64, 2)), n=3000)
+copy_us = microseconds_per_call(lambda: np.copy(np.empty((64, 2))), n=3000) - microseconds_per_call(lambda: np.empty((64, 2)), n=3000)
+for name, us in costs.items():
+    print(f"{name:30s} {us:7.1f} µs per batch")
+print(f"{'one training step':30s} {step_us:7.1f} µs   (allocating x: {alloc_us:.2f} µs, copying it: {max(copy_us, 0):.2f} µs)")
+article_us = costs["article's (one buffer)"]
+measured["µs per batch: article's / vectorised; µs per training step"] = (
+    f"{article_us:.0f} / {costs['vectorised']:.0f}; {step_us:.0f}", "2–3 ms per step")
+assert alloc_us < 0.01 * step_us and max(copy_us, 0) < 0.01 * step_us   # the fixes cost < 1 % of a step
+assert costs["vectorised"] < costs["article's (one buffer)"] / 5
+
+# %% [markdown]
+# Neither fix is costly: allocating or copying 64 × 2 floats takes about a microsecond; one
+# training step takes a thousand times longer. (Keras 3 itself copies each batch when it casts
+# the float64 inputs to float32.) The loop of 128 `randint` calls is what costs, and it is also
+# what the vectorised generator removes, making fresh arrays for free.
+#
+# **What to remember.**
+#
+# * A generator that yields a buffer it will refill hands out *references*, not batches. It is
+#   harmless only while each batch is used before the next is drawn.
+# * Measured here, Keras 3's `fit` on a plain generator does use each batch in time (after
+#   peeking at two). A prefetching queue — Keras 2's `fit_generator`, a `PyDataset` with
+#   `workers > 1`, your own background thread — or a list of batches does not. The failure then looks like a model that cannot learn: the loss stalls at
+#   the targets' variance and the model predicts their mean.
+# * Yield fresh arrays: allocate in the loop, or better, vectorise; in a `PyDataset`, build batch
+#   `index` from `index`. Check with `np.shares_memory` on two batches you keep (lab 3 asks you to
+#   write that check).
+#
+# ## Our numbers and the article's
+
+# %%
+for what, (ours, article) in measured.items():
+    ours_text = f"{ours:.4g}" if isinstance(ours, float) else str(ours)
+    print(f"{what:68s} ours {ours_text:>18s}   article {article}")

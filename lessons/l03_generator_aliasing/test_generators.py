@@ -1,0 +1,97 @@
+"""Prefetching queue, draw counter, memory test and timer of lesson 3 and lab 3."""
+from __future__ import annotations
+
+import threading
+import time
+import types
+from contextlib import closing
+
+import numpy as np
+import pytest
+
+from lessons.l03_generator_aliasing.generators import arrays_in, counted, microseconds_per_call, prefetched, share_memory
+
+
+def one_buffer(n=None):
+    x = np.zeros((4, 2))
+    i = 0
+    while n is None or i < n:
+        x[:] = i
+        i += 1
+        yield x, x.mean(axis=1, keepdims=True)
+
+
+def fresh(n=None):
+    i = 0
+    while n is None or i < n:
+        x = np.full((4, 2), float(i))
+        i += 1
+        yield x, x.mean(axis=1, keepdims=True)
+
+
+def test_prefetched_is_a_generator_that_keeps_order():
+    gen = prefetched(fresh(25), size=3)
+    assert isinstance(gen, types.GeneratorType)  # Keras 3's fit accepts only real generators
+    assert [int(x[0, 0]) for x, _ in gen] == list(range(25))
+
+
+def test_prefetched_reads_ahead_and_breaks_a_one_buffer_generator():
+    with closing(prefetched(one_buffer(), size=10)) as queued:
+        x, y = next(queued)
+        time.sleep(0.2)                       # the thread fills the queue meanwhile
+        assert x[0, 0] > 5                    # batch 0's inputs were overwritten by later batches
+        assert y[0, 0] == 0                   # its (fresh) targets were not
+    with closing(prefetched(fresh(), size=10)) as queued:
+        x, y = next(queued)
+        time.sleep(0.2)
+        assert x[0, 0] == 0 and y[0, 0] == 0
+
+
+def test_prefetched_forwards_errors_and_stops_its_thread():
+    def broken():
+        yield np.zeros(1)
+        raise RuntimeError("boom")
+
+    gen = prefetched(broken(), size=2)
+    next(gen)
+    with pytest.raises(RuntimeError, match="boom"):
+        next(gen)
+    before = threading.active_count()
+    gen = prefetched(fresh(), size=2)
+    next(gen)
+    gen.close()
+    assert threading.active_count() <= before
+    with pytest.raises(ValueError):
+        prefetched(fresh(), size=0)
+
+
+def test_counted_counts_draws():
+    gen, draws = counted(fresh(5))
+    assert isinstance(gen, types.GeneratorType) and draws.count == 0
+    next(gen), next(gen)
+    assert draws.count == 2
+    assert len(list(gen)) == 3 and draws.count == 5
+
+
+def test_share_memory_is_exact():
+    big = np.arange(40.0).reshape(20, 2)
+    assert share_memory((big[:4], None), (big[2:6], None))
+    assert not share_memory((big[0::2],), (big[1::2],))        # interleaved rows: disjoint
+    assert np.may_share_memory(big[0::2], big[1::2])            # ... which may_share_memory calls "maybe"
+    x = np.zeros((3, 2))
+    assert share_memory(([x], [np.ones(1)]), ([x[:]], [np.ones(1)]))  # nested lists, a new view
+    assert not share_memory((x, x.mean(axis=1)), (x.copy(), x.mean(axis=1)))
+
+
+def test_arrays_in_walks_batches():
+    x, y = np.zeros(2), np.ones(2)
+    assert len(arrays_in(x)) == 1
+    assert len(arrays_in(([x], {"y": y}, 3))) == 2
+    assert arrays_in("text") == []
+
+
+def test_microseconds_per_call():
+    us = microseconds_per_call(lambda: time.sleep(0.001), n=5, repeat=2)
+    assert 900 < us < 50_000
+    with pytest.raises(ValueError):
+        microseconds_per_call(lambda: None, n=0)

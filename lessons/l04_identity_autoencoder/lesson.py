@@ -1,0 +1,529 @@
+# %% [markdown]
+# # Lesson 4 — The identity autoencoder: "accuracy" 1.0, loss 0.25
+#
+# This lesson rebuilds, in Keras 3, a blog article (in Russian) that debugs an autoencoder for
+# spotting unusual aircraft tracks logged by an ADS-B receiver. The author copies a tutorial
+# autoencoder, gets accuracy 0.993 and useless reconstructions, and takes the model apart until
+# only an *identity* is left — a model that should copy its input exactly. Even that one reports
+# a loss near 0.25. Why, and why "accuracy" said 1.0 all along, is this lesson.
+#
+# You will predict before every experiment. Write your guess down; the cell after it measures
+# the answer, and an `assert` checks every number the text claims.
+#
+# **Profiles.** The article trains each model for 20 epochs × 100 steps at batch 128 on 64×64
+# images: minutes per model on a CPU. The `fast` profile (default) uses 32×32 central crops and
+# fewer, larger steps; the `article` profile is the article's setting (for a GPU). Run it with
+# papermill: `papermill 04_identity_autoencoder.ipynb out.ipynb -p profile article`.
+
+# %%
+from pitfalls.session import start; start(seed=0)
+
+# %% tags=["parameters"]
+profile = "fast"
+
+# %%
+import math
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+import tensorflow as tf
+
+from pitfalls.autoencoder import get_profile, train
+from pitfalls.data import flighttracks_tf
+from pitfalls.reconstructions import lit_fraction, reproduced_fraction, rows, show
+
+P = get_profile(profile)
+print("Running the", P)
+SIDE, N = P.size, P.size * P.size  # image side, pixels per image
+SIGMOID_1 = 1 / (1 + math.exp(-1))  # σ(1), the sigmoid of a lit pixel (1.0)
+measured = {}  # our numbers, for the table at the end
+
+# %% [markdown]
+# ## The data: 4000 flight tracks
+#
+# `data/flighttracks/` holds 4000 black 64×64 PNGs with one thin white track each — mostly along
+# a few shared airways, some turning, a few circling or off the airways (see its README: the
+# images are generated, since no real ADS-B recording can be downloaded here). The pipeline in
+# `pitfalls/data/flighttracks_tf.py` loads them as the article did: `list_files` → `read_file`
+# → `decode_png` → `convert_image_dtype` (0…255 → 0.0…1.0), every 4th image is a test image,
+# and the training images go through cache → shuffle → random shift and flip (Keras
+# `RandomTranslation`/`RandomFlip`; the article used the retired `tensorflow_addons`) → repeat →
+# batch → prefetch. Each element is a pair `(x, x)`: an autoencoder's target is its input.
+
+# %%
+data = flighttracks_tf.load(size=SIDE, batch_size=P.batch_size, seed=0)
+print(data)
+x_eval = np.concatenate([x for x, _ in data.test.as_numpy_iterator()])  # what evaluate() sees
+x = x_eval[:P.batch_size]  # one test batch, used throughout
+p = lit_fraction(x_eval)
+measured["lit fraction p"] = p
+print(f"test images evaluated: {len(x_eval)}, shape {x_eval.shape[1:]}, values {np.unique(x_eval)}")
+print(f"lit fraction p = {p:.4%} ({p * N:.1f} of {N} pixels per image)")
+assert set(np.unique(x_eval)) <= {0.0, 1.0}
+assert 0.01 < p < 0.04, p
+fig, _ = rows({"tracks": x}, n=8, title="test images")
+
+# %% [markdown]
+# **An aside on the split.** The article called `list_files(pattern)` with its default
+# `shuffle=True`, then kept "every 4th file" as test data.
+#
+# *Predict:* `list_files` reshuffles the file list on every pass over the dataset. Of the test
+# files of the second pass, what fraction were *training* files in the first pass?
+
+# %%
+leak = flighttracks_tf.leaky_test_split_overlap(passes=2, seed=None)
+measured["test files that were training files (shuffled list_files)"] = leak
+print(f"{leak:.1%} of the second pass' test files were training files in the first pass")
+assert abs(leak - 0.75) < 0.05, leak
+
+# %% [markdown]
+# About 3 in 4 — what a fresh random quarter gives. The article cached the *training* images on
+# the first pass, but its validation set was re-drawn on every pass, so three quarters of it were
+# images the model had trained on. Our pipeline lists the files with `shuffle=False` (sorted) and
+# shuffles only the training images.
+
+# %% [markdown]
+# ## 1. The tutorial autoencoder
+#
+# The Keras tutorial's flat autoencoder, as the article adapted it: flatten, a Dense bottleneck of
+# one tenth of the pixels (relu), a Dense layer of all pixels (sigmoid), reshape back; MSE loss,
+# Adam, `metrics=["accuracy"]`.
+#
+# *Predict:* after training, what will "accuracy" say, and what will the reconstructions look like?
+
+# %%
+keras.utils.set_random_seed(0)
+tutorial = keras.Sequential([
+    keras.Input(shape=(SIDE, SIDE, 1)),
+    keras.layers.Flatten(),
+    keras.layers.Dense(N // 10, activation="relu"),
+    keras.layers.Dense(N, activation="sigmoid"),
+    keras.layers.Reshape((SIDE, SIDE, 1)),
+], name="tutorial")
+tutorial.compile(optimizer=keras.optimizers.Adam(P.learning_rate), loss="mse", metrics=["accuracy"])
+run = train(tutorial, data, P, epochs=P.short_epochs, name="tutorial autoencoder")
+for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+    print(f"{key:>13}: " + "  ".join(f"{v:.4f}" for v in run.history[key]))
+recon = tutorial.predict(x, verbose=0)
+shown = reproduced_fraction(x, recon)
+measured["tutorial: accuracy"] = run.last("val_accuracy")
+measured["tutorial: loss"] = run.last("val_loss")
+measured["tutorial: lit pixels reproduced"] = shown
+print(f"test accuracy {run.last('val_accuracy'):.4f}; test loss {run.last('val_loss'):.4f}; an all-black "
+      f"answer would score loss p = {p:.4f} and accuracy 1 - p = {1 - p:.4f}")
+print(f"lit pixels the reconstruction shows (> 0.5): {shown:.1%}")
+assert run.last("val_accuracy") > 0.95
+assert run.last("val_loss") > 0.5 * p and shown < 0.5, (run.last("val_loss"), shown)
+fig, _ = rows({"original": x, "reconstruction": recon}, title="tutorial autoencoder")
+
+# %% [markdown]
+# "Accuracy" above 0.95 (the article: 0.993), while the reconstructions miss most of each track.
+# The loss settles near `p`, the loss of an all-black picture: the model has learnt that almost
+# every pixel is black. Before we ask what "accuracy" counts, we split the model into pieces and
+# test each on its own.
+#
+# ## 2. Split the problem
+#
+# **A no-op model.** Flatten then reshape, nothing in between. If its output is not the input,
+# the bug is in the reshaping or in the plotting.
+
+# %%
+noop = keras.Sequential([keras.Input(shape=(SIDE, SIDE, 1)), keras.layers.Flatten(),
+                         keras.layers.Reshape((SIDE, SIDE, 1))], name="noop")
+out = noop.predict(x, verbose=0)
+assert np.array_equal(out, x)
+print("the no-op model returns its input exactly; the plotting works:")
+fig, _ = rows({"original": x, "no-op": out}, title="Flatten → Reshape")
+
+# %% [markdown]
+# **One Dense layer of input size.** No bottleneck: nothing forces it to compress, so it could
+# learn to pass the picture through.
+#
+# *Predict:* will it learn the identity in the same number of steps?
+
+# %%
+keras.utils.set_random_seed(0)
+single = keras.Sequential([
+    keras.Input(shape=(SIDE, SIDE, 1)),
+    keras.layers.Flatten(),
+    keras.layers.Dense(N, activation="sigmoid"),
+    keras.layers.Reshape((SIDE, SIDE, 1)),
+], name="single_dense")
+single.compile(optimizer=keras.optimizers.Adam(P.learning_rate), loss="mse", metrics=["accuracy"])
+run_single = train(single, data, P, epochs=P.short_epochs, name="one Dense layer")
+recon_single = single.predict(x, verbose=0)
+shown_single = reproduced_fraction(x, recon_single)
+measured["one Dense: accuracy"] = run_single.last("val_accuracy")
+measured["one Dense: loss"] = run_single.last("val_loss")
+print(f"test accuracy {run_single.last('val_accuracy'):.4f}, test loss {run_single.last('val_loss'):.4f}, "
+      f"lit pixels shown {shown_single:.1%}")
+assert run_single.last("val_accuracy") > 0.95
+assert run_single.last("val_loss") > 0.1 * p, run_single.last("val_loss")
+fig, _ = rows({"original": x, "one Dense": recon_single}, title="one Dense layer, trained")
+
+
+# %% [markdown]
+# High "accuracy" again (the article: 0.995) and a loss far from 0 — for a model that only has
+# to copy. So let us *give* it the answer.
+#
+# **The exact identity.** A Dense layer computes `activation(x @ kernel + bias)`. With no bias
+# and the identity matrix as kernel (`Identity()` — not a matrix of ones!), it computes
+# `activation(x)`. No training needed.
+#
+# *Predict:* what does this model output for a black pixel (0.0) and for a lit one (1.0)?
+
+# %%
+def identity_model(side, activation="sigmoid"):
+    """Flatten → Dense(side², no bias, identity kernel) → Reshape: activation(x), pixel by pixel."""
+    model = keras.Sequential([
+        keras.Input(shape=(side, side, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(side * side, activation=activation, use_bias=False,
+                           kernel_initializer=keras.initializers.Identity()),
+        keras.layers.Reshape((side, side, 1)),
+    ], name=f"identity_{activation}")
+    model.compile(optimizer=keras.optimizers.Adam(P.learning_rate), loss="mse", metrics=["accuracy"])
+    return model
+
+
+identity = identity_model(SIDE)
+y = identity.predict(x, verbose=0)
+image, row = next((i, r) for i in range(len(x)) for r in range(SIDE) if x[i, r].sum() >= 2)
+np.set_printoptions(precision=7, linewidth=100)
+print(f"row {row} of test image {image}, input:\n{x[image, row, :, 0]}\noutput:\n{y[image, row, :, 0]}")
+values = np.unique(y)
+print("every value the model outputs on the batch:", values)
+assert np.allclose(values, [0.5, SIGMOID_1], atol=1e-6), values
+measured["identity: black pixel"], measured["identity: lit pixel"] = float(values[0]), float(values[1])
+
+# %% [markdown]
+# 0.5 for black, σ(1) = 0.7310586 for lit — exactly the article's row. The sigmoid squashes
+# `x @ I = x` into (0, 1): σ(0) = 0.5 and σ(1) = 0.731. Then why did the article's pictures
+# of this model look perfect? Here is the same output drawn twice:
+
+# %%
+fig, _ = rows({"original": x, "identity (auto)": y}, title="identity-sigmoid model", fixed_scale=False)
+fig, _ = rows({"original": x, "identity (0…1)": y}, title="identity-sigmoid model", fixed_scale=True)
+
+# %% [markdown]
+# `plt.imshow` maps an image's lowest value to black and its highest to white unless told
+# otherwise (its `norm` defaults to a `Normalize()` that takes the data's min and max). On the
+# top row, 0.5 became black and 0.731 white: a perfect-looking copy. The fix is one argument,
+# `vmin=0, vmax=1` (or `norm=matplotlib.colors.Normalize(0, 1)`). Side by side, and checked on the
+# `AxesImage` objects themselves:
+
+# %%
+fig, (left, right) = plt.subplots(1, 2, figsize=(6, 3.2))
+auto = left.imshow(y[image, :, :, 0], cmap="gray")
+fixed = right.imshow(y[image, :, :, 0], cmap="gray", vmin=0, vmax=1)
+left.set_title(f"imshow default\nblack={auto.norm.vmin:.3f}, white={auto.norm.vmax:.3f}", fontsize=9)
+right.set_title(f"vmin=0, vmax=1\nblack={fixed.norm.vmin:.0f}, white={fixed.norm.vmax:.0f}", fontsize=9)
+fig.tight_layout()
+print("default norm:", auto.norm.vmin, auto.norm.vmax, "| fixed norm:", fixed.norm.vmin, fixed.norm.vmax)
+assert abs(auto.norm.vmin - 0.5) < 1e-6 and abs(auto.norm.vmax - SIGMOID_1) < 1e-6
+assert (fixed.norm.vmin, fixed.norm.vmax) == (0, 1)
+
+# %% [markdown]
+# **Try it.** Move the vmin/vmax sliders: the same reconstruction, with imshow's automatic scale and with a fixed one.
+
+# %%
+from pitfalls.widgets import imshow_scale_explorer; imshow_scale_explorer()
+
+# %% [markdown]
+# ## 3. The loss it reports
+#
+# *Predict:* with a fraction `p` of lit pixels, what MSE does this model get? A black pixel costs
+# `(0 − 0.5)² = 0.25`, a lit one `(1 − σ(1))² = 0.0723`, so
+#
+# $$\text{MSE} = 0.25\,(1-p) + (1-\sigma(1))^2\,p .$$
+
+# %%
+predicted = 0.25 * (1 - p) + (1 - SIGMOID_1) ** 2 * p
+evaluated = identity.evaluate(data.test, verbose=0, return_dict=True)
+measured["identity: predicted MSE"], measured["identity: evaluate MSE"] = predicted, evaluated["loss"]
+measured["identity: evaluate accuracy"] = evaluated["accuracy"]
+print(f"predicted from p = {p:.5f}: {predicted:.5f}")
+print(f"model.evaluate:            {evaluated['loss']:.5f}   accuracy {evaluated['accuracy']}")
+assert abs(predicted - evaluated["loss"]) < 2e-5, (predicted, evaluated)
+assert evaluated["accuracy"] == 1.0
+article_p = (0.25 - 0.2488) / (0.25 - (1 - SIGMOID_1) ** 2)
+print(f"the article's 0.2488 corresponds to p = {article_p:.2%} in its own data")
+assert abs(article_p - 0.0068) < 0.0005
+
+# %% [markdown]
+# **Try it.** σ(w·x + b) for the identity model's weight and bias: what a black and a lit pixel come out as, and the MSE that follows for a lit fraction.
+
+# %%
+from pitfalls.widgets import sigmoid_explorer; sigmoid_explorer()
+
+# %% [markdown]
+# The article measured 0.2488: the same formula with its own, sparser images (p ≈ 0.7 %). The
+# loss is near 0.25 because almost every pixel is black and the model answers 0.5 there.
+#
+# **A Keras 3 trap on the way.** The article evaluated on
+# `val.map(...).batch(128, drop_remainder=True)`. After `filter` (the every-4th split) the number
+# of batches is unknown to TensorFlow. Keras 3.15 then counts one step too many in `evaluate`
+# (and in `fit`'s validation): keras-team/keras#23084, fixed by PR #23179 after our pinned
+# version. Our pipeline states the number of batches with `assert_cardinality`.
+#
+# *Predict:* with 7 full batches, what does the article's pipeline report for the same model?
+
+# %%
+article_val = flighttracks_tf.prepare_for_evaluation(data.test_images, P.batch_size)  # no length
+diluted = identity.evaluate(article_val, verbose=0, return_dict=True)
+batches = len(x_eval) // P.batch_size
+print(f"article's pipeline: loss {diluted['loss']:.5f}, accuracy {diluted['accuracy']:.4f}; "
+      f"ours: {evaluated['loss']:.5f}, {evaluated['accuracy']:.4f}")
+print(f"ratio {diluted['loss'] / evaluated['loss']:.4f} = {batches}/{batches + 1} = {batches / (batches + 1):.4f}")
+measured["evaluate on a dataset of unknown length / true"] = diluted["loss"] / evaluated["loss"]
+assert abs(diluted["loss"] / evaluated["loss"] - batches / (batches + 1)) < 1e-3, (
+    diluted, evaluated, "if this fails, your Keras has the fix of keras-team/keras#23084")
+assert abs(diluted["accuracy"] - batches / (batches + 1)) < 1e-6
+
+# %% [markdown]
+# Both numbers are 7/8 of the truth: an accuracy of 7/8 = 0.875 on a model that gets every
+# thresholded pixel right. (The article's Keras 2 printed `8/Unknown` steps and the right values.)
+#
+# **Training from the perfect start.** The article then trained the identity model.
+#
+# *Predict:* it starts at "accuracy" 1.0. Where does accuracy go while the loss falls?
+
+# %%
+keras.utils.set_random_seed(0)
+identity_trained = identity_model(SIDE)
+run_id = train(identity_trained, data, P, epochs=P.identity_epochs, name="identity, trained")
+for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
+    print(f"{key:>13}: " + "  ".join(f"{v:.4f}" for v in run_id.history[key]))
+measured["identity trained: loss after 1 epoch"] = run_id.history["loss"][0]
+measured["identity trained: accuracy after 1 epoch"] = run_id.history["accuracy"][0]
+assert run_id.history["loss"][-1] < 0.5 * predicted
+assert run_id.last("val_accuracy") < 1.0 and run_id.history["accuracy"][-1] < run_id.history["accuracy"][0] + 1e-9
+
+# %% [markdown]
+# The loss falls fast — the weights learn to push black pixels below 0.5 — while "accuracy"
+# *drops* below 1.0 (the article: loss 0.159 → 0.046 and accuracy 0.999 → 0.996 in 5 epochs). A
+# perfect model got worse by the metric and better by the loss. So what does "accuracy" count?
+#
+# ## 4. What `"accuracy"` means
+#
+# `compile(metrics=["accuracy"])` is a string; Keras picks a metric object for it when it first
+# sees targets and predictions. Here is the rule, from Keras 3's own source:
+
+# %%
+import inspect
+
+from keras.src.trainers import compile_utils
+
+source = inspect.getsource(compile_utils.is_binary_or_sparse_categorical) + inspect.getsource(compile_utils.get_metric)
+print("\n".join(source.splitlines()[:31]))
+
+# %% [markdown]
+# The last axis of our output is 1 (`(side, side, 1)`), so the string becomes `BinaryAccuracy`,
+# which thresholds predictions at 0.5. Asked from the compiled models themselves:
+
+# %%
+resolved = [type(m).__name__ for m in identity.metrics[-1].metrics]
+flat = keras.Sequential([keras.Input(shape=(N,)), keras.layers.Dense(
+    N, activation="sigmoid", use_bias=False, kernel_initializer=keras.initializers.Identity())])
+flat.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
+flat_scores = flat.evaluate(x.reshape(len(x), -1), x.reshape(len(x), -1), verbose=0, return_dict=True)
+flat_resolved = [type(m).__name__ for m in flat.metrics[-1].metrics]
+print(f"output (None, {SIDE}, {SIDE}, 1): 'accuracy' → {resolved}")
+print(f"output (None, {N}) without the Reshape: 'accuracy' → {flat_resolved}, value {flat_scores['accuracy']}")
+assert resolved == ["BinaryAccuracy"] and flat_resolved == ["CategoricalAccuracy"]
+
+# %% [markdown]
+# The same identity model with a flat output gets `CategoricalAccuracy` — "is the largest output
+# at the same place as the largest target?" — a different question altogether. Now both metric
+# objects on one batch:
+#
+# *Predict:* `BinaryAccuracy` and `Accuracy` (exact equality) on the identity model's output?
+
+# %%
+binary = keras.metrics.BinaryAccuracy()
+binary.update_state(x, y)
+exact = keras.metrics.Accuracy()
+exact.update_state(x, y)
+strict = keras.metrics.BinaryAccuracy(threshold=0.75)
+strict.update_state(x, y)
+p_batch = lit_fraction(x)
+measured["BinaryAccuracy on the identity output"] = float(binary.result())
+measured["Accuracy on the identity output"] = float(exact.result())
+print(f"BinaryAccuracy (threshold 0.5): {float(binary.result())}")
+print(f"Accuracy (exact equality):      {float(exact.result())}")
+print(f"BinaryAccuracy(threshold=0.75): {float(strict.result()):.4f} = 1 - p of this batch ({1 - p_batch:.4f})")
+assert float(binary.result()) == 1.0 and float(exact.result()) == 0.0
+assert abs(float(strict.result()) - (1 - p_batch)) < 1e-5
+
+# %% [markdown]
+# 1.0 and 0.0 on the same numbers, as in the article. `BinaryAccuracy` counts 0.731 as "1" and 0.5
+# as "0" (strictly above the threshold is 1), so the identity-sigmoid model scores a perfect 1.0
+# while not one output equals its target. Raise the threshold above 0.731 and every output
+# becomes "0": the score is then the fraction of black pixels. A metric is an opinion; the loss is
+# what training minimises.
+#
+# ## 5. Losses by hand: MSE, binary cross-entropy, logits
+#
+# **MSE** is the mean of squared differences:
+
+# %% [markdown]
+# **Try it.** Move the binary-accuracy threshold over the identity-sigmoid model's real predictions: 1.0 while 0.5 ≤ t < σ(1), collapsing outside; plain `Accuracy` beside it.
+
+# %%
+from pitfalls.widgets import threshold_explorer; threshold_explorer()
+
+# %%
+mse_hand = np.mean((x - y) ** 2)
+mse_keras = float(keras.losses.MeanSquaredError()(x, y))
+print(f"by hand {mse_hand:.6f}, Keras {mse_keras:.6f}")
+assert abs(mse_hand - mse_keras) < 1e-6
+
+
+# %% [markdown]
+# **Binary cross-entropy** scores a predicted probability `q` of "lit" against the truth `t`:
+# `-(t·ln q + (1 − t)·ln(1 − q))`, averaged over pixels. It is the negative log-likelihood of the
+# true picture under the model's per-pixel coin flips, in nats (natural logarithms).
+#
+# *Predict:* what is it for the identity-sigmoid model, with black pixels at 0.5 and lit at σ(1)?
+# (`-ln 0.5 = 0.693`, `-ln σ(1) = 0.313`.)
+
+# %%
+def bce_by_hand(t, q):
+    return float(np.mean(-(t * np.log(q) + (1 - t) * np.log(1 - q))))
+
+
+predicted_bce = (1 - p_batch) * math.log(2) + p_batch * -math.log(SIGMOID_1)
+bce_hand = bce_by_hand(x, y)
+bce_keras = float(keras.losses.BinaryCrossentropy()(x, y))
+print(f"predicted {predicted_bce:.5f}, by hand {bce_hand:.5f}, Keras {bce_keras:.5f}")
+assert abs(bce_hand - predicted_bce) < 1e-5 and abs(bce_keras - bce_hand) < 1e-5
+measured["identity: binary cross-entropy"] = bce_keras
+
+# %% [markdown]
+# **Logits and log-odds.** The raw output of a layer before the sigmoid is called a *logit*: the
+# log of the odds `q / (1 − q)`. Odds are lopsided — a 1-to-2 team has odds 0.5, a 2-to-1 team 2,
+# 1-to-100 is 0.01 and 100-to-1 is 100 — and the logarithm makes them symmetric around 0. The
+# sigmoid turns log-odds back into a probability.
+
+# %%
+for odds in (1 / 2, 2, 1 / 100, 100):
+    log_odds = math.log(odds)
+    prob = float(keras.activations.sigmoid(np.float32(log_odds)))
+    print(f"odds {odds:>7.2f}: log-odds {log_odds:+.2f}, sigmoid → probability {prob:.4f} = odds/(1+odds)")
+    assert abs(prob - odds / (1 + odds)) < 1e-6
+assert abs(math.log(1 / 2) + 0.69) < 0.01 and abs(math.log(100) - 4.6) < 0.01
+
+# %% [markdown]
+# Our identity model's logits are its inputs (kernel I, no bias), so cross-entropy from logits
+# must give the same number:
+
+# %%
+bce_logits = float(keras.losses.BinaryCrossentropy(from_logits=True)(x, x))
+print(f"from probabilities {bce_keras:.6f}, from logits {bce_logits:.6f}")
+assert abs(bce_logits - bce_keras) < 1e-5
+
+# %% [markdown]
+# **Why losses prefer logits.** In float32, σ(20) is *exactly* 1.0. Take a black pixel (target 0)
+# whose logit is 20: the true loss is `ln(1 + e^20) ≈ 20.0`.
+#
+# *Predict:* what do the probability form by hand, Keras' probability form, and Keras from
+# logits give?
+
+# %%
+t = np.array([[0.0]], dtype="float32")
+z = np.array([[20.0]], dtype="float32")
+q = keras.activations.sigmoid(keras.ops.convert_to_tensor(z))  # a Keras tensor, σ(20)
+q_np = np.asarray(q)  # the same number, as a plain array
+with np.errstate(divide="ignore"):
+    by_hand = float(-(t * np.log(q_np) + (1 - t) * np.log(1 - q_np))[0, 0])
+keras_prob = float(keras.losses.BinaryCrossentropy()(t, q_np))
+keras_logits = float(keras.losses.BinaryCrossentropy(from_logits=True)(t, z))
+keras_remembered = float(keras.losses.BinaryCrossentropy()(t, q))
+true_loss = math.log1p(math.exp(20.0))
+print(f"σ(20) in float32 = {q_np[0, 0]!r}; the true loss is {true_loss:.6f}")
+print(f"probability form by hand:      {by_hand}")
+print(f"Keras, probabilities (array):  {keras_prob:.4f}   (q clipped to 1 - 1e-7)")
+print(f"Keras, from_logits=True:       {keras_logits:.4f}")
+print(f"Keras, the sigmoid's tensor:   {keras_remembered:.4f}   (it remembers its logits)")
+assert q_np[0, 0] == 1.0 and by_hand == math.inf
+assert abs(keras_prob - 15.942) < 0.01 and abs(keras_logits - true_loss) < 1e-4
+assert abs(keras_remembered - true_loss) < 1e-4
+measured["BCE at logit 20, probability form (Keras clip)"] = keras_prob
+measured["BCE at logit 20, from logits"] = keras_logits
+
+# %% [markdown]
+# By hand the probability form returns infinity (`ln 0`); Keras clips `q` to `1 − 10⁻⁷` and
+# returns 15.94 — and the clip also cuts the gradient:
+
+# %%
+import tensorflow as tf
+
+q_var = tf.Variable(q_np)
+z_var = tf.Variable(z)
+with tf.GradientTape(persistent=True) as tape:
+    loss_prob = keras.losses.BinaryCrossentropy()(t, q_var)
+    loss_logit = keras.losses.BinaryCrossentropy(from_logits=True)(t, z_var)
+grad_prob = float(tape.gradient(loss_prob, q_var)[0, 0])
+grad_logit = float(tape.gradient(loss_logit, z_var)[0, 0])
+print(f"gradient of the clipped probability loss w.r.t. q: {grad_prob}")
+print(f"gradient of the logit loss w.r.t. z: {grad_logit:.6f} (= σ(z) − t)")
+assert grad_prob == 0.0 and abs(grad_logit - 1.0) < 1e-6
+
+# %% [markdown]
+# A pixel that is confidently wrong gets no push at all through the clipped form, and the
+# strongest push possible (σ(z) − t = 1) through the logit form. From logits Keras computes
+# `max(z, 0) − z·t + ln(1 + e^{−|z|})`, which never takes the log of 0, and gets 20.0. This is
+# why Keras recommends `from_logits=True` with a linear last layer. Keras 3 also does it
+# silently: a tensor made by Keras' sigmoid keeps its logits (`_keras_logits`), and the loss uses
+# them — which is why the same σ(20) as a Keras tensor gave 20.0 and as a NumPy array 15.94. (The
+# article read the same trick in Keras 2's source: it looked for a `Sigmoid` op before the loss.)
+#
+# **Softmax or sigmoid?** Both turn logits into probabilities. Softmax makes the vector sum to 1
+# (one class out of several: apples *or* oranges); sigmoid treats every entry on its own (several
+# labels at once: apples *and* oranges). The article's example: logits `[1 + ln 0.5, 1, 1 + ln 0.5]`.
+#
+# *Predict:* both outputs?
+
+# %%
+logits = np.array([1 + math.log(0.5), 1.0, 1 + math.log(0.5)], dtype="float32")
+soft = np.asarray(keras.activations.softmax(logits[None, :]))[0]
+sig = np.asarray(keras.activations.sigmoid(logits))
+print(f"logits  {logits}\nsoftmax {soft}  sum {soft.sum():.4f}\nsigmoid {sig}  sum {sig.sum():.4f}")
+assert np.allclose(soft, [0.25, 0.5, 0.25], atol=1e-6)
+assert np.allclose(sig, [0.5761, 0.7311, 0.5761], atol=1e-4)
+
+# %% [markdown]
+# `e^{1 + ln 0.5} = e/2`, so softmax shares 1 as ¼, ½, ¼; sigmoid gives each entry its own
+# probability (0.576, 0.731, 0.576; the sum 1.88 means nothing). A reconstructed image is
+# *multi-label*: every pixel is its own yes/no question, so each one gets a sigmoid. A softmax over
+# the pixels would force the whole picture to share one unit of probability:
+
+# %%
+pixel_softmax = np.asarray(keras.activations.softmax(x[image].reshape(1, -1)))[0]
+print(f"softmax over the {N} pixels of image {image}: largest value {pixel_softmax.max():.5f}")
+assert pixel_softmax.max() < 0.05
+
+# %% [markdown]
+# ## What we measured, beside the article
+#
+# Where the article's number is given, it was measured on its 64×64 data with Keras 2; ours
+# come from the profile named at the top. The lit fraction differs (its ≈ 0.7 % back-solved from
+# 0.2488, ours above), so compare the *formula*'s agreement, not the digits.
+
+# %%
+article = {
+    "tutorial: accuracy": "0.993",
+    "one Dense: accuracy": "0.995",
+    "identity: black pixel": "0.5",
+    "identity: lit pixel": "0.7310586",
+    "identity: evaluate MSE": "0.2488",
+    "identity: evaluate accuracy": "1.0",
+    "identity trained: loss after 1 epoch": "0.1589",
+    "identity trained: accuracy after 1 epoch": "0.9990",
+    "BinaryAccuracy on the identity output": "1.0",
+    "Accuracy on the identity output": "0.0",
+}
+print(f"{'quantity':<55} {'article':>10} {'ours (' + P.name + ')':>16}")
+for key, value in measured.items():
+    print(f"{key:<55} {article.get(key, '—'):>10} {value:>16.6g}")

@@ -1,0 +1,191 @@
+# %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# # Lab 6 — Functional API, shared weights, slicing and custom losses
+#
+# Five exercises on what lesson 6 measured: slicing an input inside a model, a body shared by two
+# heads, a loss that returns one value per sample, a penalty added from inside a layer, and BEGAN's
+# equilibrium variable k updated in a training step.
+#
+# **How this lab is checked.** Each exercise asks for a *function* (or, once, a layer class). The
+# check cell under it calls your code on fresh inputs of its own (other sizes than the lesson's, so a
+# hard-coded number shows) and, when something is wrong, says what in words. Run a check cell as
+# often as you like: the autograder runs the same checks. Points are shown on each check cell.
+#
+# Replace every `raise NotImplementedError()` with your code. Do not rename the functions.
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# Setup: quiet TensorFlow's logs, seed everything, load the checks. Run this cell first.
+from pitfalls.session import start
+
+start(seed=0)
+
+import numpy as np
+import keras
+from keras import ops
+from lessons.l06_functional_api_and_losses import began
+from lessons.l06_functional_api_and_losses import checks as check
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 1 — Split an input into two halves (2 points)
+#
+# `split_in_halves(width)` returns a `keras.Model` that takes vectors of `width` features
+# (`keras.Input(shape=(width,))`, `width` even) and has **two outputs**: the first `width // 2`
+# features and the last `width // 2` features. Remember which axis of a batch is which.
+
+# %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def split_in_halves(width):
+    """A model: (batch, width) → [(batch, width // 2), (batch, width // 2)]."""
+    ### BEGIN SOLUTION
+    half = width // 2
+    inputs = keras.Input(shape=(width,))
+    return keras.Model(inputs, [inputs[:, :half], inputs[:, half:]])
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex1-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.split(split_in_halves)
+print("Exercise 1 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex2-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 2 — Two heads over one shared body (3 points)
+#
+# `build_two_heads(n_features)` returns two models, `(classifier, regressor)`:
+#
+# * a **body**, `Dense(16, relu) → Dense(8, relu)`, built **once** and shared by both models;
+# * the classifier: its own `keras.Input(shape=(n_features,))` → body → `Dense(3, softmax)`;
+# * the regressor: its own `keras.Input(shape=(n_features,))` → body → `Dense(1)`.
+#
+# Training either model must train the shared body. The check counts the *distinct* weight variables
+# of the two models and trains the classifier to see whether the regressor's outputs move.
+
+# %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def build_two_heads(n_features):
+    """(classifier, regressor), two models over one shared body."""
+    ### BEGIN SOLUTION
+    body_in = keras.Input(shape=(n_features,))
+    hidden = keras.layers.Dense(16, activation="relu")(body_in)
+    body = keras.Model(body_in, keras.layers.Dense(8, activation="relu")(hidden), name="body")
+
+    clf_in = keras.Input(shape=(n_features,))
+    classifier = keras.Model(clf_in, keras.layers.Dense(3, activation="softmax")(body(clf_in)))
+    reg_in = keras.Input(shape=(n_features,))
+    regressor = keras.Model(reg_in, keras.layers.Dense(1)(body(reg_in)))
+    return classifier, regressor
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex2-check", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
+check.two_heads(build_two_heads)
+print("Exercise 2 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex3-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 3 — A loss with one value per sample (2 points)
+#
+# `per_sample_mae(y_true, y_pred)` receives two batches of images of shape `(batch, rows, cols,
+# channels)` and returns the **mean absolute error of each image**: shape `(batch,)`. Write it with
+# `keras.ops` — Keras also calls it inside `fit`, on symbolic tensors. The check calls it on batches
+# of its own, then uses it as the loss of a model evaluated with `sample_weight`.
+
+# %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def per_sample_mae(y_true, y_pred):
+    """Mean |y_pred − y_true| over rows, columns and channels: one value per image."""
+    ### BEGIN SOLUTION
+    return ops.mean(ops.abs(y_pred - y_true), axis=[1, 2, 3])
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex3-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.per_sample_loss(per_sample_mae)
+print("Exercise 3 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 4 — An activity penalty with `add_loss` (2 points)
+#
+# Complete the layer `ActivityL1(rate)`: its `call(x)` returns `x` **unchanged** and adds to the
+# model's loss, with `self.add_loss(...)`, the penalty
+#
+# > rate × (the mean over the batch of the sum of |x| over each sample's features)
+#
+# — one number per call.
+
+# %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
+class ActivityL1(keras.layers.Layer):
+    """Passes its input through and adds rate × mean_batch(Σ|x|) to the model's loss."""
+
+    def __init__(self, rate, **kwargs):
+        super().__init__(**kwargs)
+        self.rate = rate
+
+    def call(self, x):
+        ### BEGIN SOLUTION
+        self.add_loss(self.rate * ops.mean(ops.sum(ops.abs(x), axis=-1)))
+        return x
+        ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.activity_penalty(ActivityL1)
+print("Exercise 4 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 5 — BEGAN's equilibrium variable k (4 points)
+#
+# `update_k(k, loss_real, loss_gen, lambda_k, gamma)` is called by a model's `train_step` after each
+# training step (see `lessons.l06_functional_api_and_losses.began.BEGAN`, the lesson's model). `k` is a `keras.Variable`; the two
+# losses are scalar tensors. Set the variable to
+#
+# > k ← clip(k + λ_k·(γ·L_real − L_gen), 0, 1)
+#
+# and return the new value. It must work inside the compiled training step too, so use `keras.ops`.
+#
+# The first check calls your function on a few variables and numbers (2 points). The second trains
+# the lesson's toy BEGAN for 16 steps with it — seed 0, λ_k = 0.05, γ = 0.5 — and compares k with the
+# reference run (2 points). Try it below: the plot shows k and the two losses.
+
+# %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def update_k(k, loss_real, loss_gen, lambda_k, gamma):
+    """Assign clip(k + lambda_k * (gamma * loss_real - loss_gen), 0, 1) to k; return it."""
+    ### BEGIN SOLUTION
+    new_k = ops.clip(k + lambda_k * (gamma * loss_real - loss_gen), 0.0, 1.0)
+    k.assign(new_k)
+    return new_k
+    ### END SOLUTION
+
+
+# %%
+# Try it (not graded): 64 steps of the toy BEGAN with your update_k.
+try:
+    trace = began.train(update_k, steps=64, seed=0)
+    print(f"k after 16 steps {trace.k[15]:.4f}, after 64 steps {trace.k[-1]:.4f}")
+    began.plot_trajectory(trace);
+except NotImplementedError:
+    print("update_k() is not written yet.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex5-rule", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.k_rule(update_k)
+print("Exercise 5, the update rule: passed.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex5-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.k_training(update_k)
+print("Exercise 5, in a training step: passed.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Check everything
+#
+# The cell below runs every **public** check of this lab at once, on the functions you have defined
+# in this notebook, and shows for each the message the grader would give (it runs the same check
+# code as the check cells above). It is a self-check, **not a grade**: the grader runs your notebook
+# afresh from the top. Before you submit, restart the kernel and run all cells.
+#
+# It also reads the code you wrote, as the grader does before running it, and names any line
+# the grader would refuse (a notebook with such a line scores 0): answers may import only numpy,
+# keras, tensorflow, matplotlib, the standard library's maths and collections modules and the
+# course's data modules; no files, no shell commands, no changes to the checks.
+
+# %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
+from pitfalls.checks.selfcheck import check_all
+check_all("lab06_functional")

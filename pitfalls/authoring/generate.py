@@ -1,0 +1,127 @@
+"""``make generate``: every generated artefact, rebuilt from the lesson folders and the lock.
+
+What it writes (each folder is owned: a file no source makes any more is removed):
+
+* ``notebooks/<NN_name>.ipynb`` from ``lessons/lNN_name/lesson.py``, with launch cells;
+* ``source/<lab>/<lab>.ipynb`` (nbgrader's master) from ``lessons/lNN_name/lab.py``;
+* ``release/<lab>/`` — exactly what ``nbgrader generate_assignment`` makes of the master;
+* ``solutions/<lab>/<lab>.ipynb`` — the master without markers or hidden tests, executed. Executing
+  takes time and prints timings, so a solution is re-executed only when its code changed (the
+  code's digest is kept in the notebook's metadata) or with ``--execute``;
+* the README's lesson table and ``environment.yml``.
+
+Regenerating an unchanged course rewrites nothing, so CI runs this and fails on ``git diff``
+(``make check-generated``): no generated file can be edited by hand and stay.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from pitfalls.authoring import environment, readme
+from pitfalls.authoring.labs import solution_notebook
+from pitfalls.authoring.launch import repository_url
+from pitfalls.authoring.sources import notebook_from_text, write_notebook
+from pitfalls.course import Lab, labs, lessons
+from pitfalls.paths import repo_root
+
+DIGEST_KEY = "pitfalls_solution_digest"
+
+
+def generate_notebooks(root: Path) -> list[Path]:
+    """Lesson notebooks and nbgrader masters from their text sources."""
+    url, written = repository_url(root), []
+    made = {}
+    for lesson in lessons(root):
+        made[lesson.notebook] = notebook_from_text(lesson.text, url, _rel(lesson.notebook, root))
+        if lesson.lab:
+            made[lesson.lab.source] = notebook_from_text(lesson.lab.text, url, _rel(lesson.lab.release, root))
+    for path, nb in made.items():
+        if write_notebook(nb, path):
+            written.append(path)
+    _remove_others(root / "notebooks", set(made), "*.ipynb")
+    _remove_others(root / "source", {p.parent for p in made}, "*")
+    return written
+
+
+def generate_release(lab: Lab, out: Path | None = None) -> Path:
+    """The student version, as ``nbgrader generate_assignment`` makes it, in ``out/<lab>``."""
+    import tempfile
+
+    from pitfalls.grading.course import Course
+
+    target = (out or lab.root / "release") / lab.name
+    with tempfile.TemporaryDirectory(prefix="release-") as scratch:
+        made = Course(Path(scratch), repo=lab.root).generate(lab.name)
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(made, target)
+    return target
+
+
+def solution_digest(nb: nbformat.NotebookNode) -> str:
+    cells = [(c.cell_type, c.source) for c in nb.cells]
+    return hashlib.sha256(json.dumps(cells).encode()).hexdigest()
+
+
+def generate_solution(lab: Lab, force: bool = False) -> bool:
+    """Execute the learner-facing solution unless the committed one was made from the same code."""
+    from pitfalls.authoring.notebooks import execute
+
+    nb = solution_notebook(lab)
+    digest = solution_digest(nb)
+    if not force and lab.solution.is_file():
+        old = nbformat.read(lab.solution, as_version=4)
+        if old.metadata.get(DIGEST_KEY) == digest:
+            return False
+    run = execute(nb, cwd=lab.source.parent)
+    run.notebook.metadata[DIGEST_KEY] = digest
+    write_notebook(run.notebook, lab.solution)
+    print(f"{lab.name}: solution executed in {run.seconds:.1f} s")
+    return True
+
+
+def generate(root: Path | None = None, execute: bool = False, only: list[str] | None = None) -> None:
+    root = (root or repo_root()).resolve()
+    for path in generate_notebooks(root):
+        print(f"written {_rel(path, root)}")
+    chosen = [lab for lab in labs(root) if not only or lab.name in only]
+    for lab in chosen:
+        generate_release(lab)
+        generate_solution(lab, force=execute)
+    if not only:
+        _remove_others(root / "release", {lab.release.parent for lab in chosen}, "*")
+        _remove_others(root / "solutions", {lab.solution.parent for lab in chosen}, "*")
+        readme.write(root)
+        environment.write(root)
+    print("generated: notebooks/, source/, release/, solutions/, README lesson table, environment.yml")
+
+
+def _rel(path: Path, root: Path) -> str:
+    return str(path.relative_to(root))
+
+
+def _remove_others(folder: Path, keep: set[Path], pattern: str) -> None:
+    """Delete what a generated folder holds beyond ``keep`` (a lesson or lab that was removed)."""
+    for path in folder.glob(pattern) if folder.is_dir() else []:
+        if path not in keep:
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+            print(f"removed {path}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("labs", nargs="*", help="only these labs' release and solution (default: everything)")
+    parser.add_argument("--execute", action="store_true", help="re-execute solutions even when unchanged")
+    args = parser.parse_args(argv)
+    generate(execute=args.execute, only=args.labs)
+
+
+if __name__ == "__main__":
+    main()

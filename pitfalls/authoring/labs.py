@@ -1,0 +1,87 @@
+"""What a lab's master notebook holds: its solution code, its learner-facing solution.
+
+A master lab (``source/<lab>/<lab>.ipynb``, generated from the lesson folder's ``lab.py``) marks
+solution regions with ``### BEGIN SOLUTION`` / ``### END SOLUTION``, hidden tests with ``### BEGIN
+HIDDEN TESTS`` / ``### END HIDDEN TESTS``, and graded cells in nbgrader's cell metadata, read here
+with nbgrader's own helpers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+from nbgrader.utils import is_grade, is_solution
+
+from pitfalls.course import Lab
+
+SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
+HIDDEN_TESTS = re.compile(
+    r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.MULTILINE | re.DOTALL
+)
+
+
+def grade_id(cell) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def strip_solution_markers(source: str) -> str:
+    """Solution code without nbgrader's markers; hidden tests removed."""
+    return SOLUTION_MARKERS.sub("", HIDDEN_TESTS.sub("", source))
+
+
+def solution_cells(lab: Lab) -> dict[str, str]:
+    """``{grade_id: solution code}`` for every solution cell of the master notebook."""
+    nb = nbformat.read(lab.source, as_version=4)
+    return {grade_id(c): strip_solution_markers(c.source) for c in nb.cells if is_solution(c)}
+
+
+def solution_notebook(lab: Lab) -> nbformat.NotebookNode:
+    """The learner-facing solution: the master notebook with markers and hidden tests removed,
+    nbgrader metadata dropped (it is not a gradable copy) and outputs cleared."""
+    nb = nbformat.read(lab.source, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.pop("nbgrader", None)
+        cell.source = strip_solution_markers(cell.source)
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return nb
+
+
+def setup_and_solution_cells(lab: Lab) -> list[tuple[str, str]]:
+    """``[(grade_id, code)]`` of the master's setup and solution cells (not tests, not try-it cells)."""
+    nb = nbformat.read(lab.source, as_version=4)
+    return [(grade_id(c), strip_solution_markers(c.source)) for c in nb.cells
+            if c.cell_type == "code" and grade_id(c) and not is_grade(c)]
+
+
+def test_cells(lab: Lab) -> list[tuple[str, str, float]]:
+    """``[(grade_id, code, points)]`` of the master's graded test cells, hidden tests included."""
+    nb = nbformat.read(lab.source, as_version=4)
+    return [(grade_id(c), c.source, float(c.metadata["nbgrader"].get("points", 0))) for c in nb.cells
+            if c.cell_type == "code" and is_grade(c) and not is_solution(c)]
+
+
+def solution_namespace(lab: Lab) -> dict:
+    """Execute the master notebook's setup and solution cells and return the resulting namespace:
+    the reference answers, as the instructor wrote them."""
+    namespace: dict = {"__name__": f"solution_{lab.name}"}
+    for gid, code in setup_and_solution_cells(lab):
+        exec(compile(code, f"<{lab.name}:{gid}>", "exec"), namespace)
+    return namespace
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def is_test_cell(cell) -> bool:
+    """An autograded test cell (graded code, not a solution)."""
+    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
+
+
+def lab_names(root=None) -> list[str]:
+    """The names of every lab of the catalogue."""
+    from pitfalls.course import labs
+
+    return [lab.name for lab in labs(root)]

@@ -1,0 +1,58 @@
+"""Text sources ↔ notebooks: a lesson's or lab's jupytext py:percent file becomes its ``.ipynb``.
+
+Why text: diffs are readable, the linter reads the lesson code, and a merge conflict is a text
+conflict. nbgrader's cell metadata sits on each ``# %%`` marker line
+(``# %% nbgrader={"grade": true, "grade_id": "ex1-check", ...}``). The generated notebook gets
+stable cell ids (its grade id, else its position) and the course's launch cells, so regenerating
+an unchanged source rewrites the same bytes. :func:`text_from_notebook` is the way back for an
+instructor who edited a master lab in JupyterLab's nbgrader toolbar.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+from pitfalls.authoring.launch import BADGE_TAG, SETUP_TAG, tagged, with_launch_cells
+
+FORMAT = "py:percent"
+#: No jupytext header in the text files; blank-line bookkeeping stays out of the notebooks.
+TEXT_OPTIONS = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "-lines_to_next_cell"}
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def notebook_from_text(text: Path, url: str, launch_target: str) -> nbformat.NotebookNode:
+    """The notebook of a py:percent source, with launch cells that open ``launch_target``."""
+    nb = jupytext.reads(text.read_text(encoding="utf-8"), fmt=FORMAT)
+    nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("lines_to_next_cell", None)
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        cell["id"] = grade_id or f"cell-{index:02d}"
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nb = with_launch_cells(nb, url, launch_target)
+    nbformat.validate(nb)
+    return nb
+
+
+def text_from_notebook(notebook: Path) -> str:
+    """A notebook back as its py:percent source (launch cells, outputs and ids dropped)."""
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [c for c in nb.cells if not (tagged(c, BADGE_TAG) or tagged(c, SETUP_TAG))]
+    for cell in nb.cells:
+        cell.metadata.pop("lines_to_next_cell", None)
+    nb.metadata = nbformat.from_dict({"jupytext": dict(TEXT_OPTIONS)})
+    return jupytext.writes(nb, fmt=FORMAT)
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> bool:
+    """Write ``nb`` to ``path`` unless the file already holds exactly that; True when written."""
+    text = nbformat.writes(nb) + "\n"
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return True
