@@ -12,6 +12,9 @@ would only fail when that function runs, on the learner's machine — is caught 
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +110,18 @@ def test_the_scan_sees_every_kind_of_import(code, caught):
     found = violations(probe, code)
     assert bool(found) is caught, found
     assert all(f.startswith("pitfalls/checks/probe.py:") for f in found)
+
+
+def test_the_self_check_and_the_screen_run_without_nbgrader():
+    """What the reading above implies, run: with nbgrader made unimportable (as on Colab), the
+    self-check's module loads, reads a lab's public checks and screens a learner's line."""
+    code = ("import sys\nsys.modules['nbgrader'] = None  # any `import nbgrader...` now raises ImportError\n"
+            "from pitfalls.checks.selfcheck import public_checks\nfrom pitfalls.checks.integrity import tampering\n"
+            "assert public_checks('lab01_tensors')\n"
+            "found = tampering('lab01_tensors', [{'type': 'code', 'grade_id': 'ex1', 'source': 'import os'}])\n"
+            "assert [f.code for f in found] == ['import os'], found\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('pitfalls.grading', 'pitfalls.authoring'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
+                         env={**os.environ, "PITFALLS_ROOT": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip() == "[]", out.stdout
