@@ -11,11 +11,13 @@ import pytest
 
 from conftest import ROOT, load_variants
 from hostile.corpus import CASES, EX1_CHECKS_ANYWAY, LAB, WRONG_EX1
-from pitfalls.authoring.labs import lab_names, nbgrader_meta
+from pitfalls.authoring.labs import lab_names
+from pitfalls.checks.integrity import protected_names, scan
+from pitfalls.course import lessons
 from pitfalls.grading.collect import collect, student_id
-from pitfalls.grading.integrity import protected_names, scan
-from pitfalls.grading.screen import release_cells, screen
+from pitfalls.grading.screen import screen
 from pitfalls.grading.submissions import solution_cells, variant
+from pitfalls.notebook_cells import nbgrader_meta, release_cells
 
 
 def lab_protected(lab: str) -> dict[str, str]:
@@ -43,10 +45,40 @@ def test_honest_answers_pass_the_screen(lab):
     ("!cat ../../source/lab01_tensors/lab01_tensors.ipynb", "shell command"),
     ("def f():\n    global check\n    check = None", "rebinds `check`"),
     ("import sys\nsys.modules['lessons.l01_tensors_and_slicing.checks'].slicing = print", "imports `sys`"),
+    ("from lessons.l01_tensors_and_slicing import checks", "imports `lessons.l01_tensors_and_slicing.checks`"),
+    ("import lessons.l02_mean_of_two.checks as c", "imports `lessons.l02_mean_of_two.checks`"),
+    ("from lessons.l03_generator_aliasing.checks import plateau",
+     "imports from `lessons.l03_generator_aliasing.checks`"),
+    ("from lessons.l06_functional_api_and_losses import began, checks",
+     "imports `lessons.l06_functional_api_and_losses.checks`"),
+    ("from lessons.l01_tensors_and_slicing import wrong_answers",
+     "imports `lessons.l01_tensors_and_slicing.wrong_answers`"),
+    ("import lessons.l03_generator_aliasing.test_generators",
+     "imports `lessons.l03_generator_aliasing.test_generators`"),
+    ("import lessons.l01_tensors_and_slicing as lesson", "imports `lessons.l01_tensors_and_slicing`"),
+    ("from lessons import l01_tensors_and_slicing", "imports from `lessons`"),
 ])
 def test_tampering_is_named(code, why):
     findings = scan([("ex1", code)], lab_protected(LAB))
     assert any(why in str(f) for f in findings), [str(f) for f in findings]
+
+
+def test_every_lessons_helpers_may_be_imported_but_not_its_checks():
+    """Learners may import a lesson's helper modules, in either form; never the grader's modules of a
+    lesson (checks, wrong answers, tests, the lesson and lab texts)."""
+    helpers, graders = [], []
+    for lesson in lessons(ROOT):
+        for path in sorted(lesson.dir.glob("*.py")):
+            grader = path.stem.startswith("test_") or path.stem in ("checks", "wrong_answers", "lesson", "lab", "__init__")
+            (graders if grader else helpers).append((lesson.package, path.stem))
+    assert ("lessons.l03_generator_aliasing", "generators") in helpers and len(graders) > len(helpers)
+    for package, module in helpers:
+        code = f"import {package}.{module}\nfrom {package} import {module} as helper\nfrom {package}.{module} import *\n"
+        star = f"`from {package}.{module} import *` imports `{package}.{module}.*`, which answers may not use"
+        assert [str(f) for f in scan([("ex1", code)], lab_protected(LAB))] == [f"cell ex1, line 3: {star}"]
+    for package, module in graders:
+        for code in (f"import {package}.{module}", f"from {package} import {module}"):
+            assert any(f"imports `{package}.{module}`" in str(f) for f in scan([("ex1", code)])), code
 
 
 def test_own_names_are_not_builtins():

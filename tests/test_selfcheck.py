@@ -10,12 +10,13 @@ import nbformat
 import pytest
 
 from conftest import ROOT, load_variants
-from pitfalls.authoring.labs import is_test_cell, lab_names, nbgrader_meta
+from pitfalls.authoring.labs import lab_names
 from pitfalls.checks import selfcheck
 from pitfalls.checks.core import CheckFailed
 from pitfalls.checks.selfcheck import PublicCheck, check_all, public_checks, run_check
 from pitfalls.grading.screen import screen
 from pitfalls.grading.submissions import solution_cells, variant
+from pitfalls.notebook_cells import is_test_cell, nbgrader_meta
 
 LAB = "lab01_tensors"
 RELEASE = ROOT / "release" / LAB / f"{LAB}.ipynb"

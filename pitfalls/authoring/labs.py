@@ -3,26 +3,25 @@
 A master lab (``source/<lab>/<lab>.ipynb``, generated from the lesson folder's ``lab.py``) marks
 solution regions with ``### BEGIN SOLUTION`` / ``### END SOLUTION``, hidden tests with ``### BEGIN
 HIDDEN TESTS`` / ``### END HIDDEN TESTS``, and graded cells in nbgrader's cell metadata, read here
-with nbgrader's own helpers.
+with nbgrader's own helpers (``is_grade``, ``is_solution``); nbgrader has none for a cell's
+``grade_id`` or points, which :mod:`pitfalls.notebook_cells` reads for both sides.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import nbformat
 from nbgrader.utils import is_grade, is_solution
 
-from pitfalls.course import Lab
+from pitfalls.course import Lab, labs
+from pitfalls.notebook_cells import grade_id, points
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 HIDDEN_TESTS = re.compile(
     r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.MULTILINE | re.DOTALL
 )
-
-
-def grade_id(cell) -> str | None:
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
 
 
 def strip_solution_markers(source: str) -> str:
@@ -58,7 +57,7 @@ def setup_and_solution_cells(lab: Lab) -> list[tuple[str, str]]:
 def test_cells(lab: Lab) -> list[tuple[str, str, float]]:
     """``[(grade_id, code, points)]`` of the master's graded test cells, hidden tests included."""
     nb = nbformat.read(lab.source, as_version=4)
-    return [(grade_id(c), c.source, float(c.metadata["nbgrader"].get("points", 0))) for c in nb.cells
+    return [(grade_id(c), c.source, points(c)) for c in nb.cells
             if c.cell_type == "code" and is_grade(c) and not is_solution(c)]
 
 
@@ -71,17 +70,6 @@ def solution_namespace(lab: Lab) -> dict:
     return namespace
 
 
-def nbgrader_meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def is_test_cell(cell) -> bool:
-    """An autograded test cell (graded code, not a solution)."""
-    return cell.cell_type == "code" and is_grade(cell) and not is_solution(cell)
-
-
-def lab_names(root=None) -> list[str]:
+def lab_names(root: Path | None = None) -> list[str]:
     """The names of every lab of the catalogue."""
-    from pitfalls.course import labs
-
     return [lab.name for lab in labs(root)]

@@ -16,6 +16,7 @@ import jupytext
 import nbformat
 
 from pitfalls.authoring.launch import BADGE_TAG, SETUP_TAG, tagged, with_launch_cells
+from pitfalls.notebook_cells import grade_id
 
 FORMAT = "py:percent"
 #: No jupytext header in the text files; blank-line bookkeeping stays out of the notebooks.
@@ -29,8 +30,7 @@ def notebook_from_text(text: Path, url: str, launch_target: str) -> nbformat.Not
     nb.metadata = nbformat.from_dict({"kernelspec": KERNELSPEC, "language_info": {"name": "python"}})
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("lines_to_next_cell", None)
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        cell["id"] = grade_id or f"cell-{index:02d}"
+        cell["id"] = grade_id(cell) or f"cell-{index:02d}"
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     nb = with_launch_cells(nb, url, launch_target)

@@ -9,8 +9,10 @@ never contains hidden tests (``nbgrader generate_assignment`` removes them), so 
 never the master in ``source/``, is what keeps hidden checks hidden.
 
 It also reads the learner's own code the way ``make grade`` does before running a submission
-(:func:`pitfalls.grading.screen.tampering`): an honest learner who imports ``os`` to look around
-hears *now*, with the line, that the grader would refuse the notebook, not after the grades are out.
+(:func:`pitfalls.checks.integrity.tampering`: the grader's very screen, which lives on the learner's
+side so that this module needs neither nbgrader nor the grading code, absent on Colab): an honest
+learner who imports ``os`` to look around hears *now*, with the line, that the grader would refuse
+the notebook, not after the grades are out.
 
 The result is a self-check, not a grade: the autograder runs the notebook afresh from the top,
 whereas the self-check uses whatever state the learner's kernel is in.
@@ -30,9 +32,10 @@ from pathlib import Path
 
 import nbformat
 
-from pitfalls.authoring.labs import is_test_cell, nbgrader_meta
-from pitfalls.grading.integrity import ALLOWED_MODULES, Finding
-from pitfalls.grading.screen import REFUSED, cell_dicts, grade_ids, read_notebook, tampering, which_lab
+from pitfalls.checks.integrity import ALLOWED_MODULES, REFUSED, Finding, lesson_helper, tampering
+from pitfalls.course import Lab, Lesson, lab_named, labs, lessons
+from pitfalls.notebook_cells import (cell_dicts, grade_id, grade_ids, is_test_cell, nbgrader_meta, points,
+                                    read_notebook, which_lab)
 from pitfalls.paths import repo_root
 
 #: Where the learner's code was read when no saved notebook of the lab could be found.
@@ -161,18 +164,35 @@ class SelfCheckReport:
 
 
 # --- reading the student version ----------------------------------------------------------------
+def _lab(lab: str, root: Path | None) -> Lab:
+    """``lab``'s value object. Without the course's catalogue (a package installed without its
+    clone) or for a name it does not list, one that still says where the clone's student version
+    would be, so that the error can name that path."""
+    try:
+        return lab_named(lab, root)
+    except (KeyError, OSError):
+        return Lab(lab, Lesson((root or repo_root()).resolve(), folder="", title=""))
+
+
+def _labs_released(root: Path | None) -> list[str]:
+    """The catalogue's labs whose student version is there (none when the catalogue is not)."""
+    try:
+        return sorted(lab.name for lab in labs(root) if lab.release.is_file())
+    except OSError:
+        return []
+
+
 def release_notebook(lab: str, root: Path | None = None) -> Path:
     """The student version of ``lab``: where the public checks are read from."""
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", lab):
         raise ValueError(f"a lab is named like 'lab01_tensors', not {lab!r}")
-    return (root or repo_root()) / "release" / lab / f"{lab}.ipynb"
+    return _lab(lab, root).release
 
 
 def _read_release(lab: str, root: Path | None = None) -> nbformat.NotebookNode:
     path = release_notebook(lab, root)
     if not path.is_file():
-        folder = path.parent.parent
-        known = sorted(p.name for p in folder.iterdir() if (p / f"{p.name}.ipynb").is_file()) if folder.is_dir() else []
+        known = _labs_released(root)
         raise FileNotFoundError(
             f"The self-check needs the student version of {lab!r} at {path}, which does not exist. "
             "Run the lab from a clone of the course repository (on Colab, run the set-up cell at the "
@@ -184,8 +204,7 @@ def _read_release(lab: str, root: Path | None = None) -> nbformat.NotebookNode:
 def public_checks(lab: str, root: Path | None = None) -> list[PublicCheck]:
     """The graded test cells of the student version of ``lab``, in notebook order."""
     nb = _read_release(lab, root)
-    return [PublicCheck(nbgrader_meta(c)["grade_id"], float(nbgrader_meta(c).get("points", 0)), c.source)
-            for c in nb.cells if is_test_cell(c)]
+    return [PublicCheck(grade_id(c), points(c), c.source) for c in nb.cells if is_test_cell(c)]
 
 
 def setup_names(lab: str, root: Path | None = None) -> set[str]:
@@ -212,10 +231,20 @@ def setup_names(lab: str, root: Path | None = None) -> set[str]:
 
 
 # --- the learner's own code, read as the grader reads it ---------------------------------------------
+def lesson_helpers(root: Path | None = None) -> list[str]:
+    """The lesson helper modules of the clone an answer may import (``lessons.<lesson>.<helper>``)."""
+    try:
+        found = [f"{lesson.package}.{path.stem}" for lesson in lessons(root)
+                 for path in sorted(lesson.dir.glob("*.py"))]
+    except OSError:  # no catalogue: a package installed without its clone
+        return []
+    return [name for name in found if lesson_helper(name)]
+
+
 def allowed_imports() -> str:
     """The modules an answer may import, in a sentence."""
     libraries = [m for m in ALLOWED_MODULES if not m.startswith("pitfalls.")]
-    course = [m for m in ALLOWED_MODULES if m.startswith("pitfalls.")]
+    course = [m for m in ALLOWED_MODULES if m.startswith("pitfalls.")] + lesson_helpers()
     return f"{', '.join(libraries)} and the course's {', '.join(course)}"
 
 

@@ -24,12 +24,13 @@ LAB = "lab01_tensors"
 
 
 def make_class(folder: Path, n: int, release: Path) -> list[str]:
-    """``n`` students, each submitting the full solution: ``folder/<student>/<lab>.ipynb``."""
+    """``n`` students, each submitting the full solution (``release``'s file name):
+    ``folder/<student>/<lab>.ipynb``."""
     solution = variant(LAB, release, {})
     students = [f"student{i:02d}" for i in range(1, n + 1)]
     for s in students:
         (folder / s).mkdir(parents=True)
-        nbformat.write(solution, folder / s / f"{LAB}.ipynb")
+        nbformat.write(solution, folder / s / release.name)
     return students
 
 
@@ -39,10 +40,11 @@ def compare(n: int = 40, workers: int | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         tmp = Path(tmp)
         serial = Course(tmp / "serial")
-        release = serial.generate(LAB) / f"{LAB}.ipynb"
+        serial.generate(LAB)
+        release = serial.notebook("release", LAB)
         students = make_class(tmp / "export", n, release)
         for s in students:
-            serial.submit(LAB, s, {f"{LAB}.ipynb": tmp / "export" / s / f"{LAB}.ipynb"})
+            serial.submit(LAB, s, {release.name: tmp / "export" / s / release.name})
         started = time.monotonic()
         serial.nbgrader("autograde", LAB, "--force", timeout=None)
         serial_s = time.monotonic() - started

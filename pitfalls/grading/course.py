@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from pitfalls.course import lab_named
 from pitfalls.paths import repo_root
 
 CONFIG_FILE = "nbgrader_config.py"
@@ -33,6 +34,14 @@ class CellScore:
     grade_id: str
     score: float
     max_score: float
+
+
+def step_notebook(root: Path, step: str, lab: str, student: str | None = None) -> Path:
+    """Where an nbgrader course at ``root`` keeps ``lab``'s notebook at ``step`` (``release``,
+    ``submitted``, ``autograded``, ``feedback``, or our ``executed``): nbgrader's
+    ``{root}/{step}/[{student}/]{lab}/{notebook}``, a lab's one notebook named like its master."""
+    folder = root / step / student if student else root / step
+    return folder / lab / lab_named(lab).source.name
 
 
 def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -77,10 +86,14 @@ class Course:
         path = os.pathsep.join(p for p in (str(self.repo), os.environ.get("PYTHONPATH", "")) if p)
         return tool_env({"PITFALLS_ROOT": str(self.repo), "PYTHONPATH": path})
 
+    def notebook(self, step: str, lab: str, student: str | None = None) -> Path:
+        """Where this course keeps ``lab``'s notebook at ``step`` (see :func:`step_notebook`)."""
+        return step_notebook(self.root, step, lab, student)
+
     def generate(self, lab: str) -> Path:
         """``nbgrader generate_assignment``: the student version of ``lab`` in ``release/``."""
         self.nbgrader("generate_assignment", lab, "--force")
-        return self.root / "release" / lab
+        return self.notebook("release", lab).parent
 
     def submit(self, lab: str, student: str, notebooks: dict[str, Path]) -> Path:
         """Place a student's files (``{notebook file name: path}``) where ``collect`` would."""

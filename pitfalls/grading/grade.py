@@ -20,12 +20,16 @@ import time
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_grade, is_locked
 
+from pitfalls.authoring.labs import lab_names
+from pitfalls.course import lab_named
 from pitfalls.grading.collect import collect
 from pitfalls.grading.course import Course
 from pitfalls.grading.pool import GIB, Limits, Outcome, default_workers, run_pool
 from pitfalls.grading.report import Report, StudentResult, add_notes, failure_page
 from pitfalls.grading.screen import screen
+from pitfalls.notebook_cells import grade_id, points
 from pitfalls.paths import repo_root
 
 
@@ -50,10 +54,9 @@ def execution_notes(notebook: Path, cell_timeout: float) -> list[str]:
     nb = nbformat.read(notebook, as_version=4)
     notes = []
     for i, cell in enumerate(nb.cells):
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.cell_type != "code" or meta.get("grade") or meta.get("locked"):
+        if cell.cell_type != "code" or is_grade(cell) or is_locked(cell):
             continue
-        name = meta.get("grade_id") or f"#{i + 1}"
+        name = grade_id(cell) or f"#{i + 1}"
         for out in cell.get("outputs", []):
             if out.get("output_type") != "error":
                 continue
@@ -69,9 +72,8 @@ def execution_notes(notebook: Path, cell_timeout: float) -> list[str]:
 
 def _points(course: Course, lab: str) -> dict[str, float]:
     """Max points per graded cell, in notebook order, from the release notebook."""
-    nb = nbformat.read(course.root / "release" / lab / f"{lab}.ipynb", as_version=4)
-    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
-    return {m["grade_id"]: float(m.get("points", 0)) for m in meta if m.get("grade")}
+    nb = nbformat.read(course.notebook("release", lab), as_version=4)
+    return {grade_id(c): points(c) for c in nb.cells if is_grade(c)}
 
 
 def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None, *, workers: int | None = None,
@@ -79,8 +81,12 @@ def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None
     """Grade every submission of ``lab`` found in ``submissions`` (folder or zip); see the module doc."""
     started = time.monotonic()
     root = repo_root()
-    if not (root / "source" / lab).is_dir():
-        raise SystemExit(f"no lab {lab!r}: choose one of {sorted(p.name for p in (root / 'source').iterdir() if p.is_dir())}")
+    try:
+        master = lab_named(lab, root).source
+    except KeyError:
+        raise SystemExit(f"no lab {lab!r}: choose one of {sorted(lab_names(root))}") from None
+    if not master.is_file():
+        raise SystemExit(f"{lab} has no master notebook at {master}: run `make generate`")
     out = Path(out or Path.cwd() / "graded" / lab).resolve()
     if (out / "course").exists():
         shutil.rmtree(out / "course")
@@ -100,7 +106,7 @@ def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None
         if not screening.gradable:
             result.problem = screening.problem
             continue
-        target = course.root / "submitted" / found.student / lab / f"{lab}.ipynb"
+        target = course.notebook("submitted", lab, found.student)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(screening.notebook, target)
         jobs.append((found.student, target))
@@ -129,7 +135,7 @@ def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None
             results[student].graded = True
             results[student].cells = {gid: s.score for gid, s in scores.items()}
     for r in results.values():
-        page = course.root / "feedback" / r.student / lab / f"{lab}.html"
+        page = course.notebook("feedback", lab, r.student).with_suffix(".html")
         if r.graded:
             add_notes(page, r.notes)
         else:

@@ -9,21 +9,15 @@ version back); they become notes in the feedback.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import nbformat
+from nbgrader.utils import is_locked
 
-from pitfalls.authoring.labs import lab_names, nbgrader_meta
-from pitfalls.grading.integrity import Finding, protected_names, scan
-from pitfalls.paths import repo_root
-
-
-#: Why a notebook with a finding of :func:`tampering` is not run (the feedback's and self-check's words).
-REFUSED = ("your code reaches for the grader's checks, the interpreter's internals or the course's "
-           "files, which answers may not do (tampering earns no points)")
+from pitfalls.checks.integrity import REFUSED, Finding, tampering
+from pitfalls.course import lab_named
+from pitfalls.notebook_cells import cell_dicts, grade_id, grade_ids, read_notebook, release_cells, which_lab
 
 
 @dataclass
@@ -40,76 +34,24 @@ class Screening:
         return self.problem is None
 
 
-@lru_cache(maxsize=None)
-def release_cells(lab: str, root: Path | None = None) -> tuple[dict, ...]:
-    """The release notebook's cells as plain dicts (type, grade_id, locked, source)."""
-    nb = nbformat.read((root or repo_root()) / "release" / lab / f"{lab}.ipynb", as_version=4)
-    return tuple({"type": c.cell_type, "grade_id": nbgrader_meta(c).get("grade_id"),
-                  "locked": bool(nbgrader_meta(c).get("locked")),
-                  "grade": bool(nbgrader_meta(c).get("grade")), "source": c.source} for c in nb.cells)
-
-
 def restore_missing(nb: nbformat.NotebookNode, lab: str, root: Path | None = None) -> list[str]:
     """Put back, in place, every instructor cell (with a grade_id) the student deleted, right
     after the cell that precedes it in the release. nbgrader's ``add_missing_cells`` does this
     for graded cells only; a deleted setup cell would break every check after it."""
-    release = nbformat.read((root or repo_root()) / "release" / lab / f"{lab}.ipynb", as_version=4)
+    release = nbformat.read(lab_named(lab, root).release, as_version=4)
     restored = []
     previous = None
     for cell in release.cells:
-        gid = nbgrader_meta(cell).get("grade_id")
+        gid = grade_id(cell)
         if not gid:
             continue
-        ids = [nbgrader_meta(c).get("grade_id") for c in nb.cells]
-        if gid not in ids and nbgrader_meta(cell).get("locked"):
+        ids = [grade_id(c) for c in nb.cells]
+        if gid not in ids and is_locked(cell):
             at = ids.index(previous) + 1 if previous in ids else 0
             nb.cells.insert(at, nbformat.from_dict(dict(cell)))
             restored.append(gid)
         previous = gid
     return restored
-
-
-def grade_ids(cells) -> set[str]:
-    return {c["grade_id"] for c in cells if c["grade_id"]}
-
-
-def cell_dicts(nb: nbformat.NotebookNode) -> list[dict]:
-    """A notebook's cells as the plain dicts :func:`tampering` reads (type, grade_id, source)."""
-    return [{"type": c.cell_type, "grade_id": nbgrader_meta(c).get("grade_id"), "source": c.source} for c in nb.cells]
-
-
-def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
-    """The notebook, or the reason it cannot be read, in words a student understands."""
-    data = path.read_bytes()
-    if not data.strip():
-        return None, f"the file {path.name} is empty ({len(data)} bytes): the notebook was not saved before submitting"
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return None, f"the file {path.name} is not a text file, so not a notebook"
-    except json.JSONDecodeError as err:
-        return None, (f"the file {path.name} is not a readable notebook (broken JSON at line {err.lineno}, "
-                      f"column {err.colno}: {err.msg}); it was probably cut off or edited outside Jupyter")
-    if not isinstance(raw, dict) or "cells" not in raw:
-        return None, f"the file {path.name} is JSON but not a Jupyter notebook (no cells)"
-    try:
-        nb = nbformat.reads(json.dumps(raw), as_version=4)
-        nbformat.validate(nb)
-    except Exception as err:  # nbformat raises several types for a malformed notebook
-        return None, f"the file {path.name} is not a valid notebook: {str(err).splitlines()[0][:200]}"
-    return nb, None
-
-
-def which_lab(found: set[str], lab: str, root: Path | None = None) -> str | None:
-    """The lab whose cells the notebook carries, when that is not ``lab``."""
-    own = len(found & grade_ids(release_cells(lab, root)))
-    best, best_overlap = None, own
-    for other in lab_names(root):
-        if other != lab:
-            overlap = len(found & grade_ids(release_cells(other, root)))
-            if overlap > best_overlap:
-                best, best_overlap = other, overlap
-    return best
 
 
 def screen(path: Path, lab: str, root: Path | None = None) -> Screening:
@@ -140,21 +82,3 @@ def screen(path: Path, lab: str, root: Path | None = None) -> Screening:
     if screening.tampering:
         screening.problem = REFUSED + " — " + "; ".join(str(f) for f in screening.tampering[:5])
     return screening
-
-
-def tampering(lab: str, cells: list[dict], root: Path | None = None) -> list[Finding]:
-    """The refused constructs in the learner's own code cells of a notebook of ``lab``.
-
-    ``cells`` are dicts with ``type``, ``grade_id`` and ``source`` (and optionally ``name``, how
-    to call the cell in a message). Untouched course cells and locked cells are not the learner's
-    code and are not scanned; the self-check calls this too, so a learner hears about a refused
-    line before submitting, in the grader's words.
-    """
-    release = release_cells(lab, root)
-    course_code = {c["source"].strip() for c in release if c["type"] == "code"}
-    locked_ids = {c["grade_id"] for c in release if c["locked"] and c["grade_id"]}
-    student_code = [(c.get("name") or c["grade_id"] or f"#{i + 1}", c["source"]) for i, c in enumerate(cells)
-                    if c["type"] == "code" and c["grade_id"] not in locked_ids
-                    and c["source"].strip() not in course_code]
-    locked_code = [c["source"] for c in release if c["type"] == "code" and c["locked"]]
-    return scan(student_code, protected_names(locked_code))

@@ -13,8 +13,8 @@ from pathlib import Path
 import nbformat
 
 from pitfalls.authoring import labs
-from pitfalls.authoring.labs import nbgrader_meta
 from pitfalls.course import lab_named
+from pitfalls.notebook_cells import grade_id
 
 
 def solution_cells(lab: str, root: Path | None = None) -> dict[str, str]:
@@ -26,9 +26,8 @@ def fill_release(release_nb: Path, answers: dict[str, str]) -> nbformat.Notebook
     """The release notebook with the given solution cells filled in, as a student would."""
     nb = nbformat.read(release_nb, as_version=4)
     for cell in nb.cells:
-        grade_id = nbgrader_meta(cell).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
+        if grade_id(cell) in answers:
+            cell.source = answers[grade_id(cell)]
     return nb
 
 

@@ -25,6 +25,7 @@ def _api(root: Path):
     from traitlets.config.loader import PyFileConfigLoader
 
     from pitfalls.grading.course import CONFIG_FILE
+    from pitfalls.notebook_cells import grade_id
 
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
@@ -32,7 +33,7 @@ def _api(root: Path):
     state: dict = {}
 
     def name(cell, cell_index) -> str:
-        gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        gid = grade_id(cell)
         if gid:
             return gid
         first = next((line for line in cell.get("source", "").splitlines() if line.strip()), "")
@@ -60,15 +61,17 @@ def _api(root: Path):
 
 def grade(api, progress: Path, root: Path, job: dict) -> dict:
     """Autograde one submission placed at ``job['notebook']``; report where things ended."""
+    from pitfalls.grading.course import step_notebook
+
     lab, student = job["lab"], job["student"]
-    folder = root / "submitted" / student / lab
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    shutil.copyfile(job["notebook"], folder / f"{lab}.ipynb")
+    submitted = step_notebook(root, "submitted", lab, student)
+    shutil.rmtree(submitted.parent, ignore_errors=True)
+    submitted.parent.mkdir(parents=True)
+    shutil.copyfile(job["notebook"], submitted)
     api.reset_progress()
     started = time.time()
     result = api.autograde(lab, student, force=True, create=True)
-    autograded = root / "autograded" / student / lab / f"{lab}.ipynb"
+    autograded = step_notebook(root, "autograded", lab, student)
     last = json.loads(progress.read_text()) if progress.exists() else {}
     return {"student": student, "success": bool(result.get("success")) and autograded.exists(),
             "autograded": str(autograded) if autograded.exists() else None,

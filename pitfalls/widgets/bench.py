@@ -3,6 +3,8 @@
 Why: the issue asks that a slider move redraws in under 100 ms; this measures it headless with
 :func:`pitfalls.widgets.measure_latency` (compute + draw + PNG encode + ``Image.value``; the comm
 message and the browser's decode are not included) and renders a Markdown table.
+``pitfalls.authoring.bench`` adds :func:`latency_section` to ``make bench`` (the import goes that
+way: learner-side code never imports the course's tooling).
 """
 from __future__ import annotations
 
@@ -33,13 +35,6 @@ def latency_section(n: int = 20) -> list[str]:
         lines.append(f"| `{r['factory']}()` | {r['moves']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
                      f"{r['max_ms']:.1f} |")
     return lines
-
-
-def register() -> None:
-    """Add the section to ``make bench`` (``pitfalls.authoring.bench.SECTIONS``)."""
-    from pitfalls.authoring.bench import SECTIONS
-
-    SECTIONS[TITLE] = latency_section
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 
-from pitfalls.authoring.labs import nbgrader_meta
 from pitfalls.grading.submissions import variant
+from pitfalls.notebook_cells import nbgrader_meta
 
 LAB = "lab01_tensors"
 OTHER_LAB = "lab02_mean_net"

@@ -10,12 +10,23 @@ Keras functions. The rules are listed in the README and named in the feedback.
 
 Only code the student wrote is screened: cells whose source differs from every code cell of the
 release (untouched course cells such as the Colab set-up may use ``subprocess``; they are ours).
+
+It is learner-side code (no nbgrader, nothing of ``pitfalls.grading``): the self-check runs the
+very same screen in the learner's kernel, so a learner hears about a refused line before
+submitting, in the grader's words; ``make grade`` (:mod:`pitfalls.grading.screen`) imports it.
 """
 from __future__ import annotations
 
 import ast
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from pitfalls.notebook_cells import release_cells
+
+#: Why a notebook with a finding of :func:`tampering` is not run (the feedback's and self-check's words).
+REFUSED = ("your code reaches for the grader's checks, the interpreter's internals or the course's "
+           "files, which answers may not do (tampering earns no points)")
 
 # Modules an answer may import. Anything else (os, sys, pathlib, io, json, pickle, subprocess,
 # importlib, inspect, builtins, ctypes, gc, nbgrader, numpy.testing, unittest, ...) is refused.
@@ -23,9 +34,14 @@ ALLOWED_MODULES = (
     "numpy", "keras", "tensorflow", "math", "cmath", "random", "statistics", "itertools",
     "functools", "operator", "collections", "typing", "dataclasses", "numbers", "enum", "abc",
     "copy", "string", "re", "textwrap", "pprint", "time", "warnings", "tqdm", "matplotlib",
-    "pitfalls.session", "pitfalls.data", "pitfalls.flighttracks", "lessons.l03_generator_aliasing.generators",
+    "pitfalls.session", "pitfalls.data", "pitfalls.flighttracks",
     "pitfalls.meannet", "pitfalls.autoencoder", "pitfalls.reconstructions",
 )
+# Beside those, a lesson's own helper modules (``lessons.l03_generator_aliasing.generators``): see
+# :func:`lesson_helper`. Never a lesson's graded checks, its wrong answers (what the grader must make
+# of them), its tests, or its lesson and lab texts: those modules are the grader's.
+LESSON_FOLDER = re.compile(r"l\d\d_\w+")
+NOT_HELPERS = ("checks", "wrong_answers", "lesson", "lab", "conftest", "__init__")
 # Sub-modules of allowed packages that are still off limits.
 REFUSED_MODULES = ("numpy.testing", "numpy.lib.npyio", "tensorflow.io", "keras.src.saving")
 # Built-ins that reach the interpreter's namespaces, compile code or open files.
@@ -74,11 +90,25 @@ class Finding:
         return f"cell {self.cell}, line {self.line}: `{self.code}` {self.why}"
 
 
+def lesson_package(name: str) -> bool:
+    """Whether ``name`` is a lesson folder's package (``lessons.l03_generator_aliasing``)."""
+    parts = name.split(".")
+    return len(parts) == 2 and parts[0] == "lessons" and bool(LESSON_FOLDER.fullmatch(parts[1]))
+
+
+def lesson_helper(name: str) -> bool:
+    """Whether ``name`` is (inside) a lesson's helper module: ``lessons.<lesson>.<helper>``, where the
+    helper is none of the lesson's checks, wrong answers, tests (``test_*``) or texts."""
+    parts = name.split(".")
+    return (len(parts) >= 3 and lesson_package(".".join(parts[:2])) and parts[2] not in NOT_HELPERS
+            and not parts[2].startswith("test_"))
+
+
 def allowed_module(name: str) -> bool:
     """Whether an answer may import ``name`` (a dotted module path)."""
     if any(name == m or name.startswith(m + ".") for m in REFUSED_MODULES):
         return False
-    return any(name == m or name.startswith(m + ".") for m in ALLOWED_MODULES)
+    return any(name == m or name.startswith(m + ".") for m in ALLOWED_MODULES) or lesson_helper(name)
 
 
 class _Scanner(ast.NodeVisitor):
@@ -106,11 +136,14 @@ class _Scanner(ast.NodeVisitor):
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = "." * node.level + (node.module or "")
-        if node.level or not allowed_module(module):
+        # ``from lessons.l03_generator_aliasing import generators``: each name imported is judged.
+        package = not node.level and lesson_package(module)
+        if node.level or not (package or allowed_module(module)):
             self.flag(node, f"imports from `{module}`, which answers may not use")
         for a in node.names:
             full = f"{module}.{a.name}"
-            if a.name == "*" or not allowed_module(full) and any(full.startswith(m) for m in REFUSED_MODULES):
+            refused_below = package or any(full.startswith(m) for m in REFUSED_MODULES)
+            if a.name == "*" or not allowed_module(full) and refused_below:
                 self.flag(node, f"imports `{full}`, which answers may not use")
             self._bind_import(node, a.asname or a.name, full)
 
@@ -248,3 +281,21 @@ def scan(cells: list[tuple[str, str]], protected: dict[str, str] | None = None) 
         scanner.visit(tree)
         findings.extend(scanner.findings)
     return findings
+
+
+def tampering(lab: str, cells: list[dict], root: Path | None = None) -> list[Finding]:
+    """The refused constructs in the learner's own code cells of a notebook of ``lab``.
+
+    ``cells`` are dicts with ``type``, ``grade_id`` and ``source`` (and optionally ``name``, how
+    to call the cell in a message). Untouched course cells and locked cells are not the learner's
+    code and are not scanned; the self-check calls this too, so a learner hears about a refused
+    line before submitting, in the grader's words.
+    """
+    release = release_cells(lab, root)
+    course_code = {c["source"].strip() for c in release if c["type"] == "code"}
+    locked_ids = {c["grade_id"] for c in release if c["locked"] and c["grade_id"]}
+    student_code = [(c.get("name") or c["grade_id"] or f"#{i + 1}", c["source"]) for i, c in enumerate(cells)
+                    if c["type"] == "code" and c["grade_id"] not in locked_ids
+                    and c["source"].strip() not in course_code]
+    locked_code = [c["source"] for c in release if c["type"] == "code" and c["locked"]]
+    return scan(student_code, protected_names(locked_code))
