@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 
 from pitfalls.checks.core import call_learner, expect, expect_shape, fail, load_spread
-from lessons.l03_generator_aliasing.generators import arrays_in, prefetched, share_memory
+from lessons.l03_generator_aliasing.generators import arrays_in, pairing_error, prefetched, share_memory
 from pitfalls.meannet import pairs
 
 LAB = "lab03_generators"
@@ -309,22 +309,7 @@ def py_dataset(MeanBatches: Any) -> None:
     for workers in (1, 2):
         ds = call_learner(MeanBatches, 20, 16, what="MeanBatches(20, 16)")
         call_learner(setattr, ds, "workers", workers, what="setting workers")
-        error = _pairing_error(ds, 20)
+        error = call_learner(pairing_error, ds, 20, what="model.fit(MeanBatches(20, 16))")
         expect(error < 1e-6, f"read by Keras with workers={workers}, {error:.3g} is the mean squared gap between "
                              "the targets and the means of the inputs they arrived with: items are not paired "
                              "when Keras reads them")
-
-
-def _pairing_error(data: Any, steps: int) -> float:
-    """The MSE a frozen, exact mean net reports in fit(): 0 when every pair fit saw is intact."""
-    import keras
-
-    inputs = keras.Input(shape=(2,))
-    exact = keras.layers.Dense(1, trainable=False)
-    probe = keras.Model(inputs, exact(inputs))
-    exact.set_weights([np.array([[0.5], [0.5]]), np.zeros(1)])
-    probe.compile(loss="mse")
-    history = call_learner(probe.fit, data, steps_per_epoch=steps, epochs=1, verbose=0,
-                           what="model.fit(MeanBatches(20, 16))")
-    return float(history.history["loss"][0])
-

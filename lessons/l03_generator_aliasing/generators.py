@@ -1,4 +1,5 @@
-"""Who holds on to a generator's batches: a prefetching queue, a draw counter, a memory test.
+"""Who holds on to a generator's batches: a prefetching queue, a draw counter, a memory test,
+and the probe that measures how many pairs a reader saw broken.
 
 Why this exists: a generator that refills one buffer in place (lesson 3) is only harmful when
 somebody keeps a yielded batch while the generator runs on. Measured with Keras 3.15 on
@@ -8,6 +9,10 @@ needs it and reads it before asking again, so the article's bug does not show th
 ``GeneratorEnqueuer``), and Keras 3's ``PyDataset`` with ``workers > 1`` still does. ``prefetched``
 rebuilds that queue in a few lines, so the lessons can show the article's failure on purpose and
 the labs can grade a learner's generator under the conditions that break a bad one.
+
+:func:`pairing_error` is the instrument lesson 3 teaches (it shows its source) and lab 3's
+``PyDataset`` check reads a learner's batches with. It is the one module function that needs
+Keras, imported when it is called, so the queue and the memory test stay plain NumPy.
 """
 from __future__ import annotations
 
@@ -133,3 +138,21 @@ def microseconds_per_call(fn: Callable[[], Any], n: int = 2000, repeat: int = 3)
             fn()
         best = min(best, (time.perf_counter() - start) / n)
     return best * 1e6
+
+
+def pairing_error(batches: Any, steps: int = 100) -> float:
+    """The MSE a frozen, exact mean net reports in ``fit``: 0 if every (x, y) pair fit saw is intact.
+
+    The net is ``Dense(1)`` set to the answer (kernel 0.5, 0.5, bias 0) and not trainable, so its
+    loss measures the data, not the training: each target against the mean of the inputs ``fit``
+    received with it. Unrelated inputs and targets (integers in [0, 100)) give
+    2·Var((a + b)/2) = 833.25.
+    """
+    import keras
+
+    inputs = keras.Input(shape=(2,))
+    exact = keras.layers.Dense(1, trainable=False)
+    probe = keras.Model(inputs, exact(inputs))
+    exact.set_weights([np.array([[0.5], [0.5]]), np.zeros(1)])
+    probe.compile(loss="mse")
+    return float(probe.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0).history["loss"][0])

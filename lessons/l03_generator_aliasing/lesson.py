@@ -22,7 +22,9 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lessons.l03_generator_aliasing.generators import counted, microseconds_per_call, prefetched, share_memory
+from lessons.l03_generator_aliasing.generators import (counted, microseconds_per_call, pairing_error, prefetched,
+                                                       share_memory)
+from pitfalls.show import show_source
 from pitfalls.meannet import running_loss
 
 measured = {}  # our numbers, for the table at the end: {what: (ours, the article's)}
@@ -69,7 +71,7 @@ assert first[0] is second[0] and share_memory(first, second)
 # `[[44., 2.]] [10.]` and `[[44., 2.]] [23.]`: the same thing.)
 #
 # `np.shares_memory(a, b)` says whether two arrays overlap in memory; `share_memory` from
-# `pitfalls/generators.py` applies it to every array of two batches.
+# this lesson's `generators.py` applies it to every array of two batches.
 #
 # The article's own `yield [x], [x_mean_ex]`, for the record:
 
@@ -123,21 +125,16 @@ assert abs(plateau - (100 ** 2 - 1) / 24) < 1e-9
 # (kernel 0.5, 0.5, bias 0) and frozen. Its loss in `fit` is then the mean squared difference
 # between each target `fit` received and the mean of the inputs it received *with* it: 0 when
 # every pair is intact, 2·Var((a+b)/2) = 833.25 when inputs and targets come from unrelated
-# batches.
-#
+# batches. The probe lives in `generators.py` beside the queue below (lab 3 reads your batches
+# with it too); here is its source:
+
+# %%
+show_source(pairing_error)
+
+# %% [markdown]
 # **Predict:** the pairing error of `fit` over 100 batches of the article's generator.
 
 # %%
-def pairing_error(batches, steps=100):
-    """The MSE a frozen, exact mean net reports in fit(): 0 if every (x, y) pair fit saw is intact."""
-    inputs = keras.Input(shape=(2,))
-    exact = keras.layers.Dense(1, trainable=False)
-    probe = keras.Model(inputs, exact(inputs))
-    exact.set_weights([np.array([[0.5], [0.5]]), np.zeros(1)])
-    probe.compile(loss="mse")
-    return probe.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0).history["loss"][0]
-
-
 def fresh_iterator(batch_size=64):  # fix 1 of the article: allocate x inside the loop
     while True:
         x = np.zeros((batch_size, 2))
@@ -190,7 +187,7 @@ assert watch.ahead[0] == 1 and max(watch.ahead[1:]) == 0
 #
 # The article's Keras 2 was different. Its `fit_generator` ran the generator in a background
 # thread that filled a queue of up to `max_queue_size=10` batches — the arrays themselves, not
-# copies — while the model trained on the oldest one. `prefetched` in `pitfalls/generators.py`
+# copies — while the model trained on the oldest one. `prefetched` in the same `generators.py`
 # rebuilds that queue in a few lines (Keras 3's `PyDataset` with `workers > 1` does the same; see
 # section 7).
 #

@@ -1,4 +1,4 @@
-"""Prefetching queue, draw counter, memory test and timer of lesson 3 and lab 3."""
+"""Prefetching queue, draw counter, memory test, timer and pairing probe of lesson 3 and lab 3."""
 from __future__ import annotations
 
 import threading
@@ -9,7 +9,8 @@ from contextlib import closing
 import numpy as np
 import pytest
 
-from lessons.l03_generator_aliasing.generators import arrays_in, counted, microseconds_per_call, prefetched, share_memory
+from lessons.l03_generator_aliasing.generators import (arrays_in, counted, microseconds_per_call, pairing_error, prefetched,
+                                                       share_memory)
 
 
 def one_buffer(n=None):
@@ -95,3 +96,23 @@ def test_microseconds_per_call():
     assert 900 < us < 50_000
     with pytest.raises(ValueError):
         microseconds_per_call(lambda: None, n=0)
+
+
+def integer_pairs(paired: bool, seed: int = 0, batch_size: int = 64):
+    """Batches of integer pairs in [0, 100) with their means, or with the means of other pairs."""
+    rng = np.random.default_rng(seed)
+    while True:
+        x = rng.integers(0, 100, size=(batch_size, 2)).astype("float64")
+        other = x if paired else rng.integers(0, 100, size=(batch_size, 2)).astype("float64")
+        yield x, other.mean(axis=1, keepdims=True)
+
+
+def test_pairing_error_is_zero_for_pairs_and_2_var_for_strangers():
+    from pitfalls.session import start
+
+    start(seed=0, verbose=False)
+    intact = pairing_error(integer_pairs(paired=True), steps=20)
+    strangers = pairing_error(integer_pairs(paired=False), steps=50)
+    assert isinstance(intact, float) and intact < 1e-9
+    unpaired = 2 * (100 ** 2 - 1) / 24  # 833.25: Var of a difference of two independent means
+    assert abs(strangers - unpaired) < 0.1 * unpaired, strangers

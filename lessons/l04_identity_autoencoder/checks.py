@@ -38,20 +38,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
 
-def _reference_identity(side: int):
-    """The model exercise 1 asks for, built here so other checks do not depend on the learner's."""
-    import keras
-
-    model = keras.Sequential([
-        keras.Input(shape=(side, side, 1)), keras.layers.Flatten(),
-        keras.layers.Dense(side * side, activation="sigmoid", use_bias=False,
-                           kernel_initializer=keras.initializers.Identity()),
-        keras.layers.Reshape((side, side, 1)),
-    ])
-    model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
-    return model
-
-
 # --- exercise 1: the identity model ------------------------------------------------------------
 def _dense_layers(model) -> list:
     import keras
@@ -227,7 +213,9 @@ def mse_prediction(lit_fraction: Callable, predicted_mse: Callable) -> None:
         expect_close(got, want, f"predicted_mse({q})", atol=1e-6, rtol=0,
                      hint="a black pixel costs (0 − 0.5)², a lit one (1 − σ(1))², weighted by 1 − p and p")
 
-    model = _reference_identity(20)
+    from pitfalls.identity import identity_model  # the model exercise 1 asks for, not the learner's
+
+    model = identity_model(20)
     evaluated = float(model.evaluate(images, images, verbose=0, return_dict=True)["loss"])
     mine = float(np.asarray(call_learner(predicted_mse, float(np.asarray(call_learner(lit_fraction, images)).reshape(())))).reshape(()))
     expect(abs(mine - evaluated) < 1e-5, f"predicted_mse(lit_fraction(images)) = {mine:.6f}, but evaluate() of "

@@ -31,7 +31,9 @@ import tensorflow as tf
 
 from pitfalls.autoencoder import get_profile, train
 from pitfalls.data import flighttracks_tf
+from pitfalls.identity import identity_model
 from pitfalls.reconstructions import lit_fraction, reproduced_fraction, rows, show
+from pitfalls.show import show_source
 
 P = get_profile(profile)
 print("Running the", P)
@@ -169,25 +171,17 @@ fig, _ = rows({"original": x, "one Dense": recon_single}, title="one Dense layer
 #
 # **The exact identity.** A Dense layer computes `activation(x @ kernel + bias)`. With no bias
 # and the identity matrix as kernel (`Identity()` — not a matrix of ones!), it computes
-# `activation(x)`. No training needed.
-#
+# `activation(x)`. No training needed. The explorers below draw this very model's predictions and
+# lab 4 evaluates it, so it is written once, in `pitfalls/identity.py`; here is its source:
+
+# %%
+show_source(identity_model)
+
+# %% [markdown]
 # *Predict:* what does this model output for a black pixel (0.0) and for a lit one (1.0)?
 
 # %%
-def identity_model(side, activation="sigmoid"):
-    """Flatten → Dense(side², no bias, identity kernel) → Reshape: activation(x), pixel by pixel."""
-    model = keras.Sequential([
-        keras.Input(shape=(side, side, 1)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(side * side, activation=activation, use_bias=False,
-                           kernel_initializer=keras.initializers.Identity()),
-        keras.layers.Reshape((side, side, 1)),
-    ], name=f"identity_{activation}")
-    model.compile(optimizer=keras.optimizers.Adam(P.learning_rate), loss="mse", metrics=["accuracy"])
-    return model
-
-
-identity = identity_model(SIDE)
+identity = identity_model(SIDE, learning_rate=P.learning_rate)
 y = identity.predict(x, verbose=0)
 image, row = next((i, r) for i in range(len(x)) for r in range(SIDE) if x[i, r].sum() >= 2)
 np.set_printoptions(precision=7, linewidth=100)
@@ -291,7 +285,7 @@ assert abs(diluted["accuracy"] - batches / (batches + 1)) < 1e-6
 
 # %%
 keras.utils.set_random_seed(0)
-identity_trained = identity_model(SIDE)
+identity_trained = identity_model(SIDE, learning_rate=P.learning_rate)
 run_id = train(identity_trained, data, P, epochs=P.identity_epochs, name="identity, trained")
 for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
     print(f"{key:>13}: " + "  ".join(f"{v:.4f}" for v in run_id.history[key]))

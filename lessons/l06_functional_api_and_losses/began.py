@@ -15,12 +15,14 @@ seeds. This module provides it:
   mean absolute value and L_gen near 0: k rises first, as in the paper;
 * :class:`BEGAN`: the model whose ``train_step`` trains D and G and updates k with a pluggable
   ``update_k(k, loss_real, loss_gen, lambda_k, gamma)`` (the lab grades the learner's);
+  :func:`reference_update_k` is BEGAN's own rule;
 * :class:`KTrace` and :func:`train`: run it and record k, L_real, L_gen and the balance term
   γ·L_real − L_gen after every step; :func:`plot_trajectory` draws them.
 
-The lesson writes its own ``train_step`` in the notebook (that is the teaching code); this copy is
-the plumbing the lab's checks run. Importing this module imports Keras: call
-``pitfalls.session.start`` first.
+:class:`BEGAN` and :func:`reference_update_k` are teaching code as well as plumbing: lesson 6 shows
+their source (``pitfalls.show.show_source``) where it teaches the Keras 3 way of keeping state in
+a training step, and then trains this very class, so the code the learner reads is the code lab
+6's checks run. Importing this module imports Keras: call ``pitfalls.session.start`` first.
 """
 from __future__ import annotations
 
@@ -72,7 +74,7 @@ def reconstruction_error(autoencoder, x):
 def reference_update_k(k, loss_real, loss_gen, lambda_k: float, gamma: float):
     """k ← clip(k + λ_k·(γ·L_real − L_gen), 0, 1), assigned to the variable ``k``; returns it."""
     new_k = ops.clip(k + lambda_k * (gamma * loss_real - loss_gen), 0.0, 1.0)
-    k.assign(new_k)
+    k.assign(new_k)  # Keras 2: K.update(k, new_k), collected through Model.updates
     return new_k
 
 
@@ -84,7 +86,7 @@ class BEGAN(keras.Model):
         super().__init__(**kwargs)
         self.generator, self.discriminator = build_generator(), build_autoencoder()
         self.update_k, self.gamma, self.lambda_k = update_k, gamma, lambda_k
-        self.k = keras.Variable(0.0, trainable=False, name="k")
+        self.k = keras.Variable(0.0, trainable=False, name="k")  # state that lives across steps
         self.noise = keras.random.SeedGenerator(seed)
 
     def compile(self, d_optimizer=None, g_optimizer=None):
@@ -104,6 +106,7 @@ class BEGAN(keras.Model):
         self.d_optimizer.apply(d_tape.gradient(d_loss, d_vars), d_vars)
         self.g_optimizer.apply(g_tape.gradient(g_loss, g_vars), g_vars)
         balance = self.gamma * loss_real - loss_gen
+        # After the gradient steps, where both losses are known, update k (Keras 2 had no such place).
         self.update_k(self.k, loss_real, loss_gen, self.lambda_k, self.gamma)
         return {"k": self.k.value, "loss_real": loss_real, "loss_gen": loss_gen, "balance": balance}
 

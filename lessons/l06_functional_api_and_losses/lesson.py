@@ -26,6 +26,7 @@ import tensorflow as tf
 from keras import layers, ops
 
 from lessons.l06_functional_api_and_losses import began
+from pitfalls.show import show_source
 
 LESSON_STARTED = time.perf_counter()
 
@@ -543,45 +544,25 @@ assert not hasattr(keras.backend, "update") and not hasattr(keras.Model, "update
 
 # %% [markdown]
 # Keras 3's way: k is a `keras.Variable` owned by the model (not trainable), and `train_step`
-# assigns it after the gradient steps. `lessons.l06_functional_api_and_losses.began` provides a small problem — "real" points on a
-# curved 2-D sheet in 8-D, a generator G (2 → 16 → 8) and an autoencoder D (8 → 16 → 2 → 16 → 8) —
-# the training step is written here. γ = 0.5 as in the article; λ_k = 0.05 instead of the paper's
-# 0.001, so that k moves within a few hundred steps of this tiny problem.
-#
+# assigns it after the gradient steps. `lessons.l06_functional_api_and_losses.began` provides a
+# small problem — "real" points on a curved 2-D sheet in 8-D, a generator G (2 → 16 → 8) and an
+# autoencoder D (8 → 16 → 2 → 16 → 8) — and the model. Its training step is shown here from its
+# source file: it is the code this lesson trains below and the one lab 6 trains your `update_k`
+# with. γ = 0.5 as in the article; λ_k = 0.05 instead of the paper's 0.001, so that k moves within
+# a few hundred steps of this tiny problem.
+
+# %%
+show_source(began.BEGAN)
+show_source(began.reference_update_k)  # the update_k the model calls unless given another
+
+# %% [markdown]
 # **Predict:** k starts at 0 and D's reconstruction of everything starts at 0 (its last layer is
 # zero), while G's first samples are almost 0. Does k first go up or down? Does it ever leave
 # [0, 1]?
 
 # %%
-class BEGAN(keras.Model):
-    def __init__(self, gamma=0.5, lambda_k=0.05, seed=0):
-        super().__init__()
-        self.generator, self.discriminator = began.build_generator(), began.build_autoencoder()
-        self.gamma, self.lambda_k = gamma, lambda_k
-        self.k = keras.Variable(0.0, trainable=False, name="k")  # state that lives across steps
-        self.noise = keras.random.SeedGenerator(seed)
-
-    def compile(self):
-        super().compile(jit_compile=False)
-        self.d_optimizer, self.g_optimizer = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
-
-    def train_step(self, x):
-        z = keras.random.normal((ops.shape(x)[0], began.LATENT), seed=self.noise)
-        with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
-            fake = self.generator(z, training=True)
-            loss_real = ops.mean(began.reconstruction_error(self.discriminator, x))
-            loss_gen = ops.mean(began.reconstruction_error(self.discriminator, fake))
-            d_loss = loss_real - self.k * loss_gen
-        d_vars, g_vars = self.discriminator.trainable_weights, self.generator.trainable_weights
-        self.d_optimizer.apply(d_tape.gradient(d_loss, d_vars), d_vars)
-        self.g_optimizer.apply(g_tape.gradient(loss_gen, g_vars), g_vars)
-        balance = self.gamma * loss_real - loss_gen
-        self.k.assign(ops.clip(self.k + self.lambda_k * balance, 0.0, 1.0))  # Keras 2: K.update
-        return {"k": self.k.value, "loss_real": loss_real, "loss_gen": loss_gen, "balance": balance}
-
-
 keras.utils.set_random_seed(0)
-gan = BEGAN()
+gan = began.BEGAN()
 gan.compile()
 recorder = began.KTrace()
 t0 = time.perf_counter()

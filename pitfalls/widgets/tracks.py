@@ -2,10 +2,10 @@
 
 Why: the threshold, imshow-scale and BatchNormalization explorers must show what the lesson's
 model *does* on the lesson's data, not a formula's idealisation. So they share one batch of the
-shipped 64×64 PNGs (test split: every 4th image, as in the article) and the predictions of a Keras
-model built like lesson 4's — Flatten → Dense(64·64, sigmoid, no bias, identity kernel) → Reshape
-— computed once per process and cached (one batch through a 4096×4096 kernel: a fraction of a
-second).
+shipped 64×64 PNGs (test split: every 4th image, as in the article) and the predictions of lesson
+4's own model, ``pitfalls.identity.identity_model`` — Flatten → Dense(64·64, sigmoid, no bias,
+identity kernel) → Reshape — computed once per process and cached (one batch through a 4096×4096
+kernel: a fraction of a second).
 
 The PNGs are read with Pillow, not ``tf.data``: a widget cell must not depend on the lesson's
 pipeline module, and decoding 128 tiny PNGs takes milliseconds.
@@ -49,22 +49,6 @@ def load_images(n: int = BATCH, split: str = "test") -> np.ndarray:
     return out
 
 
-def identity_sigmoid_model(side: int = SIZE):
-    """Lesson 4's exact identity with a sigmoid: ``sigmoid(x @ I)``, pixel by pixel, in Keras."""
-    from pitfalls.session import quiet_env
-
-    quiet_env()  # before the first ``import keras`` of a widget-only kernel: keep TF's log quiet
-    import keras
-
-    return keras.Sequential([
-        keras.Input(shape=(side, side, 1)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(side * side, activation="sigmoid", use_bias=False,
-                           kernel_initializer=keras.initializers.Identity()),
-        keras.layers.Reshape((side, side, 1)),
-    ], name="identity_sigmoid")
-
-
 @dataclass(frozen=True)
 class Batch:
     """One batch of real images and the identity-sigmoid model's predictions for them."""
@@ -80,8 +64,13 @@ class Batch:
 @lru_cache(maxsize=4)
 def identity_sigmoid_batch(n: int = BATCH) -> Batch:
     """Real test images and what the identity-sigmoid Keras model predicts for them (cached)."""
+    from pitfalls.session import quiet_env
+
+    quiet_env()  # before the first ``import keras`` of a widget-only kernel: keep TF's log quiet
+    from pitfalls.identity import identity_model
+
     images = load_images(n)
-    model = identity_sigmoid_model()
+    model = identity_model(SIZE)
     predictions = np.asarray(model(images, training=False), dtype="float32")  # = predict(), faster
     del model  # 64 MB of kernel; the predictions are all the explorers need
     images.setflags(write=False)
