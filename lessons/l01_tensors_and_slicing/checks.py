@@ -10,8 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from pitfalls.checks.core import (call_learner, expect, expect_close, expect_shape, fail, load_spread,
-                                  shape_of)
+from pitfalls.checks.core import (activation_name, call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread, shape_of)
 
 
 def _images(n: int, h: int, w: int, seed: int) -> np.ndarray:
@@ -132,16 +131,6 @@ EXPECTED_PARAMS = INPUT_DIM * HIDDEN + HIDDEN + HIDDEN * CLASSES + CLASSES  # 25
 TRAINING = {"seed": 0, "epochs": 20, "batch_size": 64}
 
 
-def _dense_layers(model) -> list:
-    import keras
-
-    return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-
-
-def _activation_name(layer) -> str:
-    return getattr(layer.activation, "__name__", str(layer.activation))
-
-
 def architecture(build_model: Callable) -> None:
     """Shapes, parameter count, activations, loss and optimizer of ``build_model()``."""
     import keras
@@ -155,13 +144,13 @@ def architecture(build_model: Callable) -> None:
                  hints={(None, 28, 28): "the model takes 28×28 images; this lab feeds flat vectors of 784 pixels"})
     expect_shape(model.outputs[0], (None, CLASSES), "the model's output",
                  hints={(None, 1): "one output unit cannot give 10 class probabilities: use Dense(10, ...)"})
-    dense = _dense_layers(model)
+    dense = dense_layers(model)
     expect(len(dense) == 2, f"expected 2 Dense layers (hidden, output), found {len(dense)}")
     expect(dense[0].units == HIDDEN, f"the hidden layer should have {HIDDEN} units, it has {dense[0].units}")
-    expect(_activation_name(dense[0]) == "relu", f"the hidden layer's activation should be relu, it is "
-                                                 f"{_activation_name(dense[0])}")
-    expect(_activation_name(dense[1]) == "softmax",
-           f"the output activation should be softmax (10 class probabilities), it is {_activation_name(dense[1])}")
+    expect(activation_name(dense[0]) == "relu", f"the hidden layer's activation should be relu, it is "
+                                                 f"{activation_name(dense[0])}")
+    expect(activation_name(dense[1]) == "softmax",
+           f"the output activation should be softmax (10 class probabilities), it is {activation_name(dense[1])}")
     params = model.count_params()
     expect(params == EXPECTED_PARAMS, f"expected {EXPECTED_PARAMS:,} parameters "
                                       f"(784·32 + 32 + 32·10 + 10), got {params:,}")

@@ -12,7 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from pitfalls.checks.core import call_learner, expect, expect_close, expect_shape, fail, load_spread, shape_of
+from pitfalls.checks.core import (activation_name, call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread, shape_of)
 from pitfalls.meannet import pairs
 
 LAB = "lab02_mean_net"
@@ -21,16 +21,6 @@ MSE_NAMES = {"mse", "mean_squared_error", "meansquarederror"}
 
 
 # --- exercise 1: the mean net ------------------------------------------------------------------
-def _dense_layers(model) -> list:
-    import keras
-
-    return [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-
-
-def _activation_name(layer) -> str:
-    return getattr(layer.activation, "__name__", str(layer.activation))
-
-
 def _loss_name(loss) -> str:
     if isinstance(loss, str):
         return loss.lower()
@@ -62,11 +52,11 @@ def architecture(build_mean_net: Callable) -> None:
         (None,): "the output is a vector (batch,); the targets are (batch, 1): keep the unit axis",
         (None, 2): "two output units: the mean is one number per pair, Dense(1)",
     })
-    dense = _dense_layers(model)
+    dense = dense_layers(model)
     expect(len(dense) == 1, f"expected exactly one Dense layer (the mean is w₁·a + w₂·b + c), found {len(dense)}")
     layer = dense[0]
     expect(layer.units == 1, f"the Dense layer should have 1 unit, it has {layer.units}")
-    act = _activation_name(layer)
+    act = activation_name(layer)
     expect(act == "linear", f"the Dense layer's activation should be linear (none), it is {act}: a mean can be "
                             "any number, and the activation would bend the output")
     params = model.count_params()
@@ -96,7 +86,7 @@ def train_graded(build_mean_net: Callable, seed: int = TRAINING["seed"]) -> dict
                       dtype=np.float64)
     expect(pred.size == len(x_test), f"model.predict returned {pred.size} numbers for {len(x_test)} pairs")
     test_loss = float(np.mean((pred.reshape(-1) - y_test[:, 0]) ** 2))
-    kernels = [layer.get_weights()[0] for layer in _dense_layers(model)]
+    kernels = [layer.get_weights()[0] for layer in dense_layers(model)]
     kernel = kernels[0].reshape(-1) if len(kernels) == 1 and kernels[0].size == 2 else np.full(2, np.nan)
     return {"test_loss": test_loss, "kernel_error": float(np.max(np.abs(kernel - 0.5)))}
 

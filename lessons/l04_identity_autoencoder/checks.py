@@ -11,8 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from pitfalls.checks.core import (call_learner, expect, expect_close, expect_shape, fail, load_spread,
-                                  shape_of)
+from pitfalls.checks.core import (call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread, shape_of)
 
 LAB = "lab04_autoencoder"
 SIGMOID_1 = 1.0 / (1.0 + math.exp(-1.0))
@@ -39,18 +38,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 # --- exercise 1: the identity model ------------------------------------------------------------
-def _dense_layers(model) -> list:
-    import keras
-
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            found.append(layer)
-        elif hasattr(layer, "layers"):  # a model nested inside the model
-            found.extend(_dense_layers(layer))
-    return found
-
-
 def _loss_name(model) -> str:
     loss = model.loss
     if isinstance(loss, str):
@@ -80,7 +67,7 @@ def architecture(build_identity_model: Callable) -> None:
             (None, n): "reshape the output back to images with keras.layers.Reshape((side, side, 1)); with "
                        "a flat output, compile(metrics=['accuracy']) even picks CategoricalAccuracy",
         })
-        dense = _dense_layers(model)
+        dense = dense_layers(model)
         expect(len(dense) == 1, f"the identity model has exactly one Dense layer (no bottleneck), "
                                 f"found {len(dense)}")
         layer = dense[0]

@@ -48,20 +48,12 @@ measured = {}
 # no activation, and with relu (`relu(0) = 0`, `relu(1) = 1`)?
 
 # %%
-def exact_identity(activation, loss="mse"):
-    model = keras.Sequential([
-        keras.Input(shape=(SIDE, SIDE, 1)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(N, activation=activation, use_bias=False,
-                           kernel_initializer=keras.initializers.Identity()),
-        keras.layers.Reshape((SIDE, SIDE, 1)),
-    ])
-    model.compile(optimizer="adam", loss=loss, metrics=["accuracy"])
-    return model
-
+# Lesson 4's exact identity (pitfalls.identity.identity_model, whose source lesson 4 shows), with
+# another activation: Flatten → Dense(N, no bias, identity kernel, activation) → Reshape.
+from pitfalls.identity import identity_model
 
 for activation in (None, "relu"):
-    scores = exact_identity(activation).evaluate(data.test, verbose=0, return_dict=True)
+    scores = identity_model(SIDE, activation).evaluate(data.test, verbose=0, return_dict=True)
     print(f"activation {activation!s:>5}: MSE {scores['loss']}, accuracy {scores['accuracy']}")
     assert scores["loss"] == 0.0 and scores["accuracy"] == 1.0
     measured[f"exact identity, {activation}: loss"] = scores["loss"]
@@ -74,7 +66,7 @@ for activation in (None, "relu"):
 # *Predict:* binary cross-entropy of a perfect 0/1 prediction in Keras 3?
 
 # %%
-bce = exact_identity("relu", loss="binary_crossentropy").evaluate(data.test, verbose=0, return_dict=True)
+bce = identity_model(SIDE, "relu", loss="binary_crossentropy").evaluate(data.test, verbose=0, return_dict=True)
 clip = np.float32(1) - np.float32(keras.config.epsilon())  # Keras clips probabilities to [ε, 1 − ε]
 print(f"Keras 3: binary cross-entropy {bce['loss']:.4g}; -ln(1 - ε) in float32 = {-np.log(clip):.4g}")
 assert abs(bce["loss"] - -np.log(clip)) < 1e-8

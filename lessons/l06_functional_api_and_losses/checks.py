@@ -12,8 +12,7 @@ from typing import Callable
 
 import numpy as np
 
-from pitfalls.checks.core import (CheckFailed, call_learner, expect, expect_close, expect_shape, fail,
-                                  load_spread)
+from pitfalls.checks.core import (CheckFailed, call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread)
 
 LAB = "lab06_functional"
 
@@ -108,7 +107,7 @@ def two_heads(build_two_heads: Callable) -> None:
     expect(params == expected, f"the distinct variables hold {params} parameters, expected {expected} "
                                f"(body {N_FEATURES}→{HIDDEN}→{CODE}: {BODY_PARAMS}; heads {HEAD_PARAMS['classifier']} "
                                f"and {HEAD_PARAMS['regressor']}): check the layer sizes")
-    activations = sorted(getattr(l.activation, "__name__", "") for l in _dense(classifier))
+    activations = sorted(getattr(l.activation, "__name__", "") for l in dense_layers(classifier))
     expect(activations.count("relu") == 2 and "softmax" in activations,
            f"the classifier's Dense activations are {activations}; the body uses relu twice and the "
            "classifier head softmax")
@@ -125,19 +124,6 @@ def two_heads(build_two_heads: Callable) -> None:
            "after training the classifier, the regressor's outputs did not change: the body is not shared")
     expect(all(np.array_equal(_numpy(w), b) for w, b in zip(reg_head, head_before)),
            "training the classifier changed the regressor's own head: only the body should be shared")
-
-
-def _dense(model) -> list:
-    """Every Dense layer of ``model``, also inside nested models."""
-    import keras
-
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.Dense):
-            found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found.extend(_dense(layer))
-    return found
 
 
 # --- exercise 3: a per-sample loss ----------------------------------------------------------------

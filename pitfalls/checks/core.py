@@ -69,6 +69,25 @@ def expect_close(actual: Any, expected: Any, what: str, *, atol: float = 1e-6, r
         fail(f"{what}: {detail} (tolerance {atol:g} + {rtol:g}·|expected|)" + (f". {hint}" if hint else "."))
 
 
+def dense_layers(model: Any) -> list:
+    """Every ``Dense`` layer of a Keras model, also inside models nested in it (a learner may wrap
+    a body in a sub-model; the checks look at the layers, not at how they were grouped)."""
+    import keras
+
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.Dense):
+            found.append(layer)
+        elif hasattr(layer, "layers"):  # a model nested inside the model
+            found.extend(dense_layers(layer))
+    return found
+
+
+def activation_name(layer: Any) -> str:
+    """A layer's activation as a name (``"relu"``), whether it was given as a string or a function."""
+    return getattr(layer.activation, "__name__", str(layer.activation))
+
+
 def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
     """Call the learner's ``fn`` with warnings and stray stderr kept out of the graded cell.
 
