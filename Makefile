@@ -83,3 +83,11 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) artifacts .pytest_cache
+
+# The instructor's way back: after editing source/$(LAB)/$(LAB).ipynb in JupyterLab's nbgrader
+# toolbar or formgrader, write the edit into lessons/<folder>/lab.py (the lab's only source), then
+# `make generate`. Refuses when lab.py has uncommitted changes, unless FORCE=1.
+.PHONY: import-lab
+import-lab: $(STAMP)
+	@if [ -z "$(LAB)" ]; then echo "usage: make import-lab LAB=<lab, e.g. lab01_tensors> [FORCE=1]"; exit 2; fi
+	$(BIN)/python -m pitfalls.authoring.import_lab $(LAB) $(if $(FORCE),--force,)

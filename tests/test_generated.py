@@ -23,7 +23,9 @@ def test_there_are_lessons_and_labs():
 
 
 def test_every_lesson_folder_is_in_the_catalogue():
-    folders = {p.name for p in (ROOT / "lessons").iterdir() if (p / "lesson.py").is_file()}
+    # Folders starting with "_" are not lessons (lessons/_template is the one to copy).
+    folders = {p.name for p in (ROOT / "lessons").iterdir()
+               if (p / "lesson.py").is_file() and not p.name.startswith("_")}
     listed = {lesson.folder for lesson in lessons(ROOT)}
     assert folders == listed, f"lesson folders not in lessons/catalogue.toml: {sorted(folders - listed)}"
 

@@ -22,6 +22,9 @@ FORMAT = "py:percent"
 #: No jupytext header in the text files; blank-line bookkeeping stays out of the notebooks.
 TEXT_OPTIONS = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "-lines_to_next_cell"}
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+#: Cell metadata a front end writes about its own view (scroll state, hidden inputs, run times):
+#: not part of the lab, so an edited notebook's way back leaves it out of the text.
+FRONT_END_METADATA = ("collapsed", "scrolled", "jupyter", "execution", "ExecuteTime", "trusted")
 
 
 def notebook_from_text(text: Path, url: str, launch_target: str) -> nbformat.NotebookNode:
@@ -39,11 +42,15 @@ def notebook_from_text(text: Path, url: str, launch_target: str) -> nbformat.Not
 
 
 def text_from_notebook(notebook: Path) -> str:
-    """A notebook back as its py:percent source (launch cells, outputs and ids dropped)."""
+    """A notebook back as its py:percent source (launch cells, outputs, ids and front-end view
+    state dropped): for a generated notebook, exactly the text it was made from."""
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if not (tagged(c, BADGE_TAG) or tagged(c, SETUP_TAG))]
     for cell in nb.cells:
-        cell.metadata.pop("lines_to_next_cell", None)
+        for key in ("lines_to_next_cell", *FRONT_END_METADATA):
+            cell.metadata.pop(key, None)
+        if cell.metadata.get("tags") == []:  # JupyterLab leaves an empty list behind
+            del cell.metadata["tags"]
     nb.metadata = nbformat.from_dict({"jupytext": dict(TEXT_OPTIONS)})
     return jupytext.writes(nb, fmt=FORMAT)
 
