@@ -24,7 +24,13 @@ TIMINGS_DIR = ROOT / "artifacts" / "timings"
 SLOW_MODULES = ["test_grade_class.py", "test_autograde.py", "test_browser_widgets.py", "test_notebooks.py",
                 "test_make_lab.py"]
 #: Single slow tests in otherwise fast modules: (module, test function).
-SLOW_TESTS = {("test_spread.py", "test_fresh_run_lands_inside_the_record")}
+SLOW_TESTS = {
+    ("test_spread.py", "test_fresh_run_lands_inside_the_record"),  # training runs in subprocesses
+    ("test_session.py", "test_start_keeps_stderr_empty_and_is_reproducible"),  # two TF subprocesses
+    ("test_widgets.py", "test_meannet_runs_file_is_what_the_script_makes"),  # re-runs the script
+    ("test_grading_screen.py", "test_without_the_screen_a_patched_check_would_pass"),  # a subprocess
+    ("test_autoencoder.py", "test_train_runs_the_profile_on_the_pipeline"),  # a training run
+}
 
 
 def _slowness(item) -> int | None:
