@@ -1,4 +1,11 @@
-"""Shared fixtures, and a closing table of how long each notebook took to execute."""
+"""Shared fixtures, the test tiers, and a closing table of how long each notebook took to execute.
+
+Tiers: the integration runs (a kernel per notebook, real nbgrader, a browser, a served JupyterLab,
+fresh training runs in subprocesses) are marked ``slow`` here, by module, so ``make check`` runs
+``-m "not slow"`` in minutes and ``make test`` runs everything. The slow items are put first,
+longest first, so that under xdist both workers are busy until the end instead of one worker
+starting a ten-minute group last.
+"""
 from __future__ import annotations
 
 import os
@@ -12,6 +19,38 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 TIMINGS_DIR = ROOT / "artifacts" / "timings"
+
+#: Integration modules (whole module slow), longest first: the order the slow tier starts in.
+SLOW_MODULES = ["test_grade_class.py", "test_autograde.py", "test_browser_widgets.py", "test_notebooks.py",
+                "test_make_lab.py"]
+#: Single slow tests in otherwise fast modules: (module, test function).
+SLOW_TESTS = {
+    ("test_spread.py", "test_fresh_run_lands_inside_the_record"),  # training runs in subprocesses
+    ("test_session.py", "test_start_keeps_stderr_empty_and_is_reproducible"),  # two TF subprocesses
+    ("test_widgets.py", "test_meannet_runs_file_is_what_the_script_makes"),  # re-runs the script
+    ("test_grading_screen.py", "test_without_the_screen_a_patched_check_would_pass"),  # a subprocess
+    ("test_autoencoder.py", "test_train_runs_the_profile_on_the_pipeline"),  # a training run
+}
+
+
+def _slowness(item) -> int | None:
+    """The item's place in the slow tier (0 = starts first), or ``None`` when it is fast."""
+    module = item.path.name
+    if module in SLOW_MODULES:
+        return SLOW_MODULES.index(module)
+    if (module, getattr(item, "originalname", item.name)) in SLOW_TESTS:
+        return len(SLOW_MODULES)
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    ranks = {}
+    for item in items:
+        ranks[item.nodeid] = _slowness(item)
+        if ranks[item.nodeid] is not None:
+            item.add_marker(pytest.mark.slow)
+    # Stable sort: slow items first (longest module first), then the fast tier in collection order.
+    items.sort(key=lambda it: (ranks[it.nodeid] is None, ranks[it.nodeid] or 0))
 
 
 def load_variants(lab: str) -> dict:

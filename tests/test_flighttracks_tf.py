@@ -8,13 +8,17 @@ from PIL import Image
 from conftest import ROOT
 from pitfalls.session import start
 
-start(seed=0, verbose=False)
-
-import tensorflow as tf  # noqa: E402
-
-from pitfalls.data import flighttracks_tf as ftf  # noqa: E402
-
 IMAGES = ROOT / "data" / "flighttracks" / "images"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _tensorflow():
+    """TensorFlow is imported when these tests run, not when the suite is collected."""
+    global tf, ftf
+    start(seed=0, verbose=False)
+    import tensorflow as tf
+
+    from pitfalls.data import flighttracks_tf as ftf
 
 
 def png(i: int) -> np.ndarray:

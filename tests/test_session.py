@@ -28,8 +28,3 @@ def test_start_keeps_stderr_empty_and_is_reproducible():
     assert "seed 3" in first.stdout
     assert first.stdout == second.stdout, "the same seed must give the same weights"
 
-
-def test_without_start_tensorflow_writes_to_stderr():
-    """Why start() exists: a bare import writes TensorFlow's log lines to stderr."""
-    bare = run("import tensorflow")
-    assert bare.returncode == 0 and bare.stderr.strip(), "TensorFlow no longer logs on import; revisit session.py"

@@ -16,11 +16,15 @@ import pytest  # noqa: E402
 
 from pitfalls.session import start  # noqa: E402
 
-start(seed=0, verbose=False)
 
-import keras  # noqa: E402
+@pytest.fixture(autouse=True, scope="module")
+def _keras():
+    """Keras (and TensorFlow) are imported when these tests run, not when the suite is collected."""
+    global keras, began
+    start(seed=0, verbose=False)
+    import keras
 
-from lessons.l06_functional_api_and_losses import began  # noqa: E402
+    from lessons.l06_functional_api_and_losses import began
 
 
 def test_real_samples_are_fixed_points_on_a_sheet():
