@@ -2,6 +2,8 @@
 
 What it writes (each folder is owned: a file no source makes any more is removed):
 
+* the sources themselves, into their canonical spelling (``sources.canonical``: the blank lines
+  between cells as jupytext writes them, ruff's format), so the way back is exact;
 * ``notebooks/<NN_name>.ipynb`` from ``lessons/lNN_name/lesson.py``, with launch cells;
 * ``source/<lab>/<lab>.ipynb`` (nbgrader's master) from ``lessons/lNN_name/lab.py``;
 * ``release/<lab>/`` — exactly what ``nbgrader generate_assignment`` makes of the master;
@@ -27,7 +29,7 @@ import nbformat
 from pitfalls.authoring import environment, readme
 from pitfalls.authoring.labs import solution_notebook
 from pitfalls.authoring.launch import repository_url
-from pitfalls.authoring.sources import notebook_from_text, write_notebook
+from pitfalls.authoring.sources import canonicalise, notebook_from_text, write_notebook
 from pitfalls.course import Lab, labs, lessons
 from pitfalls.paths import repo_root
 
@@ -38,6 +40,9 @@ def generate_notebooks(root: Path) -> list[Path]:
     """Lesson notebooks and nbgrader masters from their text sources."""
     url, written = repository_url(root), []
     made = {}
+    for text in [t for lesson in lessons(root) for t in (lesson.text, lesson.lab and lesson.lab.text) if t]:
+        if canonicalise(text):
+            written.append(text)
     for lesson in lessons(root):
         made[lesson.notebook] = notebook_from_text(lesson.text, url, _rel(lesson.notebook, root))
         if lesson.lab:

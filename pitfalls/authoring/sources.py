@@ -10,6 +10,8 @@ instructor who edited a master lab in JupyterLab's nbgrader toolbar.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import jupytext
@@ -21,6 +23,8 @@ from pitfalls.notebook_cells import grade_id
 FORMAT = "py:percent"
 #: No jupytext header in the text files; blank-line bookkeeping stays out of the notebooks.
 TEXT_OPTIONS = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "-lines_to_next_cell"}
+#: The checkout whose pyproject.toml holds the course's ruff style (also when generating elsewhere).
+STYLE_ROOT = Path(__file__).resolve().parents[2]
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 #: Cell metadata a front end writes about its own view (scroll state, hidden inputs, run times):
 #: not part of the lab, so an edited notebook's way back leaves it out of the text.
@@ -41,9 +45,49 @@ def notebook_from_text(text: Path, url: str, launch_target: str) -> nbformat.Not
     return nb
 
 
+def _ruff(args: list[str], text: str) -> str:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--stdin-filename", "lessons/source.py", "-"],
+        input=text,
+        capture_output=True,
+        text=True,
+        cwd=STYLE_ROOT,
+        check=False,
+        timeout=60,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"ruff {args[0]} failed on a lesson source:\n{proc.stderr}")
+    return proc.stdout
+
+
+def canonical(text: str) -> str:
+    """A lesson or lab source in its one canonical spelling: cells separated as jupytext writes
+    them, imports sorted and code formatted as ruff does. Both tools accept one or two blank lines
+    between cells, so without this the way back (:func:`text_from_notebook`) could not promise to
+    return the exact text; ``make generate`` rewrites every source into this form."""
+    nb = jupytext.reads(text, fmt=FORMAT)
+    for cell in nb.cells:  # jupytext remembers the blank lines it read; the canonical form does not
+        cell.metadata.pop("lines_to_next_cell", None)
+    nb.metadata = nbformat.from_dict({"jupytext": dict(TEXT_OPTIONS)})
+    sorted_imports = _ruff(
+        ["check", "--fix", "--select", "I", "--quiet", "--exit-zero"], jupytext.writes(nb, fmt=FORMAT)
+    )
+    return _ruff(["format"], sorted_imports)
+
+
+def canonicalise(path: Path) -> bool:
+    """Rewrite a source file into :func:`canonical` form; True when it changed."""
+    text = path.read_text(encoding="utf-8")
+    new = canonical(text)
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+        return True
+    return False
+
+
 def text_from_notebook(notebook: Path) -> str:
     """A notebook back as its py:percent source (launch cells, outputs, ids and front-end view
-    state dropped): for a generated notebook, exactly the text it was made from."""
+    state dropped, ruff-formatted): for a generated notebook, exactly the text it was made from."""
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if not (tagged(c, BADGE_TAG) or tagged(c, SETUP_TAG))]
     for cell in nb.cells:
@@ -52,7 +96,7 @@ def text_from_notebook(notebook: Path) -> str:
         if cell.metadata.get("tags") == []:  # JupyterLab leaves an empty list behind
             del cell.metadata["tags"]
     nb.metadata = nbformat.from_dict({"jupytext": dict(TEXT_OPTIONS)})
-    return jupytext.writes(nb, fmt=FORMAT)
+    return canonical(jupytext.writes(nb, fmt=FORMAT))
 
 
 def write_notebook(nb: nbformat.NotebookNode, path: Path) -> bool:
