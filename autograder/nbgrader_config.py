@@ -5,6 +5,7 @@ gradebook are per-class working data: the scripted steps (``pitfalls.grading``) 
 scratch course directory that links ``source/`` from the repository, so nothing of a class ever
 lands in the repository.
 """
+
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "keras-pitfalls-lab"

@@ -14,6 +14,7 @@ single model takes minutes. The lessons therefore run in a *profile*:
 
 The model definitions themselves stay in the notebooks: they are what the lessons teach.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,19 +41,39 @@ class Profile:
         return self.epochs * self.steps_per_epoch
 
     def __str__(self) -> str:
-        return (f"profile {self.name!r}: {self.size}×{self.size} images, batch {self.batch_size}, "
-                f"{self.epochs} epochs × {self.steps_per_epoch} steps, Adam(learning_rate="
-                f"{self.learning_rate:g})" + (f" — {self.notes}" if self.notes else ""))
+        return (
+            f"profile {self.name!r}: {self.size}×{self.size} images, batch {self.batch_size}, "
+            f"{self.epochs} epochs × {self.steps_per_epoch} steps, Adam(learning_rate="
+            f"{self.learning_rate:g})" + (f" — {self.notes}" if self.notes else "")
+        )
 
 
 PROFILES: dict[str, Profile] = {
-    "fast": Profile("fast", size=32, batch_size=128, epochs=10, steps_per_epoch=30,
-                    learning_rate=3e-3, short_epochs=5, identity_epochs=3, bn_momentum=0.9,
-                    notes="32×32 central crops, 300 steps, learning rate ×3, BatchNormalization "
-                          "momentum 0.9: seconds on a 2-core CPU"),
-    "article": Profile("article", size=64, batch_size=128, epochs=20, steps_per_epoch=100,
-                       learning_rate=1e-3, short_epochs=20, identity_epochs=5, bn_momentum=0.99,
-                       notes="the article's setting; minutes per model on a CPU, meant for a GPU"),
+    "fast": Profile(
+        "fast",
+        size=32,
+        batch_size=128,
+        epochs=10,
+        steps_per_epoch=30,
+        learning_rate=3e-3,
+        short_epochs=5,
+        identity_epochs=3,
+        bn_momentum=0.9,
+        notes="32×32 central crops, 300 steps, learning rate ×3, BatchNormalization "
+        "momentum 0.9: seconds on a 2-core CPU",
+    ),
+    "article": Profile(
+        "article",
+        size=64,
+        batch_size=128,
+        epochs=20,
+        steps_per_epoch=100,
+        learning_rate=1e-3,
+        short_epochs=20,
+        identity_epochs=5,
+        bn_momentum=0.99,
+        notes="the article's setting; minutes per model on a CPU, meant for a GPU",
+    ),
 }
 
 
@@ -83,8 +104,9 @@ class Run:
         return None
 
 
-def train(model, data, profile: Profile, epochs: int | None = None, name: str = "",
-          validation: bool = True) -> Run:
+def train(
+    model, data, profile: Profile, epochs: int | None = None, name: str = "", validation: bool = True
+) -> Run:
     """``model.fit`` on the profile's stream, with a progress bar instead of Keras' log lines.
 
     ``data`` is a :class:`pitfalls.data.flighttracks_tf.FlightTracks`; the test batches are the
@@ -103,10 +125,18 @@ def train(model, data, profile: Profile, epochs: int | None = None, name: str = 
 
     started = time.perf_counter()
     try:
-        history = model.fit(data.train, epochs=epochs, steps_per_epoch=profile.steps_per_epoch,
-                            validation_data=data.test if validation else None, verbose=0,
-                            callbacks=[Progress()])
+        history = model.fit(
+            data.train,
+            epochs=epochs,
+            steps_per_epoch=profile.steps_per_epoch,
+            validation_data=data.test if validation else None,
+            verbose=0,
+            callbacks=[Progress()],
+        )
     finally:
         bar.close()
-    return Run(name or model.name, {k: [float(v) for v in vs] for k, vs in history.history.items()},
-               time.perf_counter() - started)
+    return Run(
+        name or model.name,
+        {k: [float(v) for v in vs] for k, vs in history.history.items()},
+        time.perf_counter() - started,
+    )

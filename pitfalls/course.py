@@ -7,10 +7,11 @@ rebuilding it. Learner-side code may import this module: it imports nothing of t
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+import tomllib
 
 from pitfalls.paths import repo_root
 

@@ -38,8 +38,8 @@ import io
 import math
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 from PIL import Image
@@ -486,9 +486,7 @@ def _decode_png(data: bytes) -> np.ndarray | None:
         return None
 
 
-def verify_dataset(
-    out_dir: Path, n: int = 4000, seed: int = 0, exact_bytes: bool = True
-) -> list[str]:
+def verify_dataset(out_dir: Path, n: int = 4000, seed: int = 0, exact_bytes: bool = True) -> list[str]:
     """Compare the files under ``out_dir`` with what the generator makes now.
 
     Regenerates the dataset in memory and checks, file by file, the SHA-256 of
@@ -529,9 +527,7 @@ def verify_dataset(
     extra = []
     if (out_dir / "images").is_dir():
         extra = sorted(
-            f"images/{p.name}"
-            for p in (out_dir / "images").iterdir()
-            if f"images/{p.name}" not in expected
+            f"images/{p.name}" for p in (out_dir / "images").iterdir() if f"images/{p.name}" not in expected
         )
 
     def report(what: str, items: list[str]) -> None:
@@ -546,8 +542,7 @@ def verify_dataset(
     report("unexpected extra files", extra)
     if exact_bytes:
         report(
-            "PNG bytes differ although the pixels are identical "
-            "(different Pillow/zlib build?)",
+            "PNG bytes differ although the pixels are identical (different Pillow/zlib build?)",
             byte_only,
         )
 
@@ -572,9 +567,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="e.g. data/flighttracks")
     parser.add_argument("--n", type=int, default=4000, help="number of images (default 4000)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument(
-        "--verify", action="store_true", help="only compare the files with the generator"
-    )
+    parser.add_argument("--verify", action="store_true", help="only compare the files with the generator")
     args = parser.parse_args(argv)
 
     if args.verify:

@@ -8,10 +8,11 @@ milliseconds) per step. The net here is one ``Dense(1)`` layer, so its test loss
 one small matrix product on its weights; and a batch's own loss can be recovered exactly from two
 consecutive running means. The models themselves stay in the notebooks: they are what is taught.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -33,7 +34,7 @@ def linear_mse(model, x: np.ndarray, y: np.ndarray, scale: float = 1.0) -> float
     """
     kernel, bias = (np.asarray(w, dtype=np.float64) for w in model.layers[-1].get_weights())
     residual = (x / scale) @ kernel + bias - y / scale
-    return float(np.mean(residual ** 2)) * scale ** 2
+    return float(np.mean(residual**2)) * scale**2
 
 
 def batch_losses(running_means: Sequence[float]) -> np.ndarray:
@@ -48,7 +49,9 @@ def batch_losses(running_means: Sequence[float]) -> np.ndarray:
     return np.diff(total, prepend=0.0)
 
 
-def steps_to_reach(losses: Sequence[float], threshold: float, steps: Sequence[int] | None = None) -> int | None:
+def steps_to_reach(
+    losses: Sequence[float], threshold: float, steps: Sequence[int] | None = None
+) -> int | None:
     """The first step whose loss is finite and below ``threshold``; ``None`` if never.
 
     ``steps`` numbers the losses (default 1, 2, 3, …); a curve recorded every 10 steps passes

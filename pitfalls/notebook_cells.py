@@ -7,10 +7,11 @@ so nothing here may import nbgrader (``tests/test_import_direction.py``). nbgrad
 is read by :func:`nbgrader_meta`, the one learner-side reader of it; instructor-side code uses
 nbgrader's own helpers (``nbgrader.utils.is_grade``, ``is_solution``, ``is_locked``) instead.
 """
+
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -48,14 +49,19 @@ def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]
     """The notebook, or the reason it cannot be read, in words a student understands."""
     data = path.read_bytes()
     if not data.strip():
-        return None, f"the file {path.name} is empty ({len(data)} bytes): the notebook was not saved before submitting"
+        return (
+            None,
+            f"the file {path.name} is empty ({len(data)} bytes): the notebook was not saved before submitting",
+        )
     try:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         return None, f"the file {path.name} is not a text file, so not a notebook"
     except json.JSONDecodeError as err:
-        return None, (f"the file {path.name} is not a readable notebook (broken JSON at line {err.lineno}, "
-                      f"column {err.colno}: {err.msg}); it was probably cut off or edited outside Jupyter")
+        return None, (
+            f"the file {path.name} is not a readable notebook (broken JSON at line {err.lineno}, "
+            f"column {err.colno}: {err.msg}); it was probably cut off or edited outside Jupyter"
+        )
     if not isinstance(raw, dict) or "cells" not in raw:
         return None, f"the file {path.name} is JSON but not a Jupyter notebook (no cells)"
     try:
@@ -76,12 +82,20 @@ def grade_ids(cells) -> set[str]:
     return {c["grade_id"] for c in cells if c["grade_id"]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def release_cells(lab: str, root: Path | None = None) -> tuple[dict, ...]:
     """The release notebook's cells as plain dicts (type, grade_id, locked, grade, source)."""
     nb = nbformat.read(lab_named(lab, root).release, as_version=4)
-    return tuple({"type": c.cell_type, "grade_id": grade_id(c), "locked": bool(nbgrader_meta(c).get("locked")),
-                  "grade": bool(nbgrader_meta(c).get("grade")), "source": c.source} for c in nb.cells)
+    return tuple(
+        {
+            "type": c.cell_type,
+            "grade_id": grade_id(c),
+            "locked": bool(nbgrader_meta(c).get("locked")),
+            "grade": bool(nbgrader_meta(c).get("grade")),
+            "source": c.source,
+        }
+        for c in nb.cells
+    )
 
 
 def which_lab(found: set[str], lab: str, root: Path | None = None) -> str | None:

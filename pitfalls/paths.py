@@ -1,4 +1,5 @@
 """Where the course's files are, whether it runs from a clone, an editable install or Colab."""
+
 from __future__ import annotations
 
 import os

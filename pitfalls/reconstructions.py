@@ -6,9 +6,10 @@ to the data's own min and max unless told otherwise — is an explicit argument 
 (``fixed_scale``), so a lesson can show both views; every function returns the figure and the
 ``AxesImage`` objects it made, so a notebook can check the colour scale it claims.
 """
+
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -32,8 +33,12 @@ def show(ax, image: np.ndarray, fixed_scale: bool = True):
     return im
 
 
-def rows(named_rows: Mapping[str, Sequence[np.ndarray]], n: int = 8, fixed_scale: bool = True,
-         title: str | None = None):
+def rows(
+    named_rows: Mapping[str, Sequence[np.ndarray]],
+    n: int = 8,
+    fixed_scale: bool = True,
+    title: str | None = None,
+):
     """A grid: one row per entry of ``named_rows`` (e.g. original, reconstruction), ``n``
     images each. Returns ``(figure, [[AxesImage, ...] per row])``."""
     import matplotlib.pyplot as plt
@@ -52,8 +57,11 @@ def rows(named_rows: Mapping[str, Sequence[np.ndarray]], n: int = 8, fixed_scale
     return fig, images
 
 
-def learning_curves(histories: Mapping[str, Mapping[str, Sequence[float]]],
-                    keys: Sequence[str] = ("loss", "accuracy"), log_loss: bool = True):
+def learning_curves(
+    histories: Mapping[str, Mapping[str, Sequence[float]]],
+    keys: Sequence[str] = ("loss", "accuracy"),
+    log_loss: bool = True,
+):
     """Every run's per-epoch ``keys`` on shared axes (one panel per key). Returns the figure."""
     import matplotlib.pyplot as plt
 

@@ -5,6 +5,7 @@ stderr, and nbgrader scores a test cell 0 when it has *any* stderr output (see t
 TensorFlow reads ``TF_CPP_MIN_LOG_LEVEL`` only when it is imported, so the variables must be set
 before the first ``import keras``: call :func:`start` in the first code cell.
 """
+
 from __future__ import annotations
 
 import logging

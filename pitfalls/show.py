@@ -10,6 +10,7 @@ it teaches it: the learner reads the very code that runs, highlighted, in the no
 ``inspect.getsource`` reads the file the object was defined in, so what is shown is always what
 runs: there is no second copy to keep in step.
 """
+
 from __future__ import annotations
 
 import inspect

@@ -17,6 +17,7 @@ solution's result. A cell may reuse that result when it is *provably* the same c
   such a cell always runs. Code that reads namespaces indirectly (``globals``, ``eval``, ...) counts
   as reading everything: the cell runs.
 """
+
 from __future__ import annotations
 
 import ast
@@ -39,10 +40,21 @@ def code_names(code: types.CodeType) -> set[str]:
 
 
 def _code_key(code: types.CodeType) -> tuple:
-    consts = tuple(_code_key(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c))
-                   for c in code.co_consts)
-    return (code.co_name, code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars,
-            code.co_cellvars, code.co_argcount, code.co_kwonlyargcount, code.co_flags)
+    consts = tuple(
+        _code_key(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c)) for c in code.co_consts
+    )
+    return (
+        code.co_name,
+        code.co_code,
+        consts,
+        code.co_names,
+        code.co_varnames,
+        code.co_freevars,
+        code.co_cellvars,
+        code.co_argcount,
+        code.co_kwonlyargcount,
+        code.co_flags,
+    )
 
 
 class _Keyer:
@@ -82,11 +94,18 @@ class _Keyer:
 
     def function(self, f: types.FunctionType) -> tuple:
         names = code_names(f.__code__)
-        closure = tuple(self.value(c.cell_contents) if _filled(c) else ("empty",) for c in f.__closure__ or ())
-        return ("function", _code_key(f.__code__), self.value(f.__defaults__),
-                self.value(tuple(sorted((f.__kwdefaults__ or {}).items()))), closure,
-                tuple((k, self.value(v)) for k, v in sorted(vars(f).items())),
-                tuple((n, self.name(n)) for n in sorted(names)))
+        closure = tuple(
+            self.value(c.cell_contents) if _filled(c) else ("empty",) for c in f.__closure__ or ()
+        )
+        return (
+            "function",
+            _code_key(f.__code__),
+            self.value(f.__defaults__),
+            self.value(tuple(sorted((f.__kwdefaults__ or {}).items()))),
+            closure,
+            tuple((k, self.value(v)) for k, v in sorted(vars(f).items())),
+            tuple((n, self.name(n)) for n in sorted(names)),
+        )
 
     def cls(self, c: type) -> tuple:
         skip = {"__dict__", "__weakref__", "__module__", "__doc__", "__qualname__"}
@@ -96,7 +115,7 @@ class _Keyer:
 
 def _filled(cell) -> bool:
     try:
-        cell.cell_contents
+        _ = cell.cell_contents  # an empty cell raises ValueError
     except ValueError:
         return False
     return True
@@ -121,10 +140,22 @@ def cell_key(code: str, namespace: dict) -> tuple[Any, list] | tuple[None, list]
 def binds_names(code: str) -> bool:
     """Whether a cell assigns, defines, imports or deletes a name at its top level."""
     for node in ast.walk(ast.parse(code)):
-        if isinstance(node, (ast.Name, ast.Starred)) and isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)):
+        if isinstance(node, (ast.Name, ast.Starred)) and isinstance(
+            getattr(node, "ctx", None), (ast.Store, ast.Del)
+        ):
             return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom,
-                             ast.Global, ast.Nonlocal)):
+        if isinstance(
+            node,
+            (
+                ast.FunctionDef,
+                ast.AsyncFunctionDef,
+                ast.ClassDef,
+                ast.Import,
+                ast.ImportFrom,
+                ast.Global,
+                ast.Nonlocal,
+            ),
+        ):
             return True
     return False
 
@@ -153,8 +184,12 @@ def _definition(node: ast.stmt, loaded: set[str], in_class: bool = False) -> boo
         args = node.args
         return decorators_ok and all(_constant(d) for d in [*args.defaults, *args.kw_defaults])
     if isinstance(node, ast.ClassDef):
-        return (not node.decorator_list and not node.keywords and all(_plain_reference(b) for b in node.bases)
-                and all(_definition(s, loaded, in_class=True) for s in node.body))
+        return (
+            not node.decorator_list
+            and not node.keywords
+            and all(_plain_reference(b) for b in node.bases)
+            and all(_definition(s, loaded, in_class=True) for s in node.body)
+        )
     if isinstance(node, (ast.Import, ast.ImportFrom)):
         if isinstance(node, ast.ImportFrom):
             return node.level == 0 and node.module in loaded

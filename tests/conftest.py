@@ -6,6 +6,7 @@ fresh training runs in subprocesses) are marked ``slow`` here, by module, so ``m
 longest first, so that under xdist both workers are busy until the end instead of one worker
 starting a ten-minute group last.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,13 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 TIMINGS_DIR = ROOT / "artifacts" / "timings"
 
 #: Integration modules (whole module slow), longest first: the order the slow tier starts in.
-SLOW_MODULES = ["test_grade_class.py", "test_autograde.py", "test_browser_widgets.py", "test_notebooks.py",
-                "test_make_lab.py"]
+SLOW_MODULES = [
+    "test_grade_class.py",
+    "test_autograde.py",
+    "test_browser_widgets.py",
+    "test_notebooks.py",
+    "test_make_lab.py",
+]
 #: Single slow tests in otherwise fast modules: (module, test function).
 SLOW_TESTS = {
     ("test_spread.py", "test_fresh_run_lands_inside_the_record"),  # training runs in subprocesses

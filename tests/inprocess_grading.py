@@ -17,6 +17,7 @@ the session's seed, the warning filters the namespace's cells left): the checks 
 run in any order, and this makes a cell's outcome a function of its code and of the values it
 reads. That is what lets :mod:`memo` skip a cell whose inputs equal the reference solution's.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -160,8 +161,9 @@ def _stderr_watch():
             fd_err.seek(0)
             chunks.extend(python_err.chunks)
             chunks.extend(fd_err.read().decode(errors="replace").splitlines(keepends=True))
-            chunks.extend(warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line)
-                          for w in shown)
+            chunks.extend(
+                warnings.formatwarning(w.message, w.category, w.filename, w.lineno, w.line) for w in shown
+            )
             chunks.extend(logged)
 
 
@@ -180,8 +182,10 @@ def run_cell(built: Built, grade_id: str, code: str, points: float) -> CellResul
         try:
             exec(compile(tree, f"<{built.lab.name}:{grade_id}>", "exec"), built.namespace)
             if last is not None:
-                value = eval(compile(ast.Expression(last.value), f"<{built.lab.name}:{grade_id}>", "eval"),
-                             built.namespace)
+                value = eval(
+                    compile(ast.Expression(last.value), f"<{built.lab.name}:{grade_id}>", "eval"),
+                    built.namespace,
+                )
         except Exception as exc:  # noqa: BLE001 - a test cell's error is its result
             error = "".join(traceback.format_exception_only(type(exc), exc))
     noise = unforgiven_stderr(stderr, ignore_pattern())

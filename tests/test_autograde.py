@@ -7,6 +7,7 @@ with stderr, so this is what an in-process run could get wrong) and the first wr
 message must reach the feedback HTML. Every variant is graded in-process by the same test cells in
 ``test_wrong_answers.py``; this module proves that in-process grading and nbgrader agree.
 """
+
 from __future__ import annotations
 
 import warnings
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT, load_variants
+
 from pitfalls.authoring.labs import lab_names
 from pitfalls.grading import Course
 from pitfalls.grading.submissions import feedback_text, variant
@@ -53,7 +54,9 @@ class Graded:
         self.course = Course(root, repo=ROOT)
         release = self.course.generate(lab) / f"{lab}.ipynb"
         filename = f"{lab}.ipynb"
-        self.course.submit(lab, "solution", {filename: self.write(root, "solution", variant(lab, release, {}, ROOT))})
+        self.course.submit(
+            lab, "solution", {filename: self.write(root, "solution", variant(lab, release, {}, ROOT))}
+        )
         self.course.submit(lab, "blank", {filename: release})
         for name in end_to_end_variants(lab):
             nb = variant(lab, release, load_variants(lab)[name]["cells"], ROOT)
@@ -69,7 +72,9 @@ class Graded:
         return path
 
     def scores(self, student: str) -> dict[str, tuple[float, float]]:
-        return {k: (v.score, v.max_score) for k, v in self.course.scores(self.lab, student, self.notebook).items()}
+        return {
+            k: (v.score, v.max_score) for k, v in self.course.scores(self.lab, student, self.notebook).items()
+        }
 
     def feedback(self, student: str) -> str:
         return feedback_text(self.course.root / "feedback" / student / self.lab / f"{self.lab}.html")
@@ -112,7 +117,9 @@ def test_variant_scores_what_it_should(lab, name, graded):
         assert message in feedback, f"{name}: the feedback lacks the message {message!r}:\n{feedback[-2500:]}"
     for cell, (score, max_score) in scores.items():
         if cell not in fails and cell not in may_fail:
-            assert score == max_score, f"{name}: {cell} should keep its points, scored {score}/{max_score}:\n{feedback[-2500:]}"
+            assert score == max_score, (
+                f"{name}: {cell} should keep its points, scored {score}/{max_score}:\n{feedback[-2500:]}"
+            )
     total, maximum = sum(s for s, _ in scores.values()), sum(m for _, m in scores.values())
     if fails:
         assert 0 < total < maximum, f"{name}: expected partial marks, got {total}/{maximum}"
@@ -122,6 +129,7 @@ def test_variant_scores_what_it_should(lab, name, graded):
 def test_inprocess_grading_agrees_with_nbgrader(lab, name, graded):
     """The in-process grader of test_wrong_answers.py gives each cell nbgrader's very score."""
     from inprocess_grading import build, grade
+
     from pitfalls.course import lab_named
 
     with warnings.catch_warnings():

@@ -13,6 +13,7 @@ silently in CI): install it with ``apt-get install -y chromium``.
 The notebook files are never written: JupyterLab runs with autosave off (isolated settings, config
 and workspace folders in a temporary directory), and the test checks the files' bytes afterwards.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,14 +31,21 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 TARGETS_FILE = ROOT / "tests" / "browser" / "targets.json"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("PITFALLS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 JUPYTER = Path(sys.executable).with_name("jupyter")
 
 SERVER_START_S = 90  # JupyterLab start on a loaded 2-core machine
@@ -65,6 +73,7 @@ pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.timeout(1200)]
 # JupyterLab server
 # ------------------------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -78,8 +87,10 @@ def write_lab_settings(folder: Path) -> None:
     settings = {
         "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                           "checkForUpdates": False},
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
     }
     for rel, content in settings.items():
         path = folder / rel
@@ -97,23 +108,43 @@ class Lab:
         write_lab_settings(tmp / "settings")
         for d in ("config", "runtime", "workspaces", "data"):
             (tmp / d).mkdir(exist_ok=True)
-        env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-                   PITFALLS_ROOT=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", TF_ENABLE_ONEDNN_OPTS="0",
-                   PATH=f"{JUPYTER.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+        env = dict(
+            os.environ,
+            JUPYTER_CONFIG_DIR=str(tmp / "config"),
+            JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+            PITFALLS_ROOT=str(ROOT),
+            TF_CPP_MIN_LOG_LEVEL="3",
+            TF_ENABLE_ONEDNN_OPTS="0",
+            PATH=f"{JUPYTER.parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        )
         self.log_path = tmp / "jupyter.log"
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={self.port}",
-             f"--ServerApp.token={self.token}", f"--ServerApp.root_dir={ROOT}",
-             "--ServerApp.port_retries=0", f"--LabApp.user_settings_dir={tmp / 'settings'}",
-             f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
-             *(["--allow-root"] if os.geteuid() == 0 else [])],  # CI containers run as root
-            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                str(JUPYTER),
+                "lab",
+                "--no-browser",
+                "--ip=127.0.0.1",
+                f"--port={self.port}",
+                f"--ServerApp.token={self.token}",
+                f"--ServerApp.root_dir={ROOT}",
+                "--ServerApp.port_retries=0",
+                f"--LabApp.user_settings_dir={tmp / 'settings'}",
+                f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+                *(["--allow-root"] if os.geteuid() == 0 else []),
+            ],  # CI containers run as root
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.children: set[int] = set()
 
     def api(self, path: str, method: str = "GET", timeout: float = 5):
-        req = urllib.request.Request(f"{self.url}{path}", method=method,
-                                     headers={"Authorization": f"token {self.token}"})
+        req = urllib.request.Request(
+            f"{self.url}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(req, timeout=timeout) as r:
             body = r.read()
             return json.loads(body) if body else None
@@ -175,16 +206,22 @@ class Lab:
 # Fixtures
 # ------------------------------------------------------------------------------------------
 
+
 def require_browser() -> None:
     """Fail (not skip) with the fix when the browser or Playwright is missing."""
     if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)) and not shutil.which(CHROMIUM):
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: the widget browser test needs Debian's chromium. "
-                    "Install it with `apt-get install -y chromium` (as root; `sudo` otherwise).", pytrace=False)
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: the widget browser test needs Debian's chromium. "
+            "Install it with `apt-get install -y chromium` (as root; `sudo` otherwise).",
+            pytrace=False,
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        pytest.fail("playwright (python) is missing: `make install` installs it from requirements.lock.",
-                    pytrace=False)
+        pytest.fail(
+            "playwright (python) is missing: `make install` installs it from requirements.lock.",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -201,7 +238,9 @@ def notebooks_unchanged():
     for folder in {c.parent for c in checkpoints} - existed:
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
-    changed = [str(p.relative_to(ROOT)) for p in paths if hashlib.sha256(p.read_bytes()).hexdigest() != before[p]]
+    changed = [
+        str(p.relative_to(ROOT)) for p in paths if hashlib.sha256(p.read_bytes()).hexdigest() != before[p]
+    ]
     assert not changed, f"the browser run wrote to {changed}"
 
 
@@ -221,7 +260,9 @@ def browser(lab):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000)
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000
+        )
         try:
             yield chromium
         finally:
@@ -256,6 +297,7 @@ def pages(lab, browser):
 # Page helpers
 # ------------------------------------------------------------------------------------------
 
+
 def wait_until(predicate, timeout: float, what: str, poll: float = 0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -276,8 +318,14 @@ def kernel_status(page) -> str:
 def wait_kernel_idle(page, timeout: float) -> None:
     """Until the status bar reports the notebook's kernel idle. (The toolbar's execution
     indicator says "idle" before any kernel is attached: measured, it cannot be trusted here.)"""
-    wait_until(lambda: re.search(r"\|\s*Idle$", kernel_status(page)) and not kernel_status(page).startswith("No Kernel"),
-               timeout, "the kernel to be idle", poll=0.25)
+    wait_until(
+        lambda: (
+            re.search(r"\|\s*Idle$", kernel_status(page)) and not kernel_status(page).startswith("No Kernel")
+        ),
+        timeout,
+        "the kernel to be idle",
+        poll=0.25,
+    )
 
 
 def widget_cell(page, widget: str):
@@ -296,11 +344,15 @@ def run_cell(page, cell) -> None:
         page.keyboard.press("Escape")
         page.keyboard.press("Control+Enter")
         try:
-            wait_until(lambda: re.search(r"\[(\*|\d+)\]", prompt.inner_text()), 15, "the cell to start running")
+            wait_until(
+                lambda: re.search(r"\[(\*|\d+)\]", prompt.inner_text()), 15, "the cell to start running"
+            )
             return
         except AssertionError:
             continue
-    raise AssertionError(f"the cell did not start running (prompt {prompt.inner_text()!r}, kernel {kernel_status(page)!r})")
+    raise AssertionError(
+        f"the cell did not start running (prompt {prompt.inner_text()!r}, kernel {kernel_status(page)!r})"
+    )
 
 
 def image_state(figure) -> tuple[str, bytes]:
@@ -311,10 +363,17 @@ def image_state(figure) -> tuple[str, bytes]:
 def wait_redraw(figure, before_src: str, before_png: bytes, what: str) -> None:
     """Until the picture has a new source *and* its pixels on screen differ (the new blob may
     still be decoding when its URL is set)."""
-    wait_until(lambda: (figure.get_attribute("src") or "") not in ("", before_src), REDRAW_S,
-               f"the picture's source to change after {what}")
-    wait_until(lambda: image_state(figure)[1] != before_png, REDRAW_S,
-               f"the picture's pixels to change after {what}", poll=0.25)
+    wait_until(
+        lambda: (figure.get_attribute("src") or "") not in ("", before_src),
+        REDRAW_S,
+        f"the picture's source to change after {what}",
+    )
+    wait_until(
+        lambda: image_state(figure)[1] != before_png,
+        REDRAW_S,
+        f"the picture's pixels to change after {what}",
+        poll=0.25,
+    )
 
 
 def shot(element, name: str) -> Path:
@@ -327,6 +386,7 @@ def shot(element, name: str) -> Path:
 # ------------------------------------------------------------------------------------------
 # The test
 # ------------------------------------------------------------------------------------------
+
 
 def test_chromium_is_installed():
     """A plain FAILED (not an error, not a skip) with the install command when it is missing."""
@@ -360,7 +420,9 @@ def check_widget(page, target: dict, name: str) -> None:
 
     stderr = cell.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     # one picture: the widget, not also the static fallback of the display bundle
-    assert cell.locator(".jp-OutputArea-output img").count() == 1, "the static fallback is shown beside the widget"
+    assert cell.locator(".jp-OutputArea-output img").count() == 1, (
+        "the static fallback is shown beside the widget"
+    )
     assert cell.locator(".pitfalls-static-figure").count() == 0
     readout = explorer.locator(".pitfalls-readout")
     shot(explorer, f"{name}__before")
@@ -378,7 +440,9 @@ def check_widget(page, target: dict, name: str) -> None:
         text = readout.inner_text()
         button.click()
         wait_redraw(figure, src, png, f"clicking {label!r}")
-        wait_until(lambda: readout.inner_text() != text, REDRAW_S, f"the text to change after clicking {label!r}")
+        wait_until(
+            lambda: readout.inner_text() != text, REDRAW_S, f"the text to change after clicking {label!r}"
+        )
         moved.append(label)
 
     sliders = explorer.locator(".widget-slider")
@@ -396,17 +460,25 @@ def check_widget(page, target: dict, name: str) -> None:
         for key in ("ArrowRight", "ArrowRight"):
             handle.press(key)
         try:
-            wait_until(lambda: slider.locator(".widget-readout").first.inner_text().strip() != value_text,
-                       3, "the slider's value")
+            wait_until(
+                lambda: slider.locator(".widget-readout").first.inner_text().strip() != value_text,
+                3,
+                "the slider's value",
+            )
         except AssertionError:  # at the top of its range: move the other way
             for key in ("ArrowLeft",) * 4:
                 handle.press(key)
-        wait_until(lambda: slider.locator(".widget-readout").first.inner_text().strip() != value_text,
-                   REDRAW_S, f"the value shown by slider {label!r} to change")
+        wait_until(
+            lambda: slider.locator(".widget-readout").first.inner_text().strip() != value_text,
+            REDRAW_S,
+            f"the value shown by slider {label!r} to change",
+        )
         wait_redraw(figure, src, png, f"moving {label!r}")
         new_text = slider.locator(".widget-readout").first.inner_text().strip()
         if i == 0:
-            wait_until(lambda: readout.inner_text() != text, REDRAW_S, f"the readout to change after {label!r}")
+            wait_until(
+                lambda: readout.inner_text() != text, REDRAW_S, f"the readout to change after {label!r}"
+            )
         moved.append(f"{label} {value_text} → {new_text}")
     assert any("→" in m for m in moved), "no slider could be moved"
     shot(explorer, f"{name}__after")

@@ -1,4 +1,5 @@
 """The check vocabulary fails in words and keeps warnings out of graded cells."""
+
 from __future__ import annotations
 
 import sys
@@ -39,7 +40,7 @@ def test_expect_passes_and_fails():
 
 def test_call_learner_swallows_warnings_and_stderr(capsys):
     def noisy():
-        warnings.warn("do not pass input_shape", UserWarning)
+        warnings.warn("do not pass input_shape", UserWarning, stacklevel=2)
         print("log line", file=sys.stderr)
         return 42
 

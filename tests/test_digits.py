@@ -1,11 +1,12 @@
 """The offline digits: the shipped file is the one its README names, laid out like MNIST."""
+
 from __future__ import annotations
 
 import hashlib
 
 import numpy as np
-
 from conftest import ROOT
+
 from pitfalls.data.digits import load_digits, load_uci
 
 SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"

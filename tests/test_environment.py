@@ -1,9 +1,10 @@
 """The Binder/conda environment installs exactly the versions of the lock."""
+
 from __future__ import annotations
 
 import yaml
-
 from conftest import ROOT
+
 from pitfalls.authoring.environment import PYTHON, lock_pins, render
 
 
@@ -12,8 +13,10 @@ def test_environment_yml_pins_the_lock():
     pip_section = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     pins = {line.split("==")[0].lower(): line.split("==")[1] for line in pip_section if "==" in line}
     lock = lock_pins(ROOT / "requirements.lock")
-    assert pins == lock, ("environment.yml and requirements.lock disagree "
-                          f"(run `make lock`): {set(pins.items()) ^ set(lock.items())}")
+    assert pins == lock, (
+        "environment.yml and requirements.lock disagree "
+        f"(run `make lock`): {set(pins.items()) ^ set(lock.items())}"
+    )
     assert "-e ." in pip_section, "environment.yml must install the course package itself"
     assert f"python={PYTHON}" in env["dependencies"]
 

@@ -1,11 +1,12 @@
 """The tf.data pipeline of lessons 4–5: order, split, crop, augmentation, evaluation length."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from PIL import Image
 
-from conftest import ROOT
 from pitfalls.session import start
 
 IMAGES = ROOT / "data" / "flighttracks" / "images"

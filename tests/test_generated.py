@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from conftest import ROOT
+
 from pitfalls.authoring.generate import DIGEST_KEY, solution_digest
 from pitfalls.authoring.labs import solution_notebook
 from pitfalls.authoring.notebooks import has_outputs
@@ -24,8 +24,11 @@ def test_there_are_lessons_and_labs():
 
 def test_every_lesson_folder_is_in_the_catalogue():
     # Folders starting with "_" are not lessons (lessons/_template is the one to copy).
-    folders = {p.name for p in (ROOT / "lessons").iterdir()
-               if (p / "lesson.py").is_file() and not p.name.startswith("_")}
+    folders = {
+        p.name
+        for p in (ROOT / "lessons").iterdir()
+        if (p / "lesson.py").is_file() and not p.name.startswith("_")
+    }
     listed = {lesson.folder for lesson in lessons(ROOT)}
     assert folders == listed, f"lesson folders not in lessons/catalogue.toml: {sorted(folders - listed)}"
 
@@ -34,11 +37,17 @@ def test_every_lesson_folder_is_in_the_catalogue():
 def test_solution_is_the_executed_master(lab):
     assert lab.solution.is_file(), f"solutions/{lab.name} is missing: run `make generate`"
     committed = nbformat.read(lab.solution, as_version=4)
-    assert committed.metadata.get(DIGEST_KEY) == solution_digest(solution_notebook(lab)), \
+    assert committed.metadata.get(DIGEST_KEY) == solution_digest(solution_notebook(lab)), (
         f"solutions/{lab.name} was not executed from the current master: run `make generate`"
+    )
     assert has_outputs(committed), f"solutions/{lab.name} has no outputs: it must be the executed solution"
-    errors = [o for c in committed.cells if c.cell_type == "code" for o in c.get("outputs", [])
-              if o.output_type == "error"]
+    errors = [
+        o
+        for c in committed.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.output_type == "error"
+    ]
     assert not errors, f"solutions/{lab.name} was saved with an error output"
 
 
@@ -50,6 +59,9 @@ def test_solution_has_no_nbgrader_markers():
 
 @pytest.mark.parametrize("folder", ["notebooks", "source", "release"])
 def test_no_outputs_outside_solutions(folder: str):
-    with_outputs = [str(p.relative_to(ROOT)) for p in ROOT.glob(f"{folder}/**/*.ipynb")
-                    if has_outputs(nbformat.read(p, as_version=4))]
+    with_outputs = [
+        str(p.relative_to(ROOT))
+        for p in ROOT.glob(f"{folder}/**/*.ipynb")
+        if has_outputs(nbformat.read(p, as_version=4))
+    ]
     assert not with_outputs, f"committed notebooks must be output-free: {with_outputs}"

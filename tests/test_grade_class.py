@@ -4,14 +4,15 @@ Every case in ``tests/hostile/corpus.py`` must come out with a grade and feedbac
 problem, nobody else affected; tampering earns nothing; the gradebook holds exactly one graded
 submission per gradable student; the report files exist and agree with the gradebook.
 """
+
 from __future__ import annotations
 
 import csv
 
 import pytest
-
 from conftest import ROOT
 from hostile.corpus import CASES, LAB, MAX, OTHER_LAB, write_corpus
+
 from pitfalls.grading.grade import grade_class
 from pitfalls.grading.pool import Limits
 from pitfalls.grading.submissions import feedback_text
@@ -24,10 +25,20 @@ CELL_TIMEOUT, SUBMISSION_TIMEOUT = 40, 100
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     base = tmp_path_factory.mktemp("grade-class")
-    corpus = write_corpus(base / "export", ROOT / "release" / LAB / f"{LAB}.ipynb",
-                          ROOT / "release" / OTHER_LAB / f"{OTHER_LAB}.ipynb")
-    return grade_class(LAB, corpus, base / "out", workers=2, cell_timeout=CELL_TIMEOUT, progress=False,
-                       limits=Limits(submission_timeout=SUBMISSION_TIMEOUT, threads_per_kernel=1))
+    corpus = write_corpus(
+        base / "export",
+        ROOT / "release" / LAB / f"{LAB}.ipynb",
+        ROOT / "release" / OTHER_LAB / f"{OTHER_LAB}.ipynb",
+    )
+    return grade_class(
+        LAB,
+        corpus,
+        base / "out",
+        workers=2,
+        cell_timeout=CELL_TIMEOUT,
+        progress=False,
+        limits=Limits(submission_timeout=SUBMISSION_TIMEOUT, threads_per_kernel=1),
+    )
 
 
 def feedback(report, student: str) -> str:
@@ -71,7 +82,10 @@ def test_tampering_earns_nothing(report):
     assert len(tampering) >= 5
     for name in tampering:
         result = report.result(name)
-        assert not result.graded and result.score == 0 and "tampering" in result.problem, (name, result.problem)
+        assert not result.graded and result.score == 0 and "tampering" in result.problem, (
+            name,
+            result.problem,
+        )
 
 
 def test_gradebook_is_consistent(report):

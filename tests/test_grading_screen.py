@@ -1,4 +1,5 @@
 """Collecting and screening submissions, without running them (fast: no kernel, no nbgrader)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -8,9 +9,9 @@ import zipfile
 
 import nbformat
 import pytest
-
 from conftest import ROOT, load_variants
 from hostile.corpus import CASES, EX1_CHECKS_ANYWAY, LAB, WRONG_EX1
+
 from pitfalls.authoring.labs import lab_names
 from pitfalls.checks.integrity import protected_names, scan
 from pitfalls.course import lessons
@@ -33,31 +34,48 @@ def test_honest_answers_pass_the_screen(lab):
     assert scan(cells, lab_protected(lab)) == []
 
 
-@pytest.mark.parametrize("code,why", [
-    ("check.slicing = print", "changes `check.slicing`"),
-    ("import numpy as np\nnp.allclose = lambda *a, **k: True", "changes `np.allclose`"),
-    ("setattr(check, 'slicing', print)", "uses `setattr`"),
-    ("f = eval\nf('1')", "uses `eval`"),
-    ("import importlib", "imports `importlib`"),
-    ("from numpy import testing", "imports `numpy.testing`"),
-    ("import numpy as check", "rebinds `check`"),
-    ("x = np.load('ref.npy')", "uses `.load`"),
-    ("!cat ../../source/lab01_tensors/lab01_tensors.ipynb", "shell command"),
-    ("def f():\n    global check\n    check = None", "rebinds `check`"),
-    ("import sys\nsys.modules['lessons.l01_tensors_and_slicing.checks'].slicing = print", "imports `sys`"),
-    ("from lessons.l01_tensors_and_slicing import checks", "imports `lessons.l01_tensors_and_slicing.checks`"),
-    ("import lessons.l02_mean_of_two.checks as c", "imports `lessons.l02_mean_of_two.checks`"),
-    ("from lessons.l03_generator_aliasing.checks import plateau",
-     "imports from `lessons.l03_generator_aliasing.checks`"),
-    ("from lessons.l06_functional_api_and_losses import began, checks",
-     "imports `lessons.l06_functional_api_and_losses.checks`"),
-    ("from lessons.l01_tensors_and_slicing import wrong_answers",
-     "imports `lessons.l01_tensors_and_slicing.wrong_answers`"),
-    ("import lessons.l03_generator_aliasing.test_generators",
-     "imports `lessons.l03_generator_aliasing.test_generators`"),
-    ("import lessons.l01_tensors_and_slicing as lesson", "imports `lessons.l01_tensors_and_slicing`"),
-    ("from lessons import l01_tensors_and_slicing", "imports from `lessons`"),
-])
+@pytest.mark.parametrize(
+    "code,why",
+    [
+        ("check.slicing = print", "changes `check.slicing`"),
+        ("import numpy as np\nnp.allclose = lambda *a, **k: True", "changes `np.allclose`"),
+        ("setattr(check, 'slicing', print)", "uses `setattr`"),
+        ("f = eval\nf('1')", "uses `eval`"),
+        ("import importlib", "imports `importlib`"),
+        ("from numpy import testing", "imports `numpy.testing`"),
+        ("import numpy as check", "rebinds `check`"),
+        ("x = np.load('ref.npy')", "uses `.load`"),
+        ("!cat ../../source/lab01_tensors/lab01_tensors.ipynb", "shell command"),
+        ("def f():\n    global check\n    check = None", "rebinds `check`"),
+        (
+            "import sys\nsys.modules['lessons.l01_tensors_and_slicing.checks'].slicing = print",
+            "imports `sys`",
+        ),
+        (
+            "from lessons.l01_tensors_and_slicing import checks",
+            "imports `lessons.l01_tensors_and_slicing.checks`",
+        ),
+        ("import lessons.l02_mean_of_two.checks as c", "imports `lessons.l02_mean_of_two.checks`"),
+        (
+            "from lessons.l03_generator_aliasing.checks import plateau",
+            "imports from `lessons.l03_generator_aliasing.checks`",
+        ),
+        (
+            "from lessons.l06_functional_api_and_losses import began, checks",
+            "imports `lessons.l06_functional_api_and_losses.checks`",
+        ),
+        (
+            "from lessons.l01_tensors_and_slicing import wrong_answers",
+            "imports `lessons.l01_tensors_and_slicing.wrong_answers`",
+        ),
+        (
+            "import lessons.l03_generator_aliasing.test_generators",
+            "imports `lessons.l03_generator_aliasing.test_generators`",
+        ),
+        ("import lessons.l01_tensors_and_slicing as lesson", "imports `lessons.l01_tensors_and_slicing`"),
+        ("from lessons import l01_tensors_and_slicing", "imports from `lessons`"),
+    ],
+)
 def test_tampering_is_named(code, why):
     findings = scan([("ex1", code)], lab_protected(LAB))
     assert any(why in str(f) for f in findings), [str(f) for f in findings]
@@ -69,7 +87,13 @@ def test_every_lessons_helpers_may_be_imported_but_not_its_checks():
     helpers, graders = [], []
     for lesson in lessons(ROOT):
         for path in sorted(lesson.dir.glob("*.py")):
-            grader = path.stem.startswith("test_") or path.stem in ("checks", "wrong_answers", "lesson", "lab", "__init__")
+            grader = path.stem.startswith("test_") or path.stem in (
+                "checks",
+                "wrong_answers",
+                "lesson",
+                "lab",
+                "__init__",
+            )
             (graders if grader else helpers).append((lesson.package, path.stem))
     assert ("lessons.l03_generator_aliasing", "generators") in helpers and len(graders) > len(helpers)
     for package, module in helpers:
@@ -93,9 +117,20 @@ def test_without_the_screen_a_patched_check_would_pass(tmp_path):
     setup = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == "setup")
     test = next(c.source for c in release.cells if nbgrader_meta(c).get("grade_id") == "ex1-check")
     script = tmp_path / "run.py"
-    script.write_text("\n".join([setup, WRONG_EX1, "try:", textwrap.indent(test, "    "),
-                                 "except AssertionError:\n    print('CAUGHT')",
-                                 EX1_CHECKS_ANYWAY, test, "print('PATCHED PASS')"]))
+    script.write_text(
+        "\n".join(
+            [
+                setup,
+                WRONG_EX1,
+                "try:",
+                textwrap.indent(test, "    "),
+                "except AssertionError:\n    print('CAUGHT')",
+                EX1_CHECKS_ANYWAY,
+                test,
+                "print('PATCHED PASS')",
+            ]
+        )
+    )
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert "CAUGHT" in out.stdout and "PATCHED PASS" in out.stdout, out.stdout + out.stderr[-2000:]
 
@@ -146,12 +181,16 @@ def test_corpus_cases_are_screened_as_expected(tmp_path):
     """The corpus's refusals happen at screening, before any code runs."""
     from hostile.corpus import OTHER_LAB, write_corpus
 
-    corpus = write_corpus(tmp_path / "export", ROOT / "release" / LAB / f"{LAB}.ipynb",
-                          ROOT / "release" / OTHER_LAB / f"{OTHER_LAB}.ipynb")
+    corpus = write_corpus(
+        tmp_path / "export",
+        ROOT / "release" / LAB / f"{LAB}.ipynb",
+        ROOT / "release" / OTHER_LAB / f"{OTHER_LAB}.ipynb",
+    )
     for found in collect(corpus, LAB, tmp_path / "unpacked"):
         screening = screen(found.path, LAB, ROOT)
-        refused_early = found.student.startswith(("patches-", "rebinds-", "reads-", "kernel-exit", "corrupt",
-                                                  "empty", "other-lab"))
+        refused_early = found.student.startswith(
+            ("patches-", "rebinds-", "reads-", "kernel-exit", "corrupt", "empty", "other-lab")
+        )
         assert screening.gradable is not refused_early, (found.student, screening.problem)
         if refused_early:
             assert CASES[found.student]["expect"]["says"] in screening.problem

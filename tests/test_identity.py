@@ -1,5 +1,6 @@
 """The exact identity model that lesson 4 teaches, lab 4's checks evaluate and the explorers draw:
 activation(x) pixel by pixel, compiled with Adam at the given rate, MSE and "accuracy"."""
+
 from __future__ import annotations
 
 import math
@@ -9,13 +10,17 @@ import pytest
 
 from pitfalls.session import start
 
-start(seed=0, verbose=False)
-
-import keras  # noqa: E402
-
-from pitfalls.identity import identity_model  # noqa: E402
-
 SIGMOID_1 = 1 / (1 + math.exp(-1))
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _keras():
+    """Keras is imported when these tests run, not when the suite is collected."""
+    global keras, identity_model
+    start(seed=0, verbose=False)
+    import keras
+
+    from pitfalls.identity import identity_model
 
 
 def images(side: int, n: int = 3) -> np.ndarray:

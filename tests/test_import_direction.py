@@ -9,6 +9,7 @@ learner-side code (the self-check and ``make grade`` share one screen); never th
 Every learner-side module is read as text (ast), so an import hidden inside a function — which
 would only fail when that function runs, on the learner's machine — is caught here too.
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 #: Packages learner-side code must not import (itself or any sub-module).
@@ -30,10 +30,16 @@ INSTRUCTOR = ("grading", "authoring")
 def learner_modules() -> list[Path]:
     """pitfalls/ minus grading/ and authoring/ (session, paths, course, checks, data, widgets, the
     lesson helpers learners import), and every lessons/**/*.py except test files."""
-    package = [p for p in sorted((ROOT / "pitfalls").rglob("*.py"))
-               if p.relative_to(ROOT / "pitfalls").parts[0] not in INSTRUCTOR]
-    lessons = [p for p in sorted((ROOT / "lessons").rglob("*.py"))
-               if not p.name.startswith("test_") and p.name != "conftest.py"]
+    package = [
+        p
+        for p in sorted((ROOT / "pitfalls").rglob("*.py"))
+        if p.relative_to(ROOT / "pitfalls").parts[0] not in INSTRUCTOR
+    ]
+    lessons = [
+        p
+        for p in sorted((ROOT / "lessons").rglob("*.py"))
+        if not p.name.startswith("test_") and p.name != "conftest.py"
+    ]
     return package + lessons
 
 
@@ -57,10 +63,16 @@ def imported_modules(path: Path, source: str | None = None) -> list[tuple[int, s
             base = ".".join(package[: len(package) - node.level + 1] if node.level else [])
             module = ".".join(p for p in (base, node.module or "") if p)
             found += [(node.lineno, module)] + [(node.lineno, f"{module}.{a.name}") for a in node.names]
-        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
-              and isinstance(node.args[0].value, str)
-              and ((isinstance(node.func, ast.Name) and node.func.id == "__import__")
-                   or (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module"))):
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id == "__import__")
+                or (isinstance(node.func, ast.Attribute) and node.func.attr == "import_module")
+            )
+        ):
             found.append((node.lineno, node.args[0].value))
     return found
 
@@ -74,7 +86,11 @@ def violations(path: Path, source: str | None = None) -> list[str]:
     seen = set()
     out = []
     for line, module in imported_modules(path, source):
-        root = next(f for f in FORBIDDEN if module == f or module.startswith(f + ".")) if forbidden(module) else None
+        root = (
+            next(f for f in FORBIDDEN if module == f or module.startswith(f + "."))
+            if forbidden(module)
+            else None
+        )
         if root and (line, root) not in seen:
             seen.add((line, root))
             out.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
@@ -83,9 +99,17 @@ def violations(path: Path, source: str | None = None) -> list[str]:
 
 def test_the_learner_side_is_what_the_course_says():
     names = {str(p.relative_to(ROOT)) for p in learner_modules()}
-    for expected in ("pitfalls/session.py", "pitfalls/paths.py", "pitfalls/course.py", "pitfalls/checks/selfcheck.py",
-                     "pitfalls/checks/core.py", "pitfalls/data/digits.py", "pitfalls/widgets/bench.py",
-                     "lessons/l01_tensors_and_slicing/checks.py", "lessons/l03_generator_aliasing/generators.py"):
+    for expected in (
+        "pitfalls/session.py",
+        "pitfalls/paths.py",
+        "pitfalls/course.py",
+        "pitfalls/checks/selfcheck.py",
+        "pitfalls/checks/core.py",
+        "pitfalls/data/digits.py",
+        "pitfalls/widgets/bench.py",
+        "lessons/l01_tensors_and_slicing/checks.py",
+        "lessons/l03_generator_aliasing/generators.py",
+    ):
         assert expected in names
     assert not any(n.startswith(("pitfalls/grading/", "pitfalls/authoring/")) or "/test_" in n for n in names)
 
@@ -93,18 +117,23 @@ def test_the_learner_side_is_what_the_course_says():
 @pytest.mark.parametrize("path", learner_modules(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_learner_side_code_never_imports_instructor_tooling(path):
     found = violations(path)
-    assert not found, ("learner-side code must not import the instructor's tooling or nbgrader (Colab has no "
-                       "nbgrader; instructor code may import learner code, not the reverse):\n" + "\n".join(found))
+    assert not found, (
+        "learner-side code must not import the instructor's tooling or nbgrader (Colab has no "
+        "nbgrader; instructor code may import learner code, not the reverse):\n" + "\n".join(found)
+    )
 
 
-@pytest.mark.parametrize("code,caught", [
-    ("from pitfalls.grading.screen import tampering", True),
-    ("def f():\n    import nbgrader.utils\n", True),
-    ("from ..authoring import labs", True),  # relative, from pitfalls/checks/
-    ("import importlib\nimportlib.import_module('pitfalls.grading.integrity')", True),
-    ("from pitfalls.checks import integrity\nimport nbformat", False),
-    ("import pitfalls.gradingx", False),
-])
+@pytest.mark.parametrize(
+    "code,caught",
+    [
+        ("from pitfalls.grading.screen import tampering", True),
+        ("def f():\n    import nbgrader.utils\n", True),
+        ("from ..authoring import labs", True),  # relative, from pitfalls/checks/
+        ("import importlib\nimportlib.import_module('pitfalls.grading.integrity')", True),
+        ("from pitfalls.checks import integrity\nimport nbformat", False),
+        ("import pitfalls.gradingx", False),
+    ],
+)
 def test_the_scan_sees_every_kind_of_import(code, caught):
     probe = ROOT / "pitfalls" / "checks" / "probe.py"  # never written: its source is given
     found = violations(probe, code)
@@ -115,13 +144,21 @@ def test_the_scan_sees_every_kind_of_import(code, caught):
 def test_the_self_check_and_the_screen_run_without_nbgrader():
     """What the reading above implies, run: with nbgrader made unimportable (as on Colab), the
     self-check's module loads, reads a lab's public checks and screens a learner's line."""
-    code = ("import sys\nsys.modules['nbgrader'] = None  # any `import nbgrader...` now raises ImportError\n"
-            "from pitfalls.checks.selfcheck import public_checks\nfrom pitfalls.checks.integrity import tampering\n"
-            "assert public_checks('lab01_tensors')\n"
-            "found = tampering('lab01_tensors', [{'type': 'code', 'grade_id': 'ex1', 'source': 'import os'}])\n"
-            "assert [f.code for f in found] == ['import os'], found\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('pitfalls.grading', 'pitfalls.authoring'))))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT,
-                         env={**os.environ, "PITFALLS_ROOT": str(ROOT)})
+    code = (
+        "import sys\nsys.modules['nbgrader'] = None  # any `import nbgrader...` now raises ImportError\n"
+        "from pitfalls.checks.selfcheck import public_checks\nfrom pitfalls.checks.integrity import tampering\n"
+        "assert public_checks('lab01_tensors')\n"
+        "found = tampering('lab01_tensors', [{'type': 'code', 'grade_id': 'ex1', 'source': 'import os'}])\n"
+        "assert [f.code for f in found] == ['import os'], found\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('pitfalls.grading', 'pitfalls.authoring'))))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env={**os.environ, "PITFALLS_ROOT": str(ROOT)},
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "[]", out.stdout

@@ -3,13 +3,13 @@
 ``test_wrong_answers.py`` trusts ``inprocess_grading`` to score a cell as nbgrader does and
 ``cell_inputs`` to say when a cell's result may be reused; these cases show both can fail.
 """
+
 from __future__ import annotations
 
 import warnings
 from types import SimpleNamespace
 
 import pytest
-
 from cell_inputs import binds_names, cell_key, pure_definitions
 from inprocess_grading import Built, run_cell
 
@@ -19,14 +19,17 @@ def built(namespace: dict | None = None, filters: list | None = None) -> Built:
     return Built(SimpleNamespace(name="probe"), ns, list(warnings.filters) if filters is None else filters)
 
 
-@pytest.mark.parametrize("code, passes", [
-    ("x = 1", True),
-    ("assert False, 'the message'", False),
-    ("import sys\nprint('not forgiven', file=sys.stderr)", False),
-    ("import os\nos.write(2, b'a C-level line\\n')", False),
-    ("import logging\nlogging.getLogger('probe').error('a log line')", False),
-    ("import sys\nprint('UserWarning: forgiven by the IgnorePattern', file=sys.stderr)", True),
-])
+@pytest.mark.parametrize(
+    "code, passes",
+    [
+        ("x = 1", True),
+        ("assert False, 'the message'", False),
+        ("import sys\nprint('not forgiven', file=sys.stderr)", False),
+        ("import os\nos.write(2, b'a C-level line\\n')", False),
+        ("import logging\nlogging.getLogger('probe').error('a log line')", False),
+        ("import sys\nprint('UserWarning: forgiven by the IgnorePattern', file=sys.stderr)", True),
+    ],
+)
 def test_a_cell_scores_as_nbgrader_would(code, passes):
     with warnings.catch_warnings():
         result = run_cell(built(), "probe", code, 2.0)
@@ -74,14 +77,17 @@ def test_values_the_notebook_made_never_match_across_builds():
     assert cell_key("check(globals())", a)[0] is None
 
 
-@pytest.mark.parametrize("code, pure", [
-    ("def f(x=1):\n    return x\n", True),
-    ("import numpy as np\n\nclass A:\n    k = 2\n    def f(self):\n        return 1\n", True),
-    ("import warnings\nwarnings.simplefilter('always')\n", False),
-    ("def f(x=[]):\n    return x\n", False),
-    ("@decorate\ndef f():\n    pass\n", False),
-    ("x = compute()\n", False),
-])
+@pytest.mark.parametrize(
+    "code, pure",
+    [
+        ("def f(x=1):\n    return x\n", True),
+        ("import numpy as np\n\nclass A:\n    k = 2\n    def f(self):\n        return 1\n", True),
+        ("import warnings\nwarnings.simplefilter('always')\n", False),
+        ("def f(x=[]):\n    return x\n", False),
+        ("@decorate\ndef f():\n    pass\n", False),
+        ("x = compute()\n", False),
+    ],
+)
 def test_pure_definitions(code, pure):
     assert pure_definitions(code, {"numpy", "warnings"}) is pure
 

@@ -1,4 +1,5 @@
 """Static checks of the one-click launch configuration (Binder and Colab cannot be reached here)."""
+
 from __future__ import annotations
 
 import os
@@ -7,8 +8,8 @@ import sys
 
 import nbformat
 import yaml
-
 from conftest import ROOT
+
 from pitfalls.authoring import launch
 from pitfalls.authoring.binder import write_workspace
 from pitfalls.course import labs, lessons
@@ -38,8 +39,9 @@ def test_readme_badges_point_at_existing_files():
 
 def test_colab_setup_cell_is_a_no_op_locally():
     code = launch.setup_code(launch.repository_url(ROOT))
-    done = subprocess.run([sys.executable, "-c", code + "\nprint('ok')"], capture_output=True, text=True,
-                          timeout=60, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code + "\nprint('ok')"], capture_output=True, text=True, timeout=60, cwd=ROOT
+    )
     assert done.returncode == 0 and done.stdout.strip() == "ok" and not (ROOT / "content").exists()
 
 
@@ -48,10 +50,12 @@ def test_binder_environment_names_python_pip_and_the_course():
     assert any(str(d).startswith("python=") for d in env["dependencies"])
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert "-e ." in pip
-    assert not any(name.split("==")[0] in {"tensorflow", "tensorflow-gpu"} for name in pip), \
+    assert not any(name.split("==")[0] in {"tensorflow", "tensorflow-gpu"} for name in pip), (
         "Binder has no GPU: use tensorflow-cpu"
-    assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), \
+    )
+    assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists(), (
         "a binder/ folder would make repo2docker ignore the top-level environment.yml and postBuild"
+    )
 
 
 def test_postbuild_stops_on_errors_and_sets_up_grading():
@@ -70,4 +74,7 @@ def test_binder_workspace_points_nbgrader_at_a_scratch_course(tmp_path):
 
 def test_readme_has_an_instructor_badge_into_the_formgrader():
     slug = launch.github_slug(launch.repository_url(ROOT))
-    assert f"https://mybinder.org/v2/gh/{slug}/{launch.BRANCH}?urlpath=formgrader" in (ROOT / "README.md").read_text()
+    assert (
+        f"https://mybinder.org/v2/gh/{slug}/{launch.BRANCH}?urlpath=formgrader"
+        in (ROOT / "README.md").read_text()
+    )

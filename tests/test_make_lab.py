@@ -1,4 +1,5 @@
 """`make lab` serves JupyterLab on the course: GET /lab answers 200 (as root too)."""
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,13 @@ def test_make_lab_serves_jupyterlab(tmp_path):
     port = free_port()
     log = tmp_path / "lab.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(["make", "-s", "lab", f"LAB_PORT={port}"], cwd=ROOT, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            ["make", "-s", "lab", f"LAB_PORT={port}"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline, token = time.time() + 120, None
         while time.time() < deadline and token is None:

@@ -1,4 +1,5 @@
 """The mean-of-two plumbing: seeded pairs, the NumPy loss of a Dense net, per-batch losses."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,7 +28,7 @@ def test_batch_losses_undo_keras_running_means():
 
 def test_steps_to_reach():
     assert steps_to_reach([9.0, 5.0, 0.5, 0.1], 1.0) == 3
-    assert steps_to_reach([float("nan"), 0.5], 1.0) == 2       # NaN never counts as reached
+    assert steps_to_reach([float("nan"), 0.5], 1.0) == 2  # NaN never counts as reached
     assert steps_to_reach([9.0, 8.0], 1.0) is None
     assert steps_to_reach([9.0, 0.5], 1.0, steps=[10, 20]) == 20
 
@@ -66,7 +67,7 @@ def test_callbacks_record_during_fit():
     model.compile(loss="mse", optimizer="rmsprop", steps_per_execution=2)
     curve, running = held_out_loss(x_test, y_test), running_loss()
     model.fit(x, y, batch_size=64, epochs=2, verbose=0, shuffle=False, callbacks=[curve, running])
-    assert curve.steps == list(range(2, 21, 2))           # one record per execution of 2 steps
+    assert curve.steps == list(range(2, 21, 2))  # one record per execution of 2 steps
     assert curve.losses[-1] == pytest.approx(linear_mse(model, x_test, y_test))
     assert [len(e) for e in running.epochs] == [5, 5]
     assert running.per_batch().shape == (10,) and np.all(running.per_batch() > 0)

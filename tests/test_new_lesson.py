@@ -11,19 +11,19 @@ nbgrader run per variant costs half a minute on a loaded 2-core machine). If thi
 template, the pipeline's assumptions about the repository root, or docs/CONTRIBUTING.md's recipe
 no longer agree.
 """
+
 from __future__ import annotations
 
 import shutil
 import subprocess
 import sys
 import time
-import tomllib
 import warnings
 from pathlib import Path
 
 import nbformat
 import pytest
-
+import tomllib
 from conftest import ROOT
 
 TEMPLATE = ROOT / "lessons" / "_template"
@@ -71,8 +71,14 @@ def run_generate(repo: Path) -> subprocess.CompletedProcess:
     from pitfalls.grading.course import tool_env
 
     env = tool_env({"PITFALLS_ROOT": str(repo), "PYTHONPATH": str(repo)})
-    return subprocess.run([sys.executable, "-m", "pitfalls.authoring.generate"], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "pitfalls.authoring.generate"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -105,10 +111,12 @@ def test_generate_makes_every_artefact(repo):
     release = lab.release.read_text()
     assert "### BEGIN SOLUTION" not in release and "raise NotImplementedError()" in release
     solution = nbformat.read(lab.solution, as_version=4)
-    assert not [o for c in solution.cells if c.cell_type == "code" for o in c.outputs
-                if o.output_type == "error"], "the executed solution has an error output"
-    selfcheck = "".join(o.get("text", "") or str(o.get("data", {}).get("text/plain", ""))
-                        for o in solution.cells[-1].outputs)
+    assert not [
+        o for c in solution.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ], "the executed solution has an error output"
+    selfcheck = "".join(
+        o.get("text", "") or str(o.get("data", {}).get("text/plain", "")) for o in solution.cells[-1].outputs
+    )
     assert "Total: 2 / 2 points" in selfcheck, selfcheck
     readme = (repo / "README.md").read_text()
     assert f"notebooks/{NUMBER}_template_check.ipynb" in readme and f"`{LAB}`" in readme
@@ -160,7 +168,10 @@ def test_autograde_through_nbgrader(repo, tmp_path):
     notebook = f"{LAB}.ipynb"
     made = course.generate(LAB) / notebook  # registers the lab in the gradebook, as an instructor does
     assert made.read_text() == lab.release.read_text(), "release/ is not what nbgrader makes of source/"
-    students = {"solution": variant(LAB, lab.release, {}, repo), "blank": nbformat.read(lab.release, as_version=4)}
+    students = {
+        "solution": variant(LAB, lab.release, {}, repo),
+        "blank": nbformat.read(lab.release, as_version=4),
+    }
     for student, nb in students.items():
         path = tmp_path / student / notebook
         path.parent.mkdir()
@@ -218,7 +229,9 @@ def test_wrong_answers_get_their_messages(repo):
     for name, spec in _variants(lab.wrong_answers).items():
         for gid, result in outcome(spec["cells"]).items():
             if gid in spec["fails"]:
-                assert spec["fails"][gid] in result, f"{name}: {gid} should fail with {spec['fails'][gid]!r}, got {result!r}"
+                assert spec["fails"][gid] in result, (
+                    f"{name}: {gid} should fail with {spec['fails'][gid]!r}, got {result!r}"
+                )
             elif gid not in spec.get("may_fail", ()):
                 assert result == "passed", f"{name}: {gid} should pass, got {result!r}"
 

@@ -1,17 +1,21 @@
 """The README's lesson table and run times come from the catalogue and `make bench`, not by hand."""
+
 from __future__ import annotations
 
 import json
 
 from conftest import ROOT
+
 from pitfalls.authoring.readme import BEGIN, END, render_table
 
 
 def test_lesson_table_is_generated():
     text = (ROOT / "README.md").read_text()
     assert BEGIN in text and END in text
-    current = text[text.index(BEGIN):text.index(END) + len(END)]
-    assert current == render_table(ROOT), "run `python -m pitfalls.authoring.readme` (or `make bench`) and commit"
+    current = text[text.index(BEGIN) : text.index(END) + len(END)]
+    assert current == render_table(ROOT), (
+        "run `python -m pitfalls.authoring.readme` (or `make bench`) and commit"
+    )
 
 
 def test_every_lesson_has_a_measured_run_time():

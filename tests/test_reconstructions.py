@@ -1,4 +1,5 @@
 """The picture helpers: fixed vs automatic colour scale, grids, learning curves, pixel counts."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -30,8 +31,9 @@ def test_rows_grid():
 
 
 def test_learning_curves_one_line_per_run():
-    fig = learning_curves({"relu": {"loss": [1, 0.1], "accuracy": [0.5, 1]},
-                           "tanh": {"loss": [1, 0.2], "accuracy": [0.4, 1]}})
+    fig = learning_curves(
+        {"relu": {"loss": [1, 0.1], "accuracy": [0.5, 1]}, "tanh": {"loss": [1, 0.2], "accuracy": [0.4, 1]}}
+    )
     assert [len(ax.lines) for ax in fig.axes] == [2, 2]
     assert fig.axes[0].get_yscale() == "log"
     plt.close(fig)

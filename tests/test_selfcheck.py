@@ -4,12 +4,13 @@ No nbgrader here: lab 1's answers (the solution, and the wrong answers of
 ``lessons/l01_tensors_and_slicing/wrong_answers.py``) are executed in a plain namespace, as in a learner's
 kernel, and the self-check's table is compared with the checks' own messages.
 """
+
 from __future__ import annotations
 
 import nbformat
 import pytest
-
 from conftest import ROOT, load_variants
+
 from pitfalls.authoring.labs import lab_names
 from pitfalls.checks import selfcheck
 from pitfalls.checks.core import CheckFailed
@@ -55,8 +56,9 @@ def answered(solution_ns: dict, cells: dict[str, str]) -> dict:
 def test_the_right_answers_pass_every_check(solution_ns):
     report = check_all(LAB, dict(solution_ns))
     points = sum(float(nbgrader_meta(c)["points"]) for c in release_cells() if is_test_cell(c))
-    assert [r.grade_id for r in report.results] == [nbgrader_meta(c)["grade_id"] for c in release_cells()
-                                                     if is_test_cell(c)]
+    assert [r.grade_id for r in report.results] == [
+        nbgrader_meta(c)["grade_id"] for c in release_cells() if is_test_cell(c)
+    ]
     assert report.passed, str(report)
     assert (report.earned, report.possible) == (points, points) == (12, 12)
     assert "Total: 12 / 12 points (self-check, not a grade)" in str(report)
@@ -132,12 +134,16 @@ def test_other_exceptions_show_type_and_message():
 def test_stderr_is_scored_like_the_grader(capsys):
     pattern = selfcheck.ignore_pattern(ROOT)
     assert pattern and "Warning" in pattern, "the autograder's IgnorePattern could not be read"
-    noisy = run_check(PublicCheck("noisy", 1, "import sys\nprint('a log line', file=sys.stderr)"), {}, pattern=pattern)
+    noisy = run_check(
+        PublicCheck("noisy", 1, "import sys\nprint('a log line', file=sys.stderr)"), {}, pattern=pattern
+    )
     assert not noisy.passed and "wrote to stderr" in noisy.message and "a log line" in noisy.message
     # A warning reaches stderr as one write of two lines (message, then the source line): nbgrader
     # drops that stream output as a whole because the first line matches the IgnorePattern.
-    warning = ("import sys, warnings\nsys.stderr.write(warnings.formatwarning("
-               "'do not pass input_shape', UserWarning, 'model.py', 3, 'Dense(32, input_shape=(784,))'))")
+    warning = (
+        "import sys, warnings\nsys.stderr.write(warnings.formatwarning("
+        "'do not pass input_shape', UserWarning, 'model.py', 3, 'Dense(32, input_shape=(784,))'))"
+    )
     forgiven = run_check(PublicCheck("warns", 1, warning), {}, pattern=pattern)
     assert forgiven.passed, forgiven.message
     assert capsys.readouterr().out == ""  # the cells' output stays out of the way
@@ -156,7 +162,8 @@ def test_the_checks_it_runs_are_the_release_graded_cells_never_the_master(soluti
     assert read and all(p == str(RELEASE) for p in read), read
     checks = public_checks(LAB)
     assert [(c.grade_id, c.source) for c in checks] == [
-        (nbgrader_meta(c)["grade_id"], c.source) for c in release_cells() if is_test_cell(c)]
+        (nbgrader_meta(c)["grade_id"], c.source) for c in release_cells() if is_test_cell(c)
+    ]
 
 
 def test_a_missing_release_gives_a_clear_error(tmp_path, monkeypatch):
@@ -170,7 +177,12 @@ def test_a_missing_release_gives_a_clear_error(tmp_path, monkeypatch):
 def test_under_nbgrader_it_runs_nothing(monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     report = check_all(LAB, {})
-    assert report.skipped and not report.results and "skipped" in str(report) and "skipped" in report._repr_html_()
+    assert (
+        report.skipped
+        and not report.results
+        and "skipped" in str(report)
+        and "skipped" in report._repr_html_()
+    )
 
 
 @pytest.mark.parametrize("lab", lab_names(ROOT))
@@ -178,20 +190,26 @@ def test_every_lab_ends_with_the_ungraded_self_check(lab):
     cells = release_cells(lab)
     text, code = cells[-2:]
     assert text.cell_type == "markdown" and text.source.startswith("## Check everything")
-    assert code.source == f'from pitfalls.checks.selfcheck import check_all\ncheck_all("{lab}")'
+    assert code.source == f'from pitfalls.checks.selfcheck import check_all\n\ncheck_all("{lab}")'
     for cell, grade_id in ((text, "selfcheck-text"), (code, "selfcheck")):
         meta = nbgrader_meta(cell)
         assert meta["grade_id"] == grade_id and meta["locked"] and not meta["grade"] and not meta["solution"]
     assert not is_test_cell(code)
-    assert [c.grade_id for c in public_checks(lab)] == [nbgrader_meta(c)["grade_id"] for c in cells if is_test_cell(c)]
+    assert [c.grade_id for c in public_checks(lab)] == [
+        nbgrader_meta(c)["grade_id"] for c in cells if is_test_cell(c)
+    ]
     assert "HIDDEN TESTS" not in "".join(c.source for c in public_checks(lab))
 
 
 # --- the learner's own code, screened as the grader screens it ---------------------------------------
 def test_a_refused_line_run_in_the_kernel_is_named_before_submitting(solution_ns):
     ns = answered(solution_ns, {})
-    ns["_ih"] = ["", "x = 1", "import os\nprint(os.listdir('.'))", 'from pitfalls.checks.selfcheck import check_all\n'
-                 f'check_all("{LAB}")']
+    ns["_ih"] = [
+        "",
+        "x = 1",
+        "import os\nprint(os.listdir('.'))",
+        f'from pitfalls.checks.selfcheck import check_all\n\ncheck_all("{LAB}")',
+    ]
     report = check_all(LAB, ns)
     text = str(report)
     assert all(r.passed for r in report.results) and not report.passed  # right answers, refused notebook
@@ -205,7 +223,9 @@ def test_a_refused_line_run_in_the_kernel_is_named_before_submitting(solution_ns
 
 def test_course_cells_in_the_history_are_not_the_learners_code(solution_ns):
     ns = answered(solution_ns, {})
-    ns["_ih"] = [""] + [c.source for c in release_cells() if c.cell_type == "code"]  # the Colab set-up, the setup...
+    ns["_ih"] = [""] + [
+        c.source for c in release_cells() if c.cell_type == "code"
+    ]  # the Colab set-up, the setup...
     report = check_all(LAB, ns)
     assert report.passed and not report.refused
     assert "Screened the cells run in this kernel: no line the grader refuses." in str(report)
@@ -213,8 +233,12 @@ def test_course_cells_in_the_history_are_not_the_learners_code(solution_ns):
 
 def test_the_saved_notebook_is_screened_like_the_grader_does(solution_ns, tmp_path):
     notebook = tmp_path / f"{LAB}.ipynb"
-    nbformat.write(variant(LAB, RELEASE, {"ex3": "import sys\ndef center_columns(X):\n    return X - X.mean(axis=0)\n"},
-                           ROOT), notebook)
+    nbformat.write(
+        variant(
+            LAB, RELEASE, {"ex3": "import sys\ndef center_columns(X):\n    return X - X.mean(axis=0)\n"}, ROOT
+        ),
+        notebook,
+    )
     ns = answered(solution_ns, {})
     ns.update(__session__=str(notebook), _ih=["", "import pathlib"])  # the file wins over the history
     report = check_all(LAB, ns)
@@ -229,7 +253,9 @@ def test_a_notebook_of_another_lab_falls_back_to_the_history(solution_ns, tmp_pa
     ns = answered(solution_ns, {})
     ns.update(__session__=str(ROOT / "release" / other / f"{other}.ipynb"), _ih=["", "import json"])
     report = check_all(LAB, ns)
-    assert report.screened == "the cells run in this kernel" and [f.code for f in report.refused] == ["import json"]
+    assert report.screened == "the cells run in this kernel" and [f.code for f in report.refused] == [
+        "import json"
+    ]
 
 
 def test_without_any_code_to_read_it_says_so(solution_ns):

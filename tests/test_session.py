@@ -1,4 +1,5 @@
 """start() keeps stderr clean (nbgrader zeroes a test cell with stderr output) and seeds."""
+
 from __future__ import annotations
 
 import subprocess
@@ -27,4 +28,3 @@ def test_start_keeps_stderr_empty_and_is_reproducible():
     assert first.stderr == "", f"stderr should be empty, got:\n{first.stderr}"
     assert "seed 3" in first.stdout
     assert first.stdout == second.stdout, "the same seed must give the same weights"
-

@@ -1,5 +1,6 @@
 """show_source shows the code that runs: its text is inspect.getsource's (dedented, with a header
 naming where it lives), highlighted HTML plus the plain source under IPython, printed elsewhere."""
+
 from __future__ import annotations
 
 import subprocess

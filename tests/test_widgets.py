@@ -2,6 +2,7 @@
 precomputed mean-net runs, and each widget headless: it builds, a slider move redraws its one
 picture, and its display bundle carries the static fallback. The real browser is
 tests/test_browser_widgets.py."""
+
 from __future__ import annotations
 
 import json
@@ -15,10 +16,21 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-
 from conftest import ROOT  # noqa: E402
-from pitfalls.widgets import FACTORIES, factory, measure_latency  # noqa: E402
-from pitfalls.widgets import _core, batchnorm, imshow_scale, meannet, meannet_runs, sigmoid, threshold, tracks  # noqa: E402
+
+from pitfalls.widgets import (  # noqa: E402  # noqa: E402
+    FACTORIES,
+    _core,
+    batchnorm,
+    factory,
+    imshow_scale,
+    meannet,
+    meannet_runs,
+    measure_latency,
+    sigmoid,
+    threshold,
+    tracks,
+)
 
 SIG1 = np.float32(1 / (1 + math.exp(-1)))  # σ(1) rounded to float32: 0.7310586
 
@@ -37,6 +49,7 @@ def batch() -> tracks.Batch:
 # ------------------------------------------------------------------------------------------
 # Data and model
 # ------------------------------------------------------------------------------------------
+
 
 def test_real_images_and_real_predictions(batch):
     assert batch.images.shape == batch.predictions.shape == (128, 64, 64, 1)
@@ -58,6 +71,7 @@ def test_lit_fraction_constant_matches_the_shipped_images():
 # ------------------------------------------------------------------------------------------
 # Sigmoid explorer
 # ------------------------------------------------------------------------------------------
+
 
 def test_sigmoid_values():
     assert sigmoid.SIGMOID_1 == pytest.approx(0.7310585786300049, abs=1e-15)
@@ -93,6 +107,7 @@ def test_mse_formula_matches_the_real_model_and_keras(batch):
 # Threshold explorer
 # ------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("t", [0.0, 0.3, 0.4999, 0.5, 0.6, "below lit", "lit", float(SIG1), 0.75, 1.0])
 def test_binary_accuracy_is_keras_binary_accuracy(batch, t):
     import keras
@@ -102,7 +117,8 @@ def test_binary_accuracy_is_keras_binary_accuracy(batch, t):
     metric = keras.metrics.BinaryAccuracy(threshold=t)
     metric.update_state(batch.images, batch.predictions)
     assert threshold.binary_accuracy(batch.images, batch.predictions, t) == pytest.approx(
-        float(metric.result()), abs=1e-6)
+        float(metric.result()), abs=1e-6
+    )
 
 
 def test_plateau_and_collapse(batch):
@@ -130,6 +146,7 @@ def test_exact_accuracy_is_keras_accuracy(batch):
 # imshow-scale explorer
 # ------------------------------------------------------------------------------------------
 
+
 def test_auto_limits_and_grey_levels_are_matplotlibs(batch):
     from matplotlib.figure import Figure
 
@@ -142,12 +159,15 @@ def test_auto_limits_and_grey_levels_are_matplotlibs(batch):
     fixed = ax.imshow(out, cmap="gray", vmin=0.2, vmax=0.6)
     assert np.allclose(imshow_scale.grey_levels(out, 0.2, 0.6), np.clip(fixed.norm(out), 0, 1))
     # under imshow's default the output is a perfect black-and-white copy of the input
-    assert np.array_equal(imshow_scale.grey_levels(out, *imshow_scale.auto_limits(out)), batch.images[0, :, :, 0])
+    assert np.array_equal(
+        imshow_scale.grey_levels(out, *imshow_scale.auto_limits(out)), batch.images[0, :, :, 0]
+    )
 
 
 # ------------------------------------------------------------------------------------------
 # BatchNormalization explorer
 # ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("training", [True, False])
 def test_batchnorm_formula_is_keras_layer(batch, training):
@@ -183,6 +203,7 @@ def test_batchnorm_removes_the_sigmoids_half(batch):
 # Input-scale explorer and its precomputed runs
 # ------------------------------------------------------------------------------------------
 
+
 def test_meannet_helpers():
     losses = meannet.raw_units([4e-4, 1e-6, None], 0.01, "scaled")
     assert np.allclose(losses[:2], [4.0, 0.01]) and np.isnan(losses[2])
@@ -211,9 +232,14 @@ def test_meannet_runs_file_is_consistent():
         final[key] = raw[-1]
     # RMSprop with inputs and targets scaled together: lesson 2's loss of 10 (raw units²) is
     # reached in the same number of steps at every scale (1000-1150 measured)
-    steps = [meannet.steps_to_reach(meannet.raw_units(doc["runs"][meannet_runs.run_key("rmsprop", "scaled", s)]["loss"],
-                                                      s, "scaled"), 10.0, meannet_runs.BLOCK)
-             for s in meannet_runs.SCALES]
+    steps = [
+        meannet.steps_to_reach(
+            meannet.raw_units(doc["runs"][meannet_runs.run_key("rmsprop", "scaled", s)]["loss"], s, "scaled"),
+            10.0,
+            meannet_runs.BLOCK,
+        )
+        for s in meannet_runs.SCALES
+    ]
     assert None not in steps and max(steps) <= 1.25 * min(steps), steps
     # plain SGD at one learning rate (0.1): raw inputs blow up, [0, 1) converges
     assert np.isnan(final[meannet_runs.run_key("sgd", "scaled", 1.0)])
@@ -227,14 +253,20 @@ def test_meannet_runs_file_is_what_the_script_makes():
     """Recompute the article's setting (RMSprop, raw numbers) and a converging SGD run in a fresh
     interpreter and compare with the file (the whole file takes 2–3 minutes to remake)."""
     keys = [meannet_runs.run_key("rmsprop", "scaled", 1.0), meannet_runs.run_key("sgd", "scaled", 0.003)]
-    result = subprocess.run([sys.executable, "-m", "pitfalls.widgets.meannet_runs", "--verify", *keys],
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "pitfalls.widgets.meannet_runs", "--verify", *keys],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 # ------------------------------------------------------------------------------------------
 # The widgets, headless
 # ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", list(FACTORIES))
 def test_widget_builds_and_a_slider_move_redraws(name):
@@ -252,7 +284,9 @@ def test_widget_builds_and_a_slider_move_redraws(name):
         assert widget.redraws == redraws + 1, f"{slider.description}: no redraw"
         assert widget.png != before_png, f"moving {slider.description!r} did not change the picture"
         if k == 0:
-            assert widget.readout.value != before_text, f"moving {slider.description!r} did not change the text"
+            assert widget.readout.value != before_text, (
+                f"moving {slider.description!r} did not change the text"
+            )
     widget.close()
 
 
@@ -347,9 +381,13 @@ def test_slider_redraw_is_under_100_ms(name):
 
 
 def test_importing_a_widget_does_not_import_keras():
-    code = ("import sys\nfrom pitfalls.widgets import sigmoid_explorer, input_scale_explorer\n"
-            "sigmoid_explorer(); input_scale_explorer()\nassert 'keras' not in sys.modules, 'keras imported'\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    code = (
+        "import sys\nfrom pitfalls.widgets import sigmoid_explorer, input_scale_explorer\n"
+        "sigmoid_explorer(); input_scale_explorer()\nassert 'keras' not in sys.modules, 'keras imported'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -358,10 +396,13 @@ def test_html_export_without_widget_state_shows_the_static_figure(tmp_path):
     import nbformat
     from nbconvert import HTMLExporter
 
-    from pitfalls.authoring.notebooks import execute  # the project's executor: drops widget state, as make generate does
+    from pitfalls.authoring.notebooks import (
+        execute,  # the project's executor: drops widget state, as make generate does
+    )
 
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "from pitfalls.widgets import sigmoid_explorer; sigmoid_explorer()")])
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("from pitfalls.widgets import sigmoid_explorer; sigmoid_explorer()")]
+    )
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     run = execute(nb, cwd=ROOT, timeout=120)
     outputs = run.notebook.cells[0].outputs

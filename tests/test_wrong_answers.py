@@ -9,6 +9,7 @@ test cells (hidden tests included), scored as nbgrader scores them (``inprocess_
 A test cell whose inputs are provably those of the reference solution's run reuses its result
 (``cell_inputs`` says when, and why that is sound); ``REUSE=0`` in the environment runs every cell.
 """
+
 from __future__ import annotations
 
 import logging
@@ -19,9 +20,9 @@ import warnings
 from dataclasses import dataclass, replace
 
 import pytest
-
 from cell_inputs import binds_names, bound_names, cell_key, pure_definitions, reads_any
 from inprocess_grading import Built, CellResult, build, run_cell
+
 from pitfalls.authoring.labs import setup_and_solution_cells
 from pitfalls.authoring.labs import test_cells as lab_test_cells
 from pitfalls.authoring.variants import load_variants
@@ -128,8 +129,11 @@ def _op_determinism() -> bool | None:
 
 
 def _report(results: dict[str, CellResult]) -> str:
-    return "\n".join(f"  {gid}: {r.score:g}/{r.max_score:g}{' (reused)' if r.reused else ''}"
-                     + (f"\n    {r.failure[-1500:]}" if r.failure else "") for gid, r in results.items())
+    return "\n".join(
+        f"  {gid}: {r.score:g}/{r.max_score:g}{' (reused)' if r.reused else ''}"
+        + (f"\n    {r.failure[-1500:]}" if r.failure else "")
+        for gid, r in results.items()
+    )
 
 
 @pytest.mark.parametrize("lab_name,name", CASES, ids=[f"{lab}-{name}" for lab, name in CASES])
@@ -146,8 +150,9 @@ def test_variant_scores_what_it_should(lab_name, name):
     assert set(fails) | may_fail <= set(results), f"{name} names cells the lab does not have"
     for cell, message in fails.items():
         assert results[cell].score == 0, f"{name}: {cell} should score 0:\n{_report(results)}"
-        assert message in results[cell].failure, \
+        assert message in results[cell].failure, (
             f"{name}: {cell}'s failure lacks the message {message!r}:\n{_report(results)}"
+        )
     for cell, r in results.items():
         if cell not in fails and cell not in may_fail:
             assert r.passed, f"{name}: {cell} should keep its points:\n{_report(results)}"
@@ -160,14 +165,19 @@ def test_variant_scores_what_it_should(lab_name, name):
 @pytest.mark.parametrize("lab", [lab.name for lab in labs()])
 def test_every_lab_has_wrong_answers(lab):
     variants = load_variants(lab_named(lab))
-    assert sum(1 for v in variants.values() if v.get("fails")) >= 3, \
+    assert sum(1 for v in variants.values() if v.get("fails")) >= 3, (
         f"{lab}'s wrong_answers.py needs at least three realistic wrong answers"
-    assert any(v.get("warns") and not v.get("fails") for v in variants.values()), \
+    )
+    assert any(v.get("warns") and not v.get("fails") for v in variants.values()), (
         f"{lab}: add a right answer that provokes a Keras warning (it must keep full marks)"
+    )
 
 
-WARNING_CASES = [(lab, name) for lab, name in CASES
-                 if name != SOLUTION and load_variants(lab_named(lab))[name].get("warns")]
+WARNING_CASES = [
+    (lab, name)
+    for lab, name in CASES
+    if name != SOLUTION and load_variants(lab_named(lab))[name].get("warns")
+]
 
 
 @pytest.mark.parametrize("lab,name", WARNING_CASES, ids=[f"{lab}-{name}" for lab, name in WARNING_CASES])

@@ -18,9 +18,10 @@ graded test cell is one call, ``check.<function>(<learner functions>)``. The pat
 Keep checks fast (well under a second here; every test cell must finish far inside the
 autograder's 120 s) and learner-side: import numpy and ``pitfalls.checks`` only.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -40,12 +41,16 @@ def mean_image(mean_image: Callable) -> None:
     got = np.asarray(call_learner(mean_image, a, b))
     expect_shape(got, a.shape, "mean_image(a, b) for two batches of shape (7, 5, 6)")
     wide = a.astype(np.float64) + b
-    expect(not np.allclose(got, (a + b) / 2),
-           "mean_image(a, b) wraps around: a + b of two uint8 arrays is computed in uint8, so "
-           "200 + 100 becomes 44. Convert to float before adding: a.astype(np.float32) + b")
-    expect(not np.array_equal(got, wide // 2),
-           "mean_image(a, b) drops the halves: // is floor division, so the mean of 3 and 4 "
-           "becomes 3 instead of 3.5. Divide with /")
+    expect(
+        not np.allclose(got, (a + b) / 2),
+        "mean_image(a, b) wraps around: a + b of two uint8 arrays is computed in uint8, so "
+        "200 + 100 becomes 44. Convert to float before adding: a.astype(np.float32) + b",
+    )
+    expect(
+        not np.array_equal(got, wide // 2),
+        "mean_image(a, b) drops the halves: // is floor division, so the mean of 3 and 4 "
+        "becomes 3 instead of 3.5. Divide with /",
+    )
     expect_close(got, wide / 2, "mean_image(a, b)", atol=1e-4, rtol=0)
 
 
@@ -56,17 +61,23 @@ def stretch(stretch: Callable) -> None:
     images[2] = 77  # a flat image: no contrast to stretch
     got = np.asarray(call_learner(stretch, images))
     expect_shape(got, images.shape, "stretch(images) for a batch of shape (4, 6, 9)")
-    expect(not np.isnan(got).any(),
-           "stretch(images) returns NaN for an image whose pixels are all equal (max - min is 0, "
-           "and 0 / 0 is NaN); make such an image all zeros")
+    expect(
+        not np.isnan(got).any(),
+        "stretch(images) returns NaN for an image whose pixels are all equal (max - min is 0, "
+        "and 0 / 0 is NaN); make such an image all zeros",
+    )
     x = images.astype(np.float64)
     low, high = x.min(axis=(1, 2), keepdims=True), x.max(axis=(1, 2), keepdims=True)
     expected = (x - low) / np.where(high > low, high - low, 1)
     overall = (x - x.min()) / (x.max() - x.min())
-    expect(not np.allclose(got[[0, 1, 3]], overall[[0, 1, 3]]),
-           "stretch(images) uses the minimum and maximum of the whole batch; each image needs its "
-           "own: x.min(axis=(1, 2), keepdims=True)")
-    expect(not np.allclose(got, x / 255),
-           "stretch(images) divides by 255, which maps 0–255 to 0–1 but stretches nothing: in each "
-           "image the darkest pixel must become 0 and the brightest 1, (x - min) / (max - min)")
+    expect(
+        not np.allclose(got[[0, 1, 3]], overall[[0, 1, 3]]),
+        "stretch(images) uses the minimum and maximum of the whole batch; each image needs its "
+        "own: x.min(axis=(1, 2), keepdims=True)",
+    )
+    expect(
+        not np.allclose(got, x / 255),
+        "stretch(images) divides by 255, which maps 0–255 to 0–1 but stretches nothing: in each "
+        "image the darkest pixel must become 0 and the brightest 1, (x - min) / (max - min)",
+    )
     expect_close(got, expected, "stretch(images)", atol=1e-5, rtol=0)

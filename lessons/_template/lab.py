@@ -33,14 +33,15 @@ from pitfalls.session import start
 start(seed=0)
 
 import numpy as np
-from lessons.lNN_name import checks as check
 
+from lessons.lNN_name import checks as check
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — The mean of two images (1 point)
 #
 # `mean_image(a, b)` returns the pixel-wise mean of two `uint8` image batches of the same shape,
 # as floats: for pixels 200 and 100 it gives 150.0, not 22.0.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def mean_image(a, b):
@@ -62,6 +63,7 @@ print("Exercise 1 passed.")
 # **in each image separately**, the darkest pixel becomes 0 and the brightest 1:
 # `(x - min) / (max - min)`. An image whose pixels are all equal has no contrast to stretch: it
 # becomes all zeros (not NaN).
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def stretch(images):
@@ -93,4 +95,5 @@ print("Exercise 2 passed.")
 
 # %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from pitfalls.checks.selfcheck import check_all
+
 check_all("labNN_name")

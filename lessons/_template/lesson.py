@@ -20,7 +20,9 @@
 
 # %%
 # Always the first code cell, before anything imports keras: quiet logs, seeds, versions.
-from pitfalls.session import start; start(seed=0)
+from pitfalls.session import start
+
+start(seed=0)
 
 # %%
 import numpy as np

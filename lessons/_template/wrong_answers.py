@@ -23,19 +23,25 @@ VARIANTS = {
     },
     "whole-batch-range": {
         "why": "one minimum and maximum for the whole batch, not per image",
-        "cells": {"ex2": (
-            "def stretch(images):\n"
-            "    x = images.astype(np.float32)\n"
-            "    return (x - x.min()) / (x.max() - x.min())\n")},
+        "cells": {
+            "ex2": (
+                "def stretch(images):\n"
+                "    x = images.astype(np.float32)\n"
+                "    return (x - x.min()) / (x.max() - x.min())\n"
+            )
+        },
         "fails": {"ex2-check": "each image needs its own"},
     },
     "nan-for-flat-image": {
         "why": "forgets the image without contrast: 0 / 0",
-        "cells": {"ex2": (
-            "def stretch(images):\n"
-            "    x = images.astype(np.float32)\n"
-            "    low = x.min(axis=(1, 2), keepdims=True)\n"
-            "    return (x - low) / (x.max(axis=(1, 2), keepdims=True) - low)\n")},
+        "cells": {
+            "ex2": (
+                "def stretch(images):\n"
+                "    x = images.astype(np.float32)\n"
+                "    low = x.min(axis=(1, 2), keepdims=True)\n"
+                "    return (x - low) / (x.max(axis=(1, 2), keepdims=True) - low)\n"
+            )
+        },
         "fails": {"ex2-check": "returns NaN for an image whose pixels are all equal"},
     },
     "divides-by-255": {
@@ -48,12 +54,15 @@ VARIANTS = {
     # (call_learner keeps the warning out of the graded cell).
     "right-with-warning": {
         "why": "np.where picks zeros for the flat image, but divides by zero first: a RuntimeWarning",
-        "cells": {"ex2": (
-            "def stretch(images):\n"
-            "    x = images.astype(np.float32)\n"
-            "    low = x.min(axis=(1, 2), keepdims=True)\n"
-            "    span = x.max(axis=(1, 2), keepdims=True) - low\n"
-            "    return np.where(span > 0, (x - low) / span, 0.0)\n")},
+        "cells": {
+            "ex2": (
+                "def stretch(images):\n"
+                "    x = images.astype(np.float32)\n"
+                "    low = x.min(axis=(1, 2), keepdims=True)\n"
+                "    span = x.max(axis=(1, 2), keepdims=True) - low\n"
+                "    return np.where(span > 0, (x - low) / span, 0.0)\n"
+            )
+        },
         "fails": {},
         "warns": lambda ns: ns["stretch"](ns["np"].full((2, 3, 3), 7, dtype=ns["np"].uint8)),
     },

@@ -3,14 +3,25 @@
 Every check builds its own inputs (of sizes other than the lesson's, so hard-coded numbers show)
 and its own expected answer; a wrong answer that we have seen learners write gets its own message.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from pitfalls.checks.core import (activation_name, call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread, shape_of)
+from pitfalls.checks.core import (
+    activation_name,
+    call_learner,
+    dense_layers,
+    expect,
+    expect_close,
+    expect_shape,
+    fail,
+    load_spread,
+    shape_of,
+)
 
 
 def _images(n: int, h: int, w: int, seed: int) -> np.ndarray:
@@ -30,31 +41,57 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
     """``first_hundred(images)`` is ``images[:100]``; the quadrant is the lower-right quarter."""
     images = _images(150, 28, 28, seed=1)
     got = np.asarray(call_learner(first_hundred, images))
-    expect_shape(got, (100, 28, 28), "first_hundred(images) for 150 images of 28×28", hints={
-        (28, 28): "that is a single image (images[100]); the first 100 images are a slice: images[:100]",
-        (99, 28, 28): "one image short: a slice [a:b] stops *before* b, so the first 100 are [:100]",
-    })
+    expect_shape(
+        got,
+        (100, 28, 28),
+        "first_hundred(images) for 150 images of 28×28",
+        hints={
+            (28, 28): "that is a single image (images[100]); the first 100 images are a slice: images[:100]",
+            (99, 28, 28): "one image short: a slice [a:b] stops *before* b, so the first 100 are [:100]",
+        },
+    )
     wrong = _same_as(got, {"[1:101]": images[1:101]})
-    expect(wrong is None, "first_hundred returns images 1 to 100: Python counts from 0, so the first "
-                          "100 images are images[:100]")
-    expect(np.array_equal(got, images[:100]), "first_hundred(images) has the right shape but not the "
-                                             "first 100 images in their order")
+    expect(
+        wrong is None,
+        "first_hundred returns images 1 to 100: Python counts from 0, so the first "
+        "100 images are images[:100]",
+    )
+    expect(
+        np.array_equal(got, images[:100]),
+        "first_hundred(images) has the right shape but not the first 100 images in their order",
+    )
 
     for h in (28, 32):
         images = _images(5, h, h, seed=h)
         got = np.asarray(call_learner(lower_right_quadrant, images))
         half = h // 2
-        expect_shape(got, (5, h - half, h - half), f"lower_right_quadrant(images) for 5 images of {h}×{h}",
-                     hints={(5, h - 14, h - 14): f"works for 28×28 only? The 14 is hard-coded: for {h}×{h} "
-                                                     "images the middle is h // 2",
-                            (h - half, h - half): "keep every image: slice axes 1 and 2, not 0"})
-        wrong = _same_as(got, {"the upper-left": images[:, :half, :half],
-                               "the upper-right": images[:, :half, half:],
-                               "the lower-left": images[:, half:, :half]})
-        expect(wrong is None, f"lower_right_quadrant returns {wrong} quadrant: rows are axis 1 "
-                              "(down), columns axis 2 (right); the lower right is [:, h//2:, w//2:]")
-        expect(np.array_equal(got, images[:, half:, half:]),
-               "lower_right_quadrant has the right shape but not the lower-right pixels")
+        expect_shape(
+            got,
+            (5, h - half, h - half),
+            f"lower_right_quadrant(images) for 5 images of {h}×{h}",
+            hints={
+                (5, h - 14, h - 14): f"works for 28×28 only? The 14 is hard-coded: for {h}×{h} "
+                "images the middle is h // 2",
+                (h - half, h - half): "keep every image: slice axes 1 and 2, not 0",
+            },
+        )
+        wrong = _same_as(
+            got,
+            {
+                "the upper-left": images[:, :half, :half],
+                "the upper-right": images[:, :half, half:],
+                "the lower-left": images[:, half:, :half],
+            },
+        )
+        expect(
+            wrong is None,
+            f"lower_right_quadrant returns {wrong} quadrant: rows are axis 1 "
+            "(down), columns axis 2 (right); the lower right is [:, h//2:, w//2:]",
+        )
+        expect(
+            np.array_equal(got, images[:, half:, half:]),
+            "lower_right_quadrant has the right shape but not the lower-right pixels",
+        )
 
 
 # --- exercise 2: (pixels, samples) -----------------------------------------------------------
@@ -63,22 +100,34 @@ def unroll_and_roll(unroll: Callable, roll_up: Callable) -> None:
     n, h, w, c = 6, 8, 8, 3
     images = np.random.default_rng(2).random((n, h, w, c)).astype(np.float32)
     got = np.asarray(call_learner(unroll, images))
-    expect_shape(got, (h * w * c, n), f"unroll(images) for images of shape {images.shape}", hints={
-        (n, h * w * c): f"that is (samples, pixels); the lesson's layout is (pixels, samples): "
-                        f"expected ({h * w * c}, {n}), got ({n}, {h * w * c}). Did you forget the transpose?",
-    })
+    expect_shape(
+        got,
+        (h * w * c, n),
+        f"unroll(images) for images of shape {images.shape}",
+        hints={
+            (n, h * w * c): f"that is (samples, pixels); the lesson's layout is (pixels, samples): "
+            f"expected ({h * w * c}, {n}), got ({n}, {h * w * c}). Did you forget the transpose?",
+        },
+    )
     expected = images.reshape(n, -1).T
     if not np.array_equal(got, expected):
         if np.array_equal(got, images.reshape(-1, n)):
-            fail("unroll: right shape, wrong pixels. reshape(-1, N) cuts the flat buffer into rows of N "
-                 "values that mix different images; flatten each image first with reshape(N, -1), "
-                 "then transpose with .T")
-        fail("unroll: right shape, but column j is not image j's pixels in row-major order "
-             "(images.reshape(N, -1).T)")
+            fail(
+                "unroll: right shape, wrong pixels. reshape(-1, N) cuts the flat buffer into rows of N "
+                "values that mix different images; flatten each image first with reshape(N, -1), "
+                "then transpose with .T"
+            )
+        fail(
+            "unroll: right shape, but column j is not image j's pixels in row-major order "
+            "(images.reshape(N, -1).T)"
+        )
     back = np.asarray(call_learner(roll_up, expected, (h, w, c)))
     expect_shape(back, images.shape, "roll_up(matrix, (8, 8, 3))")
-    expect(np.array_equal(back, images), "roll_up: right shape, but the images do not come back: "
-                                         "transpose first (.T), then reshape to (N, h, w, c)")
+    expect(
+        np.array_equal(back, images),
+        "roll_up: right shape, but the images do not come back: "
+        "transpose first (.T), then reshape to (N, h, w, c)",
+    )
 
 
 # --- exercise 3: broadcasting ----------------------------------------------------------------
@@ -88,11 +137,15 @@ def centering(center_columns: Callable) -> None:
     got = np.asarray(call_learner(center_columns, X.copy()), dtype=np.float64)
     expect_shape(got, X.shape, "center_columns(X) for X of shape (7, 4)")
     if np.allclose(got, X - X.mean(axis=1, keepdims=True)):
-        fail("center_columns subtracts each *row's* mean (axis=1); the column means are X.mean(axis=0), "
-             "a row vector of shape (4,) that broadcasting subtracts from every row")
+        fail(
+            "center_columns subtracts each *row's* mean (axis=1); the column means are X.mean(axis=0), "
+            "a row vector of shape (4,) that broadcasting subtracts from every row"
+        )
     if np.allclose(got, X - X.mean()):
-        fail("center_columns subtracts the mean of the whole matrix; subtract each column's own mean, "
-             "X.mean(axis=0)")
+        fail(
+            "center_columns subtracts the mean of the whole matrix; subtract each column's own mean, "
+            "X.mean(axis=0)"
+        )
     expect_close(got, X - X.mean(axis=0), "center_columns(X)")
 
 
@@ -102,12 +155,19 @@ def matvec(matvec_by_hand: Callable) -> None:
     rng = np.random.default_rng(4)
     A, b = rng.integers(-5, 6, size=(5, 3)), rng.integers(-5, 6, size=3)
     got = np.asarray(call_learner(matvec_by_hand, A, b))
-    expect_shape(got, (5,), "matvec_by_hand(A, b) for A (5, 3) and b (3,)", hints={
-        (5, 3): "A * b multiplies element-wise (b is broadcast over the rows); a dot product also "
-                "sums each row's products, giving one number per row",
-        (3,): "that sums over the rows; each output entry is the sum over one row of A times b",
-    })
-    expect_close(got, A @ b, "matvec_by_hand(A, b)", hint="entry i is A[i, 0]*b[0] + A[i, 1]*b[1] + A[i, 2]*b[2]")
+    expect_shape(
+        got,
+        (5,),
+        "matvec_by_hand(A, b) for A (5, 3) and b (3,)",
+        hints={
+            (5, 3): "A * b multiplies element-wise (b is broadcast over the rows); a dot product also "
+            "sums each row's products, giving one number per row",
+            (3,): "that sums over the rows; each output entry is the sum over one row of A times b",
+        },
+    )
+    expect_close(
+        got, A @ b, "matvec_by_hand(A, b)", hint="entry i is A[i, 0]*b[0] + A[i, 1]*b[1] + A[i, 2]*b[2]"
+    )
 
 
 # --- exercise 5: epochs and batches ----------------------------------------------------------
@@ -117,12 +177,16 @@ def updates(updates_per_epoch: Callable, total_updates: Callable) -> None:
         got = call_learner(updates_per_epoch, n, batch)
         want = math.ceil(n / batch)
         if got == n // batch and got != want:
-            fail(f"updates_per_epoch({n}, {batch}) = {got}: the last batch of {n - got * batch} samples "
-                 f"is smaller but still makes an update, so the answer is {want}")
+            fail(
+                f"updates_per_epoch({n}, {batch}) = {got}: the last batch of {n - got * batch} samples "
+                f"is smaller but still makes an update, so the answer is {want}"
+            )
         expect(got == want, f"updates_per_epoch({n}, {batch}): expected {want}, got {got!r}")
     got = call_learner(total_updates, 60000, 512, 20)
-    expect(got == 118 * 20, f"total_updates(60000, 512, 20): expected {118 * 20} (118 per epoch × 20 "
-                            f"epochs), got {got!r}")
+    expect(
+        got == 118 * 20,
+        f"total_updates(60000, 512, 20): expected {118 * 20} (118 per epoch × 20 epochs), got {got!r}",
+    )
 
 
 # --- exercise 6: a small Keras model -----------------------------------------------------------
@@ -137,34 +201,61 @@ def architecture(build_model: Callable) -> None:
 
     keras.utils.set_random_seed(TRAINING["seed"])
     model = call_learner(build_model)
-    expect(isinstance(model, keras.Model), f"build_model() should return a Keras model, got {type(model).__name__}")
-    expect(model.built and model.inputs is not None,
-           "the model has no input shape yet: start it with keras.Input(shape=(784,))")
-    expect_shape(model.inputs[0], (None, INPUT_DIM), "the model's input",
-                 hints={(None, 28, 28): "the model takes 28×28 images; this lab feeds flat vectors of 784 pixels"})
-    expect_shape(model.outputs[0], (None, CLASSES), "the model's output",
-                 hints={(None, 1): "one output unit cannot give 10 class probabilities: use Dense(10, ...)"})
+    expect(
+        isinstance(model, keras.Model),
+        f"build_model() should return a Keras model, got {type(model).__name__}",
+    )
+    expect(
+        model.built and model.inputs is not None,
+        "the model has no input shape yet: start it with keras.Input(shape=(784,))",
+    )
+    expect_shape(
+        model.inputs[0],
+        (None, INPUT_DIM),
+        "the model's input",
+        hints={(None, 28, 28): "the model takes 28×28 images; this lab feeds flat vectors of 784 pixels"},
+    )
+    expect_shape(
+        model.outputs[0],
+        (None, CLASSES),
+        "the model's output",
+        hints={(None, 1): "one output unit cannot give 10 class probabilities: use Dense(10, ...)"},
+    )
     dense = dense_layers(model)
     expect(len(dense) == 2, f"expected 2 Dense layers (hidden, output), found {len(dense)}")
     expect(dense[0].units == HIDDEN, f"the hidden layer should have {HIDDEN} units, it has {dense[0].units}")
-    expect(activation_name(dense[0]) == "relu", f"the hidden layer's activation should be relu, it is "
-                                                 f"{activation_name(dense[0])}")
-    expect(activation_name(dense[1]) == "softmax",
-           f"the output activation should be softmax (10 class probabilities), it is {activation_name(dense[1])}")
+    expect(
+        activation_name(dense[0]) == "relu",
+        f"the hidden layer's activation should be relu, it is {activation_name(dense[0])}",
+    )
+    expect(
+        activation_name(dense[1]) == "softmax",
+        f"the output activation should be softmax (10 class probabilities), it is {activation_name(dense[1])}",
+    )
     params = model.count_params()
-    expect(params == EXPECTED_PARAMS, f"expected {EXPECTED_PARAMS:,} parameters "
-                                      f"(784·32 + 32 + 32·10 + 10), got {params:,}")
-    expect(model.optimizer is not None and model.compiled,
-           "the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...])")
-    expect(isinstance(model.optimizer, keras.optimizers.RMSprop),
-           f"the optimizer should be RMSprop, it is {type(model.optimizer).__name__}")
+    expect(
+        params == EXPECTED_PARAMS,
+        f"expected {EXPECTED_PARAMS:,} parameters (784·32 + 32 + 32·10 + 10), got {params:,}",
+    )
+    expect(
+        model.optimizer is not None and model.compiled,
+        "the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...])",
+    )
+    expect(
+        isinstance(model.optimizer, keras.optimizers.RMSprop),
+        f"the optimizer should be RMSprop, it is {type(model.optimizer).__name__}",
+    )
     lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
     expect(abs(lr - 1e-3) < 1e-9, f"the learning rate should be 0.001, it is {lr:g}")
-    loss = model.loss if isinstance(model.loss, str) else getattr(model.loss, "name", type(model.loss).__name__)
-    expect("sparse_categorical_crossentropy" in str(loss).lower().replace("sparsecategoricalcrossentropy",
-                                                                            "sparse_categorical_crossentropy"),
-           f"the loss is {loss!r}; the labels are integers 0–9, so use 'sparse_categorical_crossentropy' "
-           "('categorical_crossentropy' wants one-hot labels)")
+    loss = (
+        model.loss if isinstance(model.loss, str) else getattr(model.loss, "name", type(model.loss).__name__)
+    )
+    expect(
+        "sparse_categorical_crossentropy"
+        in str(loss).lower().replace("sparsecategoricalcrossentropy", "sparse_categorical_crossentropy"),
+        f"the loss is {loss!r}; the labels are integers 0–9, so use 'sparse_categorical_crossentropy' "
+        "('categorical_crossentropy' wants one-hot labels)",
+    )
 
 
 def training_data() -> tuple[np.ndarray, np.ndarray]:
@@ -182,8 +273,16 @@ def train_graded(build_model: Callable, seed: int = TRAINING["seed"]) -> float:
     keras.utils.set_random_seed(seed)
     model = call_learner(build_model)
     x, y = training_data()
-    history = call_learner(model.fit, x, y, epochs=TRAINING["epochs"], batch_size=TRAINING["batch_size"],
-                           verbose=0, shuffle=True, what="model.fit(...)")
+    history = call_learner(
+        model.fit,
+        x,
+        y,
+        epochs=TRAINING["epochs"],
+        batch_size=TRAINING["batch_size"],
+        verbose=0,
+        shuffle=True,
+        what="model.fit(...)",
+    )
     return float(history.history["loss"][-1])
 
 
@@ -200,6 +299,8 @@ def final_loss(build_model: Callable) -> None:
     ref, tol = spread["reference"], spread["tolerance"]
     if abs(loss - ref) > tol:
         direction = "higher" if loss > ref else "lower"
-        fail(f"after {TRAINING['epochs']} epochs the training loss is {loss:.4f}, {direction} than the "
-             f"reference {ref:.4f} ± {tol:.4f} (the spread measured over seeds and CPUs). Check the "
-             "layer sizes, activations, optimizer and learning rate against the instructions.")
+        fail(
+            f"after {TRAINING['epochs']} epochs the training loss is {loss:.4f}, {direction} than the "
+            f"reference {ref:.4f} ± {tol:.4f} (the spread measured over seeds and CPUs). Check the "
+            "layer sizes, activations, optimizer and learning rate against the instructions."
+        )

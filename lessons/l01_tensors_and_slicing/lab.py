@@ -17,8 +17,9 @@ from pitfalls.session import start
 
 start(seed=0)
 
-import numpy as np
 import keras
+import numpy as np
+
 from lessons.l01_tensors_and_slicing import checks as check
 from pitfalls.data.digits import load_uci
 
@@ -36,6 +37,7 @@ print(digits)
 #   columns from the middle (`height // 2`, `width // 2`) to the end. For 28×28 images that is
 #   `(N, 14, 14)`.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def first_hundred(images):
     """The first 100 images of the batch."""
@@ -48,7 +50,7 @@ def lower_right_quadrant(images):
     """The lower-right quarter of every image."""
     ### BEGIN SOLUTION
     h, w = images.shape[1:3]
-    return images[:, h // 2:, w // 2:]
+    return images[:, h // 2 :, w // 2 :]
     ### END SOLUTION
 
 
@@ -66,6 +68,7 @@ print("Exercise 1 passed.")
 # * `unroll(images)` returns that `(pixels, samples)` matrix.
 # * `roll_up(matrix, image_shape)` undoes it: `roll_up(unroll(images), images.shape[1:])` gives the
 #   batch back.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def unroll(images):
@@ -93,6 +96,7 @@ print("Exercise 2 passed.")
 # `center_columns(X)` returns `X` with each column's mean subtracted from that column, so that every
 # column of the result has mean 0. Use broadcasting, no loop.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def center_columns(X):
     """Subtract each column's mean (a row vector, broadcast over the rows)."""
@@ -112,6 +116,7 @@ print("Exercise 3 passed.")
 # `matvec_by_hand(A, b)` returns the same as `np.dot(A, b)` for a matrix `A` of shape `(m, n)` and a
 # vector `b` of shape `(n,)` — but write the sums of products yourself (loops are fine here; no
 # `np.dot`, `@` or `np.matmul`).
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def matvec_by_hand(A, b):
@@ -136,6 +141,7 @@ print("Exercise 4 passed.")
 #
 # * `updates_per_epoch(n_samples, batch_size)`: how many weight updates one epoch of `fit` makes.
 # * `total_updates(n_samples, batch_size, epochs)`: how many in the whole training run.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def updates_per_epoch(n_samples, batch_size):
@@ -172,17 +178,23 @@ print("Exercise 5 passed.")
 # seed 0, 20 epochs, batch size 64, on the shipped digits — and compares the final training loss
 # with the reference run (2 points). Try it yourself on `digits` below before you run the checks.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex6", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_model():
     """Input(784) → Dense(32, relu) → Dense(10, softmax), compiled."""
     ### BEGIN SOLUTION
-    model = keras.Sequential([
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(784,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.RMSprop(learning_rate=0.001),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     return model
     ### END SOLUTION
 
@@ -193,8 +205,9 @@ x_train = digits.x_train.reshape(len(digits.x_train), -1).astype("float32") / 25
 x_test = digits.x_test.reshape(len(digits.x_test), -1).astype("float32") / 255
 try:
     model = build_model()
-    history = model.fit(x_train, digits.y_train, epochs=20, batch_size=64,
-                        validation_data=(x_test, digits.y_test), verbose=0)
+    history = model.fit(
+        x_train, digits.y_train, epochs=20, batch_size=64, validation_data=(x_test, digits.y_test), verbose=0
+    )
     print({name: round(values[-1], 4) for name, values in history.history.items()})
 except NotImplementedError:
     print("build_model() is not written yet.")
@@ -222,4 +235,5 @@ print("Exercise 6, training: passed.")
 
 # %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from pitfalls.checks.selfcheck import check_all
+
 check_all("lab01_tensors")

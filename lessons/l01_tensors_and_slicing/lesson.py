@@ -14,9 +14,9 @@ from pitfalls.session import start
 
 start(seed=0)
 
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
-import keras
 
 # %% [markdown]
 # ## 1. Three attributes of a tensor: rank, shape, dtype
@@ -103,8 +103,8 @@ plt.show()
 # %%
 rng = np.random.default_rng(0)
 img = rng.integers(0, 256, size=(790, 64, 64, 3), dtype=np.uint8)
-flat = img.reshape(790, -1)       # one row per image
-img_unrow = flat.T                # one column per image
+flat = img.reshape(790, -1)  # one row per image
+img_unrow = flat.T  # one column per image
 print("batch:", img.shape, "→ rows:", flat.shape, "→ columns:", img_unrow.shape)
 assert img_unrow.shape == (64 * 64 * 3, 790) == (12288, 790)
 assert np.array_equal(img_unrow[:, 5], img[5].ravel())  # column 5 is image 5, row-major
@@ -115,7 +115,7 @@ assert np.array_equal(img_unrow[:, 5], img[5].ravel())  # column 5 is image 5, r
 
 # %%
 back = img_unrow.T.reshape(790, 64, 64, 3)
-wrong = img_unrow.reshape(790, 64, 64, 3)   # right shape, scrambled pixels
+wrong = img_unrow.reshape(790, 64, 64, 3)  # right shape, scrambled pixels
 print("round trip equal:", np.array_equal(back, img), "| without .T equal:", np.array_equal(wrong, img))
 assert np.array_equal(back, img) and not np.array_equal(wrong, img)
 
@@ -175,14 +175,18 @@ if len(x_train) > 10_000:  # full MNIST: 10 000 images are plenty for this lesso
     x_train, train_labels = x_train[:10_000], train_labels[:10_000]
 print("x_train", x_train.shape, x_train.dtype, "| x_test", x_test.shape)
 
-model = keras.Sequential([
-    keras.Input(shape=(784,)),
-    keras.layers.Dense(64, activation="relu"),
-    keras.layers.Dense(10, activation="softmax"),
-])
-model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),
-              loss="sparse_categorical_crossentropy",   # integer labels; one-hot would need categorical_
-              metrics=["accuracy"])
+model = keras.Sequential(
+    [
+        keras.Input(shape=(784,)),
+        keras.layers.Dense(64, activation="relu"),
+        keras.layers.Dense(10, activation="softmax"),
+    ]
+)
+model.compile(
+    optimizer=keras.optimizers.RMSprop(learning_rate=0.001),
+    loss="sparse_categorical_crossentropy",  # integer labels; one-hot would need categorical_
+    metrics=["accuracy"],
+)
 model.summary()
 
 # %% [markdown]
@@ -209,8 +213,15 @@ class CountUpdates(keras.callbacks.Callback):
 epochs, batch_size = 8, 128
 predicted = math.ceil(len(x_train) / batch_size) * epochs
 counter = CountUpdates()
-history = model.fit(x_train, train_labels, epochs=epochs, batch_size=batch_size,
-                    validation_data=(x_test, test_labels), callbacks=[counter], verbose=0)
+history = model.fit(
+    x_train,
+    train_labels,
+    epochs=epochs,
+    batch_size=batch_size,
+    validation_data=(x_test, test_labels),
+    callbacks=[counter],
+    verbose=0,
+)
 print(f"predicted {predicted} updates, fit ran {counter.updates}")
 assert counter.updates == predicted
 

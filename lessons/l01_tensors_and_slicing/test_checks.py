@@ -1,14 +1,15 @@
 """Lab 1's checks beyond its wrong_answers.py: a hard-coded size is caught, and the training check's
 tolerance tells the asked-for learning rate from another. (Every variant of wrong_answers.py, and
 the solution, are graded by the lab's real test cells in tests/test_wrong_answers.py.)"""
+
 from __future__ import annotations
 
 import pytest
 
-from pitfalls.authoring.labs import solution_namespace
 from lessons.l01_tensors_and_slicing import checks as lab01
-from pitfalls.course import lab_named
+from pitfalls.authoring.labs import solution_namespace
 from pitfalls.checks.core import CheckFailed
+from pitfalls.course import lab_named
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +31,11 @@ def test_training_check_rejects_a_different_learning_rate(solution):
 
     def too_fast():
         model = solution["build_model"]()
-        model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.compile(
+            optimizer=keras.optimizers.RMSprop(learning_rate=0.01),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
         return model
 
     with pytest.raises(CheckFailed, match="reference"):

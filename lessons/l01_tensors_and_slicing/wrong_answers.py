@@ -9,23 +9,32 @@ right answer must survive.
 VARIANTS = {
     "single-image": {
         "why": "indexes instead of slicing",
-        "cells": {"ex1": (
-            "def first_hundred(images):\n    return images[100]\n\n\n"
-            "def lower_right_quadrant(images):\n    return images[:, 14:, 14:]\n")},
+        "cells": {
+            "ex1": (
+                "def first_hundred(images):\n    return images[100]\n\n\n"
+                "def lower_right_quadrant(images):\n    return images[:, 14:, 14:]\n"
+            )
+        },
         "fails": {"ex1-check": "that is a single image (images[100])"},
     },
     "forgot-transpose": {
         "why": "(samples, pixels) instead of (pixels, samples)",
-        "cells": {"ex2": (
-            "def unroll(images):\n    return images.reshape(len(images), -1)\n\n\n"
-            "def roll_up(matrix, image_shape):\n    return matrix.reshape((len(matrix), *image_shape))\n")},
+        "cells": {
+            "ex2": (
+                "def unroll(images):\n    return images.reshape(len(images), -1)\n\n\n"
+                "def roll_up(matrix, image_shape):\n    return matrix.reshape((len(matrix), *image_shape))\n"
+            )
+        },
         "fails": {"ex2-check": "Did you forget the transpose?"},
     },
     "reshape-scrambles": {
         "why": "reshape(-1, N): right shape, pixels of different images mixed",
-        "cells": {"ex2": (
-            "def unroll(images):\n    return images.reshape(-1, len(images))\n\n\n"
-            "def roll_up(matrix, image_shape):\n    return matrix.reshape((matrix.shape[1], *image_shape))\n")},
+        "cells": {
+            "ex2": (
+                "def unroll(images):\n    return images.reshape(-1, len(images))\n\n\n"
+                "def roll_up(matrix, image_shape):\n    return matrix.reshape((matrix.shape[1], *image_shape))\n"
+            )
+        },
         "fails": {"ex2-check": "reshape(-1, N) cuts the flat buffer"},
     },
     "row-means": {
@@ -40,35 +49,46 @@ VARIANTS = {
     },
     "floor-division": {
         "why": "forgets the last, partial batch",
-        "cells": {"ex5": (
-            "def updates_per_epoch(n_samples, batch_size):\n    return n_samples // batch_size\n\n\n"
-            "def total_updates(n_samples, batch_size, epochs):\n"
-            "    return updates_per_epoch(n_samples, batch_size) * epochs\n")},
+        "cells": {
+            "ex5": (
+                "def updates_per_epoch(n_samples, batch_size):\n    return n_samples // batch_size\n\n\n"
+                "def total_updates(n_samples, batch_size, epochs):\n"
+                "    return updates_per_epoch(n_samples, batch_size) * epochs\n"
+            )
+        },
         "fails": {"ex5-check": "is smaller but still makes an update"},
     },
     "categorical-loss": {
         "why": "one-hot loss on integer labels",
-        "cells": {"ex6": (
-            "def build_model():\n"
-            "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(32, activation='relu'),\n"
-            "                              keras.layers.Dense(10, activation='softmax')])\n"
-            "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
-            "                  loss='categorical_crossentropy', metrics=['accuracy'])\n"
-            "    return model\n")},
-        "fails": {"ex6-architecture": "the labels are integers 0–9, so use 'sparse_categorical_crossentropy'"},
+        "cells": {
+            "ex6": (
+                "def build_model():\n"
+                "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(32, activation='relu'),\n"
+                "                              keras.layers.Dense(10, activation='softmax')])\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
+                "                  loss='categorical_crossentropy', metrics=['accuracy'])\n"
+                "    return model\n"
+            )
+        },
+        "fails": {
+            "ex6-architecture": "the labels are integers 0–9, so use 'sparse_categorical_crossentropy'"
+        },
         "may_fail": ["ex6-training"],
     },
     # Issue 9 (a): right, written differently, and provoking Keras 3's input_shape UserWarning.
     "right-with-warning": {
         "why": "input_shape on the first layer (Keras 2 style): a UserWarning on stderr, still right",
-        "cells": {"ex6": (
-            "def build_model():\n"
-            "    model = keras.Sequential()\n"
-            "    model.add(keras.layers.Dense(32, activation='relu', input_shape=(784,)))\n"
-            "    model.add(keras.layers.Dense(10, activation='softmax'))\n"
-            "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),\n"
-            "                  loss=keras.losses.SparseCategoricalCrossentropy(), metrics=['accuracy'])\n"
-            "    return model\n")},
+        "cells": {
+            "ex6": (
+                "def build_model():\n"
+                "    model = keras.Sequential()\n"
+                "    model.add(keras.layers.Dense(32, activation='relu', input_shape=(784,)))\n"
+                "    model.add(keras.layers.Dense(10, activation='softmax'))\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=1e-3),\n"
+                "                  loss=keras.losses.SparseCategoricalCrossentropy(), metrics=['accuracy'])\n"
+                "    return model\n"
+            )
+        },
         "fails": {},
         "warns": lambda ns: ns["build_model"](),
     },
@@ -77,15 +97,18 @@ VARIANTS = {
     # UserWarning on stderr and a zeroed test cell.
     "right-with-warning-unfiltered": {
         "why": "resets the warning filters, then passes input_shape",
-        "cells": {"ex6": (
-            "import warnings\n"
-            "warnings.resetwarnings()\n"
-            "warnings.simplefilter('always')\n\n\n"
-            "def build_model():\n"
-            "    model = keras.Sequential([keras.layers.Dense(32, activation='relu', input_shape=(784,)),\n"
-            "                              keras.layers.Dense(10, activation='softmax')])\n"
-            "    model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
-            "    return model\n")},
+        "cells": {
+            "ex6": (
+                "import warnings\n"
+                "warnings.resetwarnings()\n"
+                "warnings.simplefilter('always')\n\n\n"
+                "def build_model():\n"
+                "    model = keras.Sequential([keras.layers.Dense(32, activation='relu', input_shape=(784,)),\n"
+                "                              keras.layers.Dense(10, activation='softmax')])\n"
+                "    model.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+                "    return model\n"
+            )
+        },
         "fails": {},
         "warns": lambda ns: ns["build_model"](),
     },
@@ -98,13 +121,16 @@ VARIANTS = {
     # architecture points.
     "near-miss-architecture": {
         "why": "33 hidden units: trains about as well, but it is not the model asked for",
-        "cells": {"ex6": (
-            "def build_model():\n"
-            "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(33, activation='relu'),\n"
-            "                              keras.layers.Dense(10, activation='softmax')])\n"
-            "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
-            "                  loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
-            "    return model\n")},
+        "cells": {
+            "ex6": (
+                "def build_model():\n"
+                "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(33, activation='relu'),\n"
+                "                              keras.layers.Dense(10, activation='softmax')])\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
+                "                  loss='sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+                "    return model\n"
+            )
+        },
         "fails": {"ex6-architecture": "the hidden layer should have 32 units, it has 33"},
         "may_fail": ["ex6-training"],
     },

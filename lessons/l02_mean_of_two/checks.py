@@ -5,14 +5,25 @@ The graded training runs the learner's compiled model on pairs this module draws
 fixed number of steps, and compares the held-out loss and the learned kernel with the reference
 run recorded by ``python -m pitfalls.authoring.spread lab02_mean_net``.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from pitfalls.checks.core import (activation_name, call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread, shape_of)
+from pitfalls.checks.core import (
+    activation_name,
+    call_learner,
+    dense_layers,
+    expect,
+    expect_close,
+    expect_shape,
+    fail,
+    load_spread,
+    shape_of,
+)
 from pitfalls.meannet import pairs
 
 LAB = "lab02_mean_net"
@@ -33,7 +44,10 @@ def _build(build_mean_net: Callable, seed: int):
 
     keras.utils.set_random_seed(seed)
     model = call_learner(build_mean_net)
-    expect(isinstance(model, keras.Model), f"build_mean_net() should return a Keras model, got {type(model).__name__}")
+    expect(
+        isinstance(model, keras.Model),
+        f"build_mean_net() should return a Keras model, got {type(model).__name__}",
+    )
     return model
 
 
@@ -42,32 +56,58 @@ def architecture(build_mean_net: Callable) -> None:
     import keras
 
     model = _build(build_mean_net, TRAINING["seed"])
-    expect(model.built and model.inputs is not None,
-           "the model has no input shape yet: start it with keras.Input(shape=(2,))")
-    expect_shape(model.inputs[0], (None, 2), "the model's input", hints={
-        (None, 1): "the model takes one number per sample; it needs the two numbers: keras.Input(shape=(2,))",
-        (2,): "the batch axis is missing: keras.Input(shape=(2,)) makes inputs of shape (None, 2)",
-    })
-    expect_shape(model.outputs[0], (None, 1), "the model's output", hints={
-        (None,): "the output is a vector (batch,); the targets are (batch, 1): keep the unit axis",
-        (None, 2): "two output units: the mean is one number per pair, Dense(1)",
-    })
+    expect(
+        model.built and model.inputs is not None,
+        "the model has no input shape yet: start it with keras.Input(shape=(2,))",
+    )
+    expect_shape(
+        model.inputs[0],
+        (None, 2),
+        "the model's input",
+        hints={
+            (
+                None,
+                1,
+            ): "the model takes one number per sample; it needs the two numbers: keras.Input(shape=(2,))",
+            (2,): "the batch axis is missing: keras.Input(shape=(2,)) makes inputs of shape (None, 2)",
+        },
+    )
+    expect_shape(
+        model.outputs[0],
+        (None, 1),
+        "the model's output",
+        hints={
+            (None,): "the output is a vector (batch,); the targets are (batch, 1): keep the unit axis",
+            (None, 2): "two output units: the mean is one number per pair, Dense(1)",
+        },
+    )
     dense = dense_layers(model)
-    expect(len(dense) == 1, f"expected exactly one Dense layer (the mean is w₁·a + w₂·b + c), found {len(dense)}")
+    expect(
+        len(dense) == 1, f"expected exactly one Dense layer (the mean is w₁·a + w₂·b + c), found {len(dense)}"
+    )
     layer = dense[0]
     expect(layer.units == 1, f"the Dense layer should have 1 unit, it has {layer.units}")
     act = activation_name(layer)
-    expect(act == "linear", f"the Dense layer's activation should be linear (none), it is {act}: a mean can be "
-                            "any number, and the activation would bend the output")
+    expect(
+        act == "linear",
+        f"the Dense layer's activation should be linear (none), it is {act}: a mean can be "
+        "any number, and the activation would bend the output",
+    )
     params = model.count_params()
     if params == 2 and not layer.use_bias:
-        fail("expected 3 parameters (2 weights + 1 bias), got 2: the layer has use_bias=False. The mean "
-             "needs a bias of 0, but the lab's model has one (Keras' default) and learns that 0 itself")
+        fail(
+            "expected 3 parameters (2 weights + 1 bias), got 2: the layer has use_bias=False. The mean "
+            "needs a bias of 0, but the lab's model has one (Keras' default) and learns that 0 itself"
+        )
     expect(params == 3, f"expected 3 parameters (2 weights + 1 bias), got {params:,}")
-    expect(model.optimizer is not None and model.compiled,
-           "the model is not compiled: call model.compile(loss=..., optimizer=...)")
-    expect(isinstance(model.optimizer, keras.optimizers.RMSprop),
-           f"the optimizer should be RMSprop (the article's), it is {type(model.optimizer).__name__}")
+    expect(
+        model.optimizer is not None and model.compiled,
+        "the model is not compiled: call model.compile(loss=..., optimizer=...)",
+    )
+    expect(
+        isinstance(model.optimizer, keras.optimizers.RMSprop),
+        f"the optimizer should be RMSprop (the article's), it is {type(model.optimizer).__name__}",
+    )
     lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
     expect(abs(lr - 1e-3) < 1e-9, f"the learning rate should be 0.001 (RMSprop's default), it is {lr:g}")
     name = _loss_name(model.loss)
@@ -80,10 +120,20 @@ def train_graded(build_mean_net: Callable, seed: int = TRAINING["seed"]) -> dict
     rng = np.random.default_rng(1000 + seed)
     x, y = pairs(TRAINING["steps"] * TRAINING["batch_size"], rng)
     x_test, y_test = pairs(2048, rng)
-    call_learner(model.fit, x.astype("float32"), y.astype("float32"), batch_size=TRAINING["batch_size"],
-                 epochs=1, shuffle=False, verbose=0, what="model.fit(...)")
-    pred = np.asarray(call_learner(model.predict, x_test.astype("float32"), verbose=0, what="model.predict(...)"),
-                      dtype=np.float64)
+    call_learner(
+        model.fit,
+        x.astype("float32"),
+        y.astype("float32"),
+        batch_size=TRAINING["batch_size"],
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+        what="model.fit(...)",
+    )
+    pred = np.asarray(
+        call_learner(model.predict, x_test.astype("float32"), verbose=0, what="model.predict(...)"),
+        dtype=np.float64,
+    )
     expect(pred.size == len(x_test), f"model.predict returned {pred.size} numbers for {len(x_test)} pairs")
     test_loss = float(np.mean((pred.reshape(-1) - y_test[:, 0]) ** 2))
     kernels = [layer.get_weights()[0] for layer in dense_layers(model)]
@@ -105,14 +155,20 @@ def training(build_mean_net: Callable) -> None:
     ref, tol = spread["test_loss"]["reference"], spread["test_loss"]["tolerance"]
     steps = TRAINING["steps"]
     if loss > ref + tol:
-        fail(f"after {steps} steps of batch 64 the held-out loss is {loss:.4g}, higher than the reference "
-             f"{ref:.4g} + {tol:.3g} (the spread measured over seeds and CPUs). Check the optimizer, its "
-             "learning rate and the activation against the instructions.")
+        fail(
+            f"after {steps} steps of batch 64 the held-out loss is {loss:.4g}, higher than the reference "
+            f"{ref:.4g} + {tol:.3g} (the spread measured over seeds and CPUs). Check the optimizer, its "
+            "learning rate and the activation against the instructions."
+        )
     kref, ktol = spread["kernel_error"]["reference"], spread["kernel_error"]["tolerance"]
-    expect(math.isfinite(kernel_error), "the trained model has no single Dense kernel of 2 weights to inspect")
+    expect(
+        math.isfinite(kernel_error), "the trained model has no single Dense kernel of 2 weights to inspect"
+    )
     if kernel_error > kref + ktol:
-        fail(f"after {steps} steps the kernel is {kernel_error:.3g} away from (0.5, 0.5), more than the "
-             f"reference {kref:.3g} + {ktol:.3g}")
+        fail(
+            f"after {steps} steps the kernel is {kernel_error:.3g} away from (0.5, 0.5), more than the "
+            f"reference {kref:.3g} + {ktol:.3g}"
+        )
 
 
 # --- exercise 2: a Lambda that keeps (batch, 1) ----------------------------------------------------
@@ -124,18 +180,33 @@ def lambda_mean(calc_mean: Callable) -> None:
     # On a real tensor first: an error in calc_mean shows as itself, not as Keras' shape-inference error.
     call_learner(calc_mean, keras.ops.convert_to_tensor(x), what="calc_mean(a tensor of 7 pairs)")
     inputs = keras.Input(shape=(2,))
-    out = call_learner(keras.layers.Lambda(calc_mean), inputs, what="Lambda(calc_mean) on keras.Input(shape=(2,))")
-    expect_shape(out, (None, 1), "the Lambda's output for inputs of shape (None, 2)", hints={
-        (None,): "the mean of each row has shape (batch,): add ops.expand_dims(..., -1) (or use "
-                 "keepdims=True) so that it keeps its own axis, (batch, 1), like the targets",
-        (None, 2): "that keeps both columns; the mean is one number per row",
-        (1, 2): "that averaged over the batch (axis 0); average each row, over axis 1",
-    })
+    out = call_learner(
+        keras.layers.Lambda(calc_mean), inputs, what="Lambda(calc_mean) on keras.Input(shape=(2,))"
+    )
+    expect_shape(
+        out,
+        (None, 1),
+        "the Lambda's output for inputs of shape (None, 2)",
+        hints={
+            (None,): "the mean of each row has shape (batch,): add ops.expand_dims(..., -1) (or use "
+            "keepdims=True) so that it keeps its own axis, (batch, 1), like the targets",
+            (None, 2): "that keeps both columns; the mean is one number per row",
+            (1, 2): "that averaged over the batch (axis 0); average each row, over axis 1",
+        },
+    )
     model = keras.Model(inputs, out)
     got = np.asarray(call_learner(model.predict, x, verbose=0, what="model.predict(...)"))
-    expect_shape(got, (7, 1), "predict on 7 pairs", hints={
-        (7,): "the symbolic shape says (batch, 1) but predict returns (batch,): an output_shape= declaration "
-              "is not checked; keep the axis in the function itself (ops.expand_dims)"})
+    expect_shape(
+        got,
+        (7, 1),
+        "predict on 7 pairs",
+        hints={
+            (
+                7,
+            ): "the symbolic shape says (batch, 1) but predict returns (batch,): an output_shape= declaration "
+            "is not checked; keep the axis in the function itself (ops.expand_dims)"
+        },
+    )
     want = x.mean(axis=1, keepdims=True)
     if np.allclose(got, x.sum(axis=1, keepdims=True)):
         fail("calc_mean returns the sum of the two numbers; the mean divides it by 2")
@@ -157,17 +228,27 @@ def broadcast(broadcast_loss: Callable) -> None:
         if math.isclose(value, 833.25) and n != 100:
             fail(f"{where} = 833.25: the [0, 100) answer for every range? It must depend on low and high")
         if math.isclose(value, (n * n - 1) / 24, rel_tol=1e-9):
-            fail(f"{where} = {value:g} is Var((a+b)/2), the variance of *one* mean (lesson 3's plateau). "
-                 "Broadcasting compares every target with every prediction: the difference of two independent "
-                 "means, whose variance is 2·Var((a+b)/2)")
+            fail(
+                f"{where} = {value:g} is Var((a+b)/2), the variance of *one* mean (lesson 3's plateau). "
+                "Broadcasting compares every target with every prediction: the difference of two independent "
+                "means, whose variance is 2·Var((a+b)/2)"
+            )
         if math.isclose(value, n * n / 12, rel_tol=1e-9) or math.isclose(value, n * n / 24, rel_tol=1e-9):
-            fail(f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; for integers "
-                 "drawn from [low, high) it is (n² − 1)/12 with n = high − low")
+            fail(
+                f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; for integers "
+                "drawn from [low, high) it is (n² − 1)/12 with n = high − low"
+            )
         m = n + 1
-        if math.isclose(value, (m * m - 1) / 12, rel_tol=1e-9) or math.isclose(value, (m * m - 1) / 24, rel_tol=1e-9):
-            fail(f"{where} = {value:g} counts {m} integers; [low, high) excludes high: there are high − low of them")
-        expect(math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
-               f"{where}: expected {want:g} (= 2·Var((a+b)/2) for integers in [{low}, {high})), got {value:g}")
+        if math.isclose(value, (m * m - 1) / 12, rel_tol=1e-9) or math.isclose(
+            value, (m * m - 1) / 24, rel_tol=1e-9
+        ):
+            fail(
+                f"{where} = {value:g} counts {m} integers; [low, high) excludes high: there are high − low of them"
+            )
+        expect(
+            math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
+            f"{where}: expected {want:g} (= 2·Var((a+b)/2) for integers in [{low}, {high})), got {value:g}",
+        )
 
 
 # --- exercise 4: an MSE that does not broadcast ------------------------------------------------------
@@ -178,20 +259,34 @@ def safe_mse(mse: Callable) -> None:
     y_pred = y_true[:, 0] + rng.normal(0, 3, size=7)
     want = float(np.mean((y_true[:, 0] - y_pred) ** 2))
     broadcast_value = float(np.mean((y_true - y_pred) ** 2))
-    for a, b in ((y_true, y_pred), (y_pred, y_true), (y_true, y_pred[:, None]), (y_pred, y_pred * 0 + y_true[:, 0])):
-        got = call_learner(mse, a.copy(), b.copy(), what=f"mse(array of shape {a.shape}, array of shape {b.shape})")
+    for a, b in (
+        (y_true, y_pred),
+        (y_pred, y_true),
+        (y_true, y_pred[:, None]),
+        (y_pred, y_pred * 0 + y_true[:, 0]),
+    ):
+        got = call_learner(
+            mse, a.copy(), b.copy(), what=f"mse(array of shape {a.shape}, array of shape {b.shape})"
+        )
         try:
             value = float(got)
         except (TypeError, ValueError):
             fail(f"mse(...) should return one number, got {type(got).__name__} of shape {shape_of(got)}")
         expected = float(np.mean((a.reshape(-1) - b.reshape(-1)) ** 2))
-        if shape_of(a) != shape_of(b) and math.isclose(value, broadcast_value, rel_tol=1e-9) and not math.isclose(
-                value, want, rel_tol=1e-9):
-            fail(f"your mse broadcast {a.shape} against {b.shape} into a (7, 7) matrix and averaged every "
-                 f"target against every prediction ({value:.4g} instead of {want:.4g}). Flatten both "
-                 "(np.ravel or reshape(-1)) before subtracting")
-        expect(math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12),
-               f"mse(array of shape {a.shape}, array of shape {b.shape}): expected {expected:.6g}, got {value:.6g}")
+        if (
+            shape_of(a) != shape_of(b)
+            and math.isclose(value, broadcast_value, rel_tol=1e-9)
+            and not math.isclose(value, want, rel_tol=1e-9)
+        ):
+            fail(
+                f"your mse broadcast {a.shape} against {b.shape} into a (7, 7) matrix and averaged every "
+                f"target against every prediction ({value:.4g} instead of {want:.4g}). Flatten both "
+                "(np.ravel or reshape(-1)) before subtracting"
+            )
+        expect(
+            math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12),
+            f"mse(array of shape {a.shape}, array of shape {b.shape}): expected {expected:.6g}, got {value:.6g}",
+        )
     short = y_pred[:6]
     try:
         import contextlib
@@ -205,5 +300,7 @@ def safe_mse(mse: Callable) -> None:
         return
     except Exception as exc:
         fail(f"mse(7 targets, 6 predictions) raised {type(exc).__name__}: {exc}; it should raise ValueError")
-    fail(f"mse(7 targets, 6 predictions) returned {result!r}: arrays of different sizes cannot be paired row by "
-         "row, so mse should raise ValueError instead of broadcasting or truncating")
+    fail(
+        f"mse(7 targets, 6 predictions) returned {result!r}: arrays of different sizes cannot be paired row by "
+        "row, so mse should raise ValueError instead of broadcasting or truncating"
+    )

@@ -18,11 +18,11 @@ from pitfalls.session import start
 
 start(seed=0)
 
-import numpy as np
 import keras
+import numpy as np
 from keras import ops
-from lessons.l02_mean_of_two import checks as check
 
+from lessons.l02_mean_of_two import checks as check
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — The mean net (4 points)
@@ -36,6 +36,7 @@ from lessons.l02_mean_of_two import checks as check
 # The first check inspects the model (2 points). The second trains it the same way every time —
 # seed 0, 2000 steps of 64 pairs of integers in [0, 100) — and compares the loss on held-out
 # pairs and the learned kernel with the reference run (2 points). Try it yourself first, below.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_mean_net():
@@ -58,7 +59,14 @@ try:
     net = build_mean_net()
     net.fit(x_try, y_try, batch_size=64, epochs=2, verbose=0)
     kernel, bias = net.layers[-1].get_weights()
-    print("kernel", kernel.ravel(), "bias", bias, "| (73, 57) →", net.predict(np.array([[73.0, 57.0]]), verbose=0))
+    print(
+        "kernel",
+        kernel.ravel(),
+        "bias",
+        bias,
+        "| (73, 57) →",
+        net.predict(np.array([[73.0, 57.0]]), verbose=0),
+    )
 except NotImplementedError:
     print("build_mean_net() is not written yet.")
 
@@ -78,6 +86,7 @@ print("Exercise 1, training: passed.")
 # of each row with shape **`(batch, 1)`**, so that `keras.layers.Lambda(calc_mean)` outputs what
 # the targets look like. Use `keras.ops` (imported as `ops`), not NumPy: the function also runs
 # on symbolic tensors.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def calc_mean(x):
@@ -105,14 +114,15 @@ print("Exercise 2 passed.")
 # `(a + b)/2`. For `[0, 100)` the lesson found 833.25. Hint: the variance of one uniform integer
 # from `n` consecutive integers is `(n² − 1)/12`.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def broadcast_loss(low, high):
     """Mean of (m_i − m_j)² over all pairs of exact means m = (a + b)/2, a, b uniform in [low, high)."""
     ### BEGIN SOLUTION
     n = high - low
-    var_one = (n * n - 1) / 12   # Var(a) = Var(b)
-    var_mean = var_one / 2       # Var((a + b)/2) = (Var(a) + Var(b)) / 4
-    return 2 * var_mean          # m_i − m_j: two independent means
+    var_one = (n * n - 1) / 12  # Var(a) = Var(b)
+    var_mean = var_one / 2  # Var((a + b)/2) = (Var(a) + Var(b)) / 4
+    return 2 * var_mean  # m_i − m_j: two independent means
     ### END SOLUTION
 
 
@@ -128,6 +138,7 @@ print("Exercise 3 passed.")
 # Write `mse(y_true, y_pred)` for NumPy arrays that pairs row i of the targets with row i of the
 # predictions whether each has shape `(N,)` or `(N, 1)`, returns one number, and raises
 # `ValueError` when the two hold different numbers of values (instead of broadcasting them).
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def mse(y_true, y_pred):
@@ -160,4 +171,5 @@ print("Exercise 4 passed.")
 
 # %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from pitfalls.checks.selfcheck import check_all
+
 check_all("lab02_mean_net")

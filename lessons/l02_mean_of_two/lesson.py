@@ -13,7 +13,9 @@
 # checked by an `assert` with a tolerance.
 
 # %%
-from pitfalls.session import start; start(seed=0)
+from pitfalls.session import start
+
+start(seed=0)
 
 # %%
 import time
@@ -38,6 +40,7 @@ measured = {}  # our numbers, for the table at the end: {what: (ours, the articl
 # This one makes a **new array for every batch** — lesson 3 is about what goes wrong otherwise —
 # in float32, the precision Keras computes in.
 
+
 # %%
 def mean_batches(batch_size=64, seed=0):
     """Endless batches: inputs (batch, 2) of random integers in [0, 100), targets their mean (batch, 1)."""
@@ -60,6 +63,7 @@ assert np.array_equal(y[:, 0], (x[:, 0] + x[:, 1]) / 2)
 # output is `w₁·a + w₂·b + c`. The mean is exactly such a function, with `w₁ = w₂ = 0.5`, `c = 0`.
 #
 # **Predict:** how many trainable parameters does the model have?
+
 
 # %%
 def create_model():
@@ -149,8 +153,15 @@ def run(optimizer, x_scale, y_scale, steps):
     net.compile(loss="mse", optimizer=optimizer, steps_per_execution=STRIDE)
     curve = held_out_loss(x_test / x_scale * y_scale, y_test, scale=y_scale)  # see pitfalls/meannet.py
     n = steps * 64
-    net.fit(x_train[:n] / x_scale, y_train[:n] / y_scale, batch_size=64, epochs=1, shuffle=False,
-            verbose=0, callbacks=[curve])
+    net.fit(
+        x_train[:n] / x_scale,
+        y_train[:n] / y_scale,
+        batch_size=64,
+        epochs=1,
+        shuffle=False,
+        verbose=0,
+        callbacks=[curve],
+    )
     assert curve.steps[-1] == steps
     return np.array(curve.steps), np.array(curve.losses)
 
@@ -165,15 +176,16 @@ runs = {
 THRESHOLD = 20.0  # a held-out MSE of 20: predictions off by about 4.5 on a scale of 100
 reached = {name: steps_to_reach(curve, THRESHOLD, steps) for name, (steps, curve) in runs.items()}
 for name, (steps, curve) in runs.items():
-    print(f"{name:38s} steps to loss < {THRESHOLD:g}: {str(reached[name]):>5s}   "
-          f"loss after {steps[-1]} steps: {curve[-1]:.3g}")
+    print(
+        f"{name:38s} steps to loss < {THRESHOLD:g}: {str(reached[name]):>5s}   "
+        f"loss after {steps[-1]} steps: {curve[-1]:.3g}"
+    )
 
 # %% tags=["readme-figure"]
 fig, ax = plt.subplots(figsize=(8, 4))
 for name, (steps, curve) in runs.items():
     finite = np.where(np.isfinite(curve) & (curve < 1e7), curve, np.nan)
-    ax.plot(steps, finite, label=name, lw=1.5,
-            ls="--" if "SGD" in name else "-")
+    ax.plot(steps, finite, label=name, lw=1.5, ls="--" if "SGD" in name else "-")
 ax.axhline(THRESHOLD, color="grey", lw=0.8, ls=":")
 ax.set_yscale("log"), ax.set_xlabel("training step"), ax.set_ylabel("held-out MSE (original units)")
 ax.set_title("The same net, raw vs scaled numbers (SGD on raw numbers leaves the plot: it diverges)")
@@ -185,13 +197,16 @@ rms_raw, rms_scaled = reached["RMSprop, raw [0, 100)"], reached["RMSprop, scaled
 sgd_raw = runs["SGD(0.1), raw [0, 100)"][1]
 at_400 = {name: curve[list(steps).index(400)] for name, (steps, curve) in runs.items() if 400 in steps}
 measured["steps to MSE < 20, RMSprop raw / scaled"] = (f"{rms_raw} / {rms_scaled}", "—")
-measured["steps to MSE < 20, SGD(0.1) raw / scaled"] = (f"diverges / {reached['SGD(0.1), scaled [0, 1)']}", "—")
+measured["steps to MSE < 20, SGD(0.1) raw / scaled"] = (
+    f"diverges / {reached['SGD(0.1), scaled [0, 1)']}",
+    "—",
+)
 assert rms_raw is not None and rms_scaled is not None
 assert abs(rms_raw - rms_scaled) <= max(0.05 * rms_raw, STRIDE), (rms_raw, rms_scaled)  # same end
-assert at_400["RMSprop, scaled [0, 1)"] < 0.5 * at_400["RMSprop, raw [0, 100)"], at_400      # ahead midway
-assert not np.isfinite(sgd_raw[-1]) or sgd_raw[-1] > 1e6, sgd_raw[-1]          # diverged
+assert at_400["RMSprop, scaled [0, 1)"] < 0.5 * at_400["RMSprop, raw [0, 100)"], at_400  # ahead midway
+assert not np.isfinite(sgd_raw[-1]) or sgd_raw[-1] > 1e6, sgd_raw[-1]  # diverged
 assert reached["SGD(0.1), scaled [0, 1)"] is not None and reached["SGD(0.1), scaled [0, 1)"] < 300
-assert reached["RMSprop, inputs scaled, targets raw"] is None                     # far behind
+assert reached["RMSprop, inputs scaled, targets raw"] is None  # far behind
 assert runs["RMSprop, inputs scaled, targets raw"][1][-1] > 100
 
 # %% [markdown]
@@ -222,7 +237,9 @@ assert runs["RMSprop, inputs scaled, targets raw"][1][-1] > 100
 # **Try it.** The same net at other input scales: the loss curves are *precomputed* runs (seeded, made by `python -m pitfalls.widgets.meannet_runs`), so the slider answers at once.
 
 # %%
-from pitfalls.widgets import input_scale_explorer; input_scale_explorer()
+from pitfalls.widgets import input_scale_explorer
+
+input_scale_explorer()
 
 
 # %%
@@ -232,7 +249,7 @@ def calc_mean(x):
 
 
 def calc_mean_flat(x):
-    return (x[:, 0] + x[:, 1]) / 2   # (batch,)
+    return (x[:, 0] + x[:, 1]) / 2  # (batch,)
 
 
 def lambda_model(fn, **kwargs):
@@ -242,9 +259,11 @@ def lambda_model(fn, **kwargs):
 
 x5, y5 = next(mean_batches(batch_size=5, seed=2))
 shapes = {}
-for name, m in {"expand_dims": lambda_model(calc_mean),
-                "no expand_dims": lambda_model(calc_mean_flat),
-                "no expand_dims, output_shape=(1,)": lambda_model(calc_mean_flat, output_shape=(1,))}.items():
+for name, m in {
+    "expand_dims": lambda_model(calc_mean),
+    "no expand_dims": lambda_model(calc_mean_flat),
+    "no expand_dims, output_shape=(1,)": lambda_model(calc_mean_flat, output_shape=(1,)),
+}.items():
     shapes[name] = (tuple(m.output.shape), m.predict(x5, verbose=0).shape)
     print(f"{name:36s} symbolic output {str(shapes[name][0]):10s} predict → {shapes[name][1]}")
 assert shapes["expand_dims"] == ((None, 1), (5, 1))
@@ -265,7 +284,7 @@ assert shapes["no expand_dims, output_shape=(1,)"] == ((None, 1), (5,))  # the d
 # **Predict:** the shape of `y_true - y_pred` below, and which entries are 0.
 
 # %%
-y_true = y5                              # (5, 1), the targets
+y_true = y5  # (5, 1), the targets
 y_pred = lambda_model(calc_mean_flat).predict(x5, verbose=0)  # (5,), exact means, flat
 diff = y_true - y_pred
 print("y_true", y_true.shape, "- y_pred", y_pred.shape, "→", diff.shape)
@@ -290,16 +309,18 @@ assert np.allclose(np.diag(diff), 0) and not np.allclose(diff, 0)
 
 # %%
 a, b = np.meshgrid(np.arange(100), np.arange(100))
-var_mean = float(np.var((a + b) / 2))        # exact: every pair once
+var_mean = float(np.var((a + b) / 2))  # exact: every pair once
 broadcast_analytic = 2 * var_mean
 print(f"Var((a+b)/2) = {var_mean}   2·Var = {broadcast_analytic}")
-assert abs(var_mean - (100 ** 2 - 1) / 24) < 1e-9 and abs(broadcast_analytic - 833.25) < 1e-9
+assert abs(var_mean - (100**2 - 1) / 24) < 1e-9 and abs(broadcast_analytic - 833.25) < 1e-9
 
 x_big, y_big = pairs(4000, np.random.default_rng(3))
 m_big = lambda_model(calc_mean_flat).predict(x_big, batch_size=1000, verbose=0)  # (4000,), exact means
 print("y_big", y_big.shape, "- m_big", m_big.shape, "→", (y_big - m_big).shape)
 broadcast_big = float(np.mean((y_big - m_big) ** 2))
-print(f"numpy MSE of perfect predictions over 4000 pairs: {broadcast_big:.1f} (analytic {broadcast_analytic})")
+print(
+    f"numpy MSE of perfect predictions over 4000 pairs: {broadcast_big:.1f} (analytic {broadcast_analytic})"
+)
 
 # %% [markdown]
 # That one number cost a 4000 × 4000 matrix (128 MB). With the 60 000 rows of a typical data set
@@ -315,9 +336,13 @@ for _ in range(100):
 broadcast_64 = float(np.mean(per_batch))
 expected_64 = broadcast_analytic * 63 / 64
 batch_sd = float(np.std(per_batch))
-print(f"broadcast loss over 100 batches of 64: {broadcast_64:.1f} (expected {expected_64:.1f}; "
-      "the article: 871.6, 830.3, 830.8)")
-print(f"one batch's value varies by ±{batch_sd:.0f}, so an average of 100 batches by about ±{batch_sd / 10:.0f}")
+print(
+    f"broadcast loss over 100 batches of 64: {broadcast_64:.1f} (expected {expected_64:.1f}; "
+    "the article: 871.6, 830.3, 830.8)"
+)
+print(
+    f"one batch's value varies by ±{batch_sd:.0f}, so an average of 100 batches by about ±{batch_sd / 10:.0f}"
+)
 measured["broadcast loss, 4000 pairs (analytic 833.25)"] = (broadcast_big, "—")
 measured["broadcast loss, 100 batches of 64 (analytic 820.2)"] = (broadcast_64, "830.3–871.6")
 assert abs(broadcast_big - broadcast_analytic) < 0.05 * broadcast_analytic, broadcast_big
@@ -334,6 +359,7 @@ assert 80 < batch_sd < 170, batch_sd
 # To see both views in one run we add a metric written by hand, the textbook formula
 # `mean((y_true − y_pred)²)`.
 
+
 # %%
 def mse_by_hand(y_true, y_pred):
     return ops.mean(ops.square(y_true - y_pred))
@@ -342,7 +368,9 @@ def mse_by_hand(y_true, y_pred):
 flat = lambda_model(calc_mean_flat)
 flat.compile(loss="mse", optimizer="rmsprop", metrics=[mse_by_hand])
 logs = flat.fit(mean_batches(seed=5), steps_per_epoch=100, epochs=3, verbose=2).history
-print("\nKeras' loss:", logs["loss"], "\nthe hand-written metric:", [round(v, 1) for v in logs["mse_by_hand"]])
+print(
+    "\nKeras' loss:", logs["loss"], "\nthe hand-written metric:", [round(v, 1) for v in logs["mse_by_hand"]]
+)
 measured["Keras 3 compiled loss, Lambda without expand_dims"] = (logs["loss"][-1], "830.8")
 measured["hand-written metric, same run"] = (logs["mse_by_hand"][-1], "830.8")
 assert max(logs["loss"]) < 1e-6, logs["loss"]
@@ -371,6 +399,7 @@ assert all(abs(v - expected_64) < 60 for v in logs["mse_by_hand"]), logs["mse_by
 # our trainable mean net on such targets in a hand-written loop, once with `ops.mean(ops.square(…))`
 # and once with Keras' `MeanSquaredError` object. What does each learn?
 
+
 # %%
 def custom_loop(loss_fn, steps=400, seed=6):
     """Train a fresh mean net by hand on targets of shape (64,); return it and its last 50 losses."""
@@ -396,18 +425,22 @@ def custom_loop(loss_fn, steps=400, seed=6):
 by_hand, hand_losses = custom_loop(lambda y, p: ops.mean(ops.square(y - p)))
 keras_mse, keras_losses = custom_loop(keras.losses.MeanSquaredError())
 probe = np.array([[73.0, 57.0], [10.0, 20.0], [90.0, 95.0]])
-for name, net, last in [("hand-written loss", by_hand, hand_losses),
-                        ("keras.losses.MeanSquaredError", keras_mse, keras_losses)]:
+for name, net, last in [
+    ("hand-written loss", by_hand, hand_losses),
+    ("keras.losses.MeanSquaredError", keras_mse, keras_losses),
+]:
     k, c = net.layers[-1].get_weights()
-    print(f"{name:30s} kernel {k.ravel().round(3)}  bias {c.round(2)}  loss (last 50 steps) "
-          f"{np.mean(last):7.2f}\n{'':30s} predictions for (73, 57), (10, 20), (90, 95): "
-          f"{net.predict(probe, verbose=0).ravel().round(1)}")
+    print(
+        f"{name:30s} kernel {k.ravel().round(3)}  bias {c.round(2)}  loss (last 50 steps) "
+        f"{np.mean(last):7.2f}\n{'':30s} predictions for (73, 57), (10, 20), (90, 95): "
+        f"{net.predict(probe, verbose=0).ravel().round(1)}"
+    )
 p_hand = by_hand.predict(probe, verbose=0).ravel()
 p_keras = keras_mse.predict(probe, verbose=0).ravel()
 measured["custom loop, hand-written loss: prediction for (73, 57)"] = (float(p_hand[0]), "—")
-assert np.allclose(p_keras, probe.mean(axis=1), atol=2), p_keras        # learns the mean
-assert np.ptp(p_hand) < 0.25 * np.ptp(probe.mean(axis=1)), p_hand       # about the same answer for all
-assert np.mean(hand_losses) < 0.75 * expected_64                          # below the right answer's 820
+assert np.allclose(p_keras, probe.mean(axis=1), atol=2), p_keras  # learns the mean
+assert np.ptp(p_hand) < 0.25 * np.ptp(probe.mean(axis=1)), p_hand  # about the same answer for all
+assert np.mean(hand_losses) < 0.75 * expected_64  # below the right answer's 820
 
 # %% [markdown]
 # The hand-written loop learned a near-constant: about 47 for every pair. Look at its loss: far

@@ -9,10 +9,7 @@ right answer must survive.
 VARIANTS = {
     "no-expand-dims": {
         "why": "the article's second Lambda: the mean of each row, shape (batch,)",
-        "cells": {"ex2": (
-            "def calc_mean(x):\n"
-            "    res = (x[:, 0] + x[:, 1]) / 2\n"
-            "    return res\n")},
+        "cells": {"ex2": ("def calc_mean(x):\n    res = (x[:, 0] + x[:, 1]) / 2\n    return res\n")},
         "fails": {"ex2-check": "add ops.expand_dims(..., -1)"},
     },
     "mean-without-keepdims": {
@@ -27,46 +24,58 @@ VARIANTS = {
     },
     "adam": {
         "why": "Adam instead of the article's RMSprop: a different model, trains slower here",
-        "cells": {"ex1": (
-            "def build_mean_net():\n"
-            "    inputs = keras.Input(shape=(2,))\n"
-            "    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))\n"
-            "    model.compile(loss='mse', optimizer='adam')\n"
-            "    return model\n")},
+        "cells": {
+            "ex1": (
+                "def build_mean_net():\n"
+                "    inputs = keras.Input(shape=(2,))\n"
+                "    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))\n"
+                "    model.compile(loss='mse', optimizer='adam')\n"
+                "    return model\n"
+            )
+        },
         "fails": {"ex1-architecture": "the optimizer should be RMSprop"},
         "may_fail": ["ex1-training"],
     },
     "relu": {
         "why": "a relu on the output: the mean of non-negative numbers survives it, the model is wrong",
-        "cells": {"ex1": (
-            "def build_mean_net():\n"
-            "    inputs = keras.Input(shape=(2,))\n"
-            "    model = keras.Model(inputs, keras.layers.Dense(1, activation='relu')(inputs))\n"
-            "    model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(0.001))\n"
-            "    return model\n")},
+        "cells": {
+            "ex1": (
+                "def build_mean_net():\n"
+                "    inputs = keras.Input(shape=(2,))\n"
+                "    model = keras.Model(inputs, keras.layers.Dense(1, activation='relu')(inputs))\n"
+                "    model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(0.001))\n"
+                "    return model\n"
+            )
+        },
         "fails": {"ex1-architecture": "activation should be linear"},
         "may_fail": ["ex1-training"],
     },
     # A different model that trains to about the reference: must not get the architecture points.
     "near-miss-no-bias": {
         "why": "use_bias=False: the mean needs no bias, so it trains as well, but it is not the model asked for",
-        "cells": {"ex1": (
-            "def build_mean_net():\n"
-            "    inputs = keras.Input(shape=(2,))\n"
-            "    model = keras.Model(inputs, keras.layers.Dense(1, use_bias=False)(inputs))\n"
-            "    model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(learning_rate=0.001))\n"
-            "    return model\n")},
+        "cells": {
+            "ex1": (
+                "def build_mean_net():\n"
+                "    inputs = keras.Input(shape=(2,))\n"
+                "    model = keras.Model(inputs, keras.layers.Dense(1, use_bias=False)(inputs))\n"
+                "    model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(learning_rate=0.001))\n"
+                "    return model\n"
+            )
+        },
         "fails": {"ex1-architecture": "expected 3 parameters (2 weights + 1 bias), got 2"},
         "may_fail": ["ex1-training"],
     },
     # Right, written differently, and provoking Keras 3's input_shape UserWarning.
     "right-with-warning": {
         "why": "Sequential with input_shape on the layer (Keras 2 style): a UserWarning on stderr, still right",
-        "cells": {"ex1": (
-            "def build_mean_net():\n"
-            "    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])\n"
-            "    model.compile(loss=keras.losses.MeanSquaredError(), optimizer='rmsprop')\n"
-            "    return model\n")},
+        "cells": {
+            "ex1": (
+                "def build_mean_net():\n"
+                "    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])\n"
+                "    model.compile(loss=keras.losses.MeanSquaredError(), optimizer='rmsprop')\n"
+                "    return model\n"
+            )
+        },
         "fails": {},
         "warns": lambda ns: ns["build_mean_net"](),
     },
@@ -92,11 +101,14 @@ VARIANTS = {
     },
     "mse-truncates": {
         "why": "flattens, then pairs only as many rows as the shorter array has",
-        "cells": {"ex4": (
-            "def mse(y_true, y_pred):\n"
-            "    t, p = np.ravel(y_true), np.ravel(y_pred)\n"
-            "    n = min(len(t), len(p))\n"
-            "    return float(np.mean((t[:n] - p[:n]) ** 2))\n")},
+        "cells": {
+            "ex4": (
+                "def mse(y_true, y_pred):\n"
+                "    t, p = np.ravel(y_true), np.ravel(y_pred)\n"
+                "    n = min(len(t), len(p))\n"
+                "    return float(np.mean((t[:n] - p[:n]) ** 2))\n"
+            )
+        },
         "fails": {"ex4-check": "mse should raise ValueError"},
     },
 }

@@ -8,22 +8,24 @@ prefetching queue (``lessons.l03_generator_aliasing.generators.prefetched``, the
 and of Keras 3's ``PyDataset`` with workers), because Keras 3's ``fit`` on a plain generator
 uses each batch before drawing the next and would not show the bug (lesson 3, measured).
 """
+
 from __future__ import annotations
 
 import math
 import types
+from collections.abc import Callable
 from contextlib import closing
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from pitfalls.checks.core import call_learner, expect, expect_shape, fail, load_spread
 from lessons.l03_generator_aliasing.generators import arrays_in, pairing_error, prefetched, share_memory
+from pitfalls.checks.core import call_learner, expect, expect_shape, fail, load_spread
 from pitfalls.meannet import pairs
 
 LAB = "lab03_generators"
 TRAINING = {"seed": 0, "steps": 300, "batch_size": 64, "queue": 10, "learning_rate": 1e-5}
-PLATEAU = (100 ** 2 - 1) / 24  # 416.625: the loss of the best constant, on unpaired data
+PLATEAU = (100**2 - 1) / 24  # 416.625: the loss of the best constant, on unpaired data
 
 
 # --- exercise 1: the plateau, analytically --------------------------------------------------------
@@ -36,26 +38,38 @@ def plateau(plateau_loss: Callable, stalled_prediction: Callable) -> None:
         if math.isclose(value, PLATEAU) and n != 100:
             fail(f"{where} = 416.625: the [0, 100) answer for every range? It must depend on low and high")
         if math.isclose(value, n * n / 24, rel_tol=1e-9) or math.isclose(value, n * n / 12, rel_tol=1e-9):
-            fail(f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; for integers "
-                 "drawn from [low, high) it is (n² − 1)/12 with n = high − low")
+            fail(
+                f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; for integers "
+                "drawn from [low, high) it is (n² − 1)/12 with n = high − low"
+            )
         if math.isclose(value, (n * n - 1) / 12, rel_tol=1e-9):
-            fail(f"{where} = {value:g} is Var(a), the variance of one number; the target is the mean "
-                 "(a + b)/2, whose variance is (Var(a) + Var(b))/4 = Var(a)/2")
+            fail(
+                f"{where} = {value:g} is Var(a), the variance of one number; the target is the mean "
+                "(a + b)/2, whose variance is (Var(a) + Var(b))/4 = Var(a)/2"
+            )
         m = n + 1
         if math.isclose(value, (m * m - 1) / 24, rel_tol=1e-9):
-            fail(f"{where} = {value:g} counts {m} integers; [low, high) excludes high: there are high − low of them")
+            fail(
+                f"{where} = {value:g} counts {m} integers; [low, high) excludes high: there are high − low of them"
+            )
         want = (n * n - 1) / 24
-        expect(math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
-               f"{where}: expected {want:g} (= Var((a+b)/2) for integers in [{low}, {high})), got {value:g}")
+        expect(
+            math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
+            f"{where}: expected {want:g} (= Var((a+b)/2) for integers in [{low}, {high})), got {value:g}",
+        )
 
         where = f"stalled_prediction({low}, {high})"
         value = _number(call_learner(stalled_prediction, low, high), where)
         want = (low + high - 1) / 2
         if math.isclose(value, (low + high) / 2):
-            fail(f"{where} = {value:g}: high is excluded, so the largest integer is high − 1 and the average "
-                 f"of (a + b)/2 is (low + high − 1)/2 = {want:g}")
-        expect(math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
-               f"{where}: expected {want:g}, the average target (the constant that minimises the MSE), got {value:g}")
+            fail(
+                f"{where} = {value:g}: high is excluded, so the largest integer is high − 1 and the average "
+                f"of (a + b)/2 is (low + high − 1)/2 = {want:g}"
+            )
+        expect(
+            math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
+            f"{where}: expected {want:g}, the average target (the constant that minimises the MSE), got {value:g}",
+        )
 
 
 def _number(value: Any, where: str) -> float:
@@ -74,14 +88,17 @@ def _unwrap(part: Any) -> Any:
 
 
 def _pair(batch: Any, where: str) -> tuple[Any, Any]:
-    expect(isinstance(batch, (tuple, list)) and len(batch) == 2,
-           f"{where} should be a pair (x, y), got {type(batch).__name__}"
-           + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""))
+    expect(
+        isinstance(batch, (tuple, list)) and len(batch) == 2,
+        f"{where} should be a pair (x, y), got {type(batch).__name__}"
+        + (f" of length {len(batch)}" if isinstance(batch, (tuple, list)) else ""),
+    )
     return _unwrap(batch[0]), _unwrap(batch[1])
 
 
-def _aliasing_message(first: tuple, second: tuple, kept: list[np.ndarray], names: tuple[str, str, str],
-                      remedy: str) -> str | None:
+def _aliasing_message(
+    first: tuple, second: tuple, kept: list[np.ndarray], names: tuple[str, str, str], remedy: str
+) -> str | None:
     """Why two batches are not independent, in words; ``None`` if they are."""
     (x1, y1), (x2, y2) = first, second
     shared = []
@@ -93,12 +110,16 @@ def _aliasing_message(first: tuple, second: tuple, kept: list[np.ndarray], names
         shared.append("arrays")
     both, one, two = names
     if shared:
-        effect = {("inputs x",): f"{one}'s inputs, which no longer match its targets",
-                  ("targets y",): f"{one}'s targets, which no longer match its inputs",
-                  ("inputs x", "targets y"): f"{one}: they are now the same batch twice"}.get(tuple(shared), one)
-        return (f"{both} share memory ({' and '.join(shared)}): the same array is handed out again and refilled "
-                f"in place, so making {two} overwrote {effect}. Whoever keeps a batch (a prefetching queue, a "
-                f"list) gets broken or repeated pairs. {remedy}")
+        effect = {
+            ("inputs x",): f"{one}'s inputs, which no longer match its targets",
+            ("targets y",): f"{one}'s targets, which no longer match its inputs",
+            ("inputs x", "targets y"): f"{one}: they are now the same batch twice",
+        }.get(tuple(shared), one)
+        return (
+            f"{both} share memory ({' and '.join(shared)}): the same array is handed out again and refilled "
+            f"in place, so making {two} overwrote {effect}. Whoever keeps a batch (a prefetching queue, a "
+            f"list) gets broken or repeated pairs. {remedy}"
+        )
     now = arrays_in(first)
     if len(now) != len(kept) or any(not np.array_equal(a, b) for a, b in zip(now, kept)):
         return f"{one} changed when {two} was made: something refills it in place. {remedy}"
@@ -113,41 +134,75 @@ def batches(train_batches: Callable) -> None:
     """Two kept batches of ``train_batches(16)``: independent, (16, 2) and (16, 1), targets = means."""
     np.random.seed(3)
     gen = call_learner(train_batches, 16, what="train_batches(16)")
-    expect(isinstance(gen, types.GeneratorType) or hasattr(gen, "__next__"),
-           f"train_batches(16) should return a generator (a function with `yield`), got {type(gen).__name__}")
+    expect(
+        isinstance(gen, types.GeneratorType) or hasattr(gen, "__next__"),
+        f"train_batches(16) should return a generator (a function with `yield`), got {type(gen).__name__}",
+    )
     raw1 = call_learner(next, gen, what="next(train_batches(16))")
     kept = _snapshot(raw1)
     raw2 = call_learner(next, gen, what="next(train_batches(16)), the second time")
     first, second = _pair(raw1, "a batch"), _pair(raw2, "a batch")
-    message = _aliasing_message(first, second, kept, ("batches 1 and 2", "batch 1", "batch 2"),
-                                "Make a new array for every batch: allocate it inside the loop, or yield np.copy(x).")
+    message = _aliasing_message(
+        first,
+        second,
+        kept,
+        ("batches 1 and 2", "batch 1", "batch 2"),
+        "Make a new array for every batch: allocate it inside the loop, or yield np.copy(x).",
+    )
     if message:
         fail(message)
     x, y = first
-    expect(isinstance(x, np.ndarray) and isinstance(y, np.ndarray),
-           f"x and y should be NumPy arrays, got {type(x).__name__} and {type(y).__name__}")
-    expect_shape(x, (16, 2), "x of train_batches(16)", hints={
-        (64, 2): "batch_size is ignored: the check asked for batches of 16",
-        (2, 16): "one column per pair; the model wants one row per pair, (batch, 2)",
-    })
-    expect_shape(y, (16, 1), "y of train_batches(16)", hints={
-        (16,): "the targets are a vector (batch,); the lab asks for (batch, 1), the model's output shape: "
-               "np.expand_dims(mean, -1) or keepdims=True",
-    })
-    expect(isinstance(raw1[0], np.ndarray) and isinstance(raw1[1], np.ndarray),
-           "yield (x, y), not ([x], [y]): Keras 3's fit rejects one-element lists in a generator's output")
-    expect(np.allclose(y[:, 0], (x[:, 0] + x[:, 1]) / 2),
-           "the targets are not the means of their inputs: y[i] should be (x[i, 0] + x[i, 1]) / 2")
+    expect(
+        isinstance(x, np.ndarray) and isinstance(y, np.ndarray),
+        f"x and y should be NumPy arrays, got {type(x).__name__} and {type(y).__name__}",
+    )
+    expect_shape(
+        x,
+        (16, 2),
+        "x of train_batches(16)",
+        hints={
+            (64, 2): "batch_size is ignored: the check asked for batches of 16",
+            (2, 16): "one column per pair; the model wants one row per pair, (batch, 2)",
+        },
+    )
+    expect_shape(
+        y,
+        (16, 1),
+        "y of train_batches(16)",
+        hints={
+            (
+                16,
+            ): "the targets are a vector (batch,); the lab asks for (batch, 1), the model's output shape: "
+            "np.expand_dims(mean, -1) or keepdims=True",
+        },
+    )
+    expect(
+        isinstance(raw1[0], np.ndarray) and isinstance(raw1[1], np.ndarray),
+        "yield (x, y), not ([x], [y]): Keras 3's fit rejects one-element lists in a generator's output",
+    )
+    expect(
+        np.allclose(y[:, 0], (x[:, 0] + x[:, 1]) / 2),
+        "the targets are not the means of their inputs: y[i] should be (x[i, 0] + x[i, 1]) / 2",
+    )
     x2, _ = second
-    expect(not np.array_equal(x, x2), "batches 1 and 2 hold the same pairs: create the random generator once, "
-                                      "before the loop, not inside it with a fixed seed")
-    drawn = [x] + [_pair(call_learner(next, gen, what="next(train_batches(16))"), "a batch")[0] for _ in range(30)]
+    expect(
+        not np.array_equal(x, x2),
+        "batches 1 and 2 hold the same pairs: create the random generator once, "
+        "before the loop, not inside it with a fixed seed",
+    )
+    drawn = [x] + [
+        _pair(call_learner(next, gen, what="next(train_batches(16))"), "a batch")[0] for _ in range(30)
+    ]
     values = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1) for v in drawn])
-    expect(np.all(values == np.round(values)) and values.min() >= 0 and values.max() < 100,
-           f"the inputs should be integers in [0, 100); got values from {values.min():g} to {values.max():g}"
-           + ("" if np.all(values == np.round(values)) else ", not all integers"))
-    expect(abs(values.mean() - 49.5) < 6, f"the inputs average {values.mean():.1f}; uniform integers in [0, 100) "
-                                          "average 49.5")
+    expect(
+        np.all(values == np.round(values)) and values.min() >= 0 and values.max() < 100,
+        f"the inputs should be integers in [0, 100); got values from {values.min():g} to {values.max():g}"
+        + ("" if np.all(values == np.round(values)) else ", not all integers"),
+    )
+    expect(
+        abs(values.mean() - 49.5) < 6,
+        f"the inputs average {values.mean():.1f}; uniform integers in [0, 100) average 49.5",
+    )
 
 
 def _reference_net(seed: int):
@@ -173,8 +228,14 @@ def train_queued(train_batches: Callable, seed: int = TRAINING["seed"]) -> float
     gen = call_learner(train_batches, TRAINING["batch_size"], what=f"train_batches({TRAINING['batch_size']})")
     x_test, y_test = pairs(2048, np.random.default_rng(2000 + seed))
     with closing(prefetched(_as_arrays(gen), size=TRAINING["queue"])) as queued:
-        call_learner(model.fit, queued, steps_per_epoch=TRAINING["steps"], epochs=1, verbose=0,
-                     what="model.fit(your batches, read through a queue)")
+        call_learner(
+            model.fit,
+            queued,
+            steps_per_epoch=TRAINING["steps"],
+            epochs=1,
+            verbose=0,
+            what="model.fit(your batches, read through a queue)",
+        )
     pred = np.asarray(model.predict(x_test, verbose=0), dtype=np.float64).reshape(-1)
     return float(np.mean((pred - y_test[:, 0]) ** 2))
 
@@ -191,11 +252,17 @@ def training(train_batches: Callable) -> None:
     expect(math.isfinite(loss), f"training diverged: the held-out loss is {loss}")
     ref, tol = spread["reference"], spread["tolerance"]
     if loss > ref + tol:
-        unpaired = " — about the loss of a model that learned only the average, 416.6:" if loss > 0.5 * PLATEAU else ":"
-        fail(f"read through a queue of {TRAINING['queue']} batches (as Keras 2's fit_generator and a PyDataset with "
-             f"workers read them), your batches train a fresh Dense(1) to a held-out loss of {loss:.4g}, far above "
-             f"the reference {ref:.3g} + {tol:.3g}{unpaired} the inputs and targets are not paired any more when "
-             "the model reads them. Does your generator refill an array in place?")
+        unpaired = (
+            " — about the loss of a model that learned only the average, 416.6:"
+            if loss > 0.5 * PLATEAU
+            else ":"
+        )
+        fail(
+            f"read through a queue of {TRAINING['queue']} batches (as Keras 2's fit_generator and a PyDataset with "
+            f"workers read them), your batches train a fresh Dense(1) to a held-out loss of {loss:.4g}, far above "
+            f"the reference {ref:.3g} + {tol:.3g}{unpaired} the inputs and targets are not paired any more when "
+            "the model reads them. Does your generator refill an array in place?"
+        )
 
 
 # --- exercise 3: a detector of aliasing generators -----------------------------------------------------
@@ -250,21 +317,45 @@ def _interleaved(batch_size: int = 8, batches: int = 50):
 
 
 DETECTOR_CASES = [  # (generator, aliasing?, message when the detector gets it wrong)
-    (_fresh, False, "is_aliasing flagged a generator that makes fresh arrays for every batch; it should return "
-                    "True only when batch 1 shares memory with batch 2 or changed when batch 2 was drawn"),
-    (_buffer_x, True, "is_aliasing missed the article's generator, which refills one x buffer: keep batch 1, "
-                      "draw batch 2, then test np.shares_memory on their arrays (or compare batch 1 with a copy "
-                      "taken before batch 2 was drawn)"),
+    (
+        _fresh,
+        False,
+        "is_aliasing flagged a generator that makes fresh arrays for every batch; it should return "
+        "True only when batch 1 shares memory with batch 2 or changed when batch 2 was drawn",
+    ),
+    (
+        _buffer_x,
+        True,
+        "is_aliasing missed the article's generator, which refills one x buffer: keep batch 1, "
+        "draw batch 2, then test np.shares_memory on their arrays (or compare batch 1 with a copy "
+        "taken before batch 2 was drawn)",
+    ),
     (_copied, False, "is_aliasing flagged a generator that yields np.copy(x): a copy does not share memory"),
-    (_interleaved, False, "is_aliasing flagged a correct generator whose batches are disjoint, interleaved rows "
-                          "of one big array (batch i = rows i, i + 50, i + 100, …): np.may_share_memory compares "
-                          "address ranges only and says 'maybe' for those; np.shares_memory is exact"),
-    (_view_of_buffer, True, "is_aliasing missed a generator that yields a new *view* of one buffer every time "
-                            "(x[:]): `x1 is x2` is False, yet they share memory; use np.shares_memory"),
-    (_buffer_y, True, "is_aliasing missed a generator that refills its *targets* buffer y in place: check the "
-                      "targets as well as the inputs"),
-    (_buffer_both, True, "is_aliasing missed the article's second generator, which refills both x and the mean "
-                         "in place (its pairs stay consistent, but every batch is the same memory)"),
+    (
+        _interleaved,
+        False,
+        "is_aliasing flagged a correct generator whose batches are disjoint, interleaved rows "
+        "of one big array (batch i = rows i, i + 50, i + 100, …): np.may_share_memory compares "
+        "address ranges only and says 'maybe' for those; np.shares_memory is exact",
+    ),
+    (
+        _view_of_buffer,
+        True,
+        "is_aliasing missed a generator that yields a new *view* of one buffer every time "
+        "(x[:]): `x1 is x2` is False, yet they share memory; use np.shares_memory",
+    ),
+    (
+        _buffer_y,
+        True,
+        "is_aliasing missed a generator that refills its *targets* buffer y in place: check the "
+        "targets as well as the inputs",
+    ),
+    (
+        _buffer_both,
+        True,
+        "is_aliasing missed the article's second generator, which refills both x and the mean "
+        "in place (its pairs stay consistent, but every batch is the same memory)",
+    ),
 ]
 
 
@@ -283,8 +374,10 @@ def py_dataset(MeanBatches: Any) -> None:
     """``MeanBatches(batches, batch_size)``: a PyDataset of independent, paired batches of fresh arrays."""
     import keras
 
-    expect(isinstance(MeanBatches, type) and issubclass(MeanBatches, keras.utils.PyDataset),
-           "MeanBatches should be a class that subclasses keras.utils.PyDataset")
+    expect(
+        isinstance(MeanBatches, type) and issubclass(MeanBatches, keras.utils.PyDataset),
+        "MeanBatches should be a class that subclasses keras.utils.PyDataset",
+    )
     ds = call_learner(MeanBatches, 5, 16, what="MeanBatches(5, 16)")
     length = call_learner(len, ds, what="len(MeanBatches(5, 16))")
     expect(length == 5, f"len(MeanBatches(5, 16)) should be 5 (the number of batches), got {length}")
@@ -292,24 +385,45 @@ def py_dataset(MeanBatches: Any) -> None:
     kept = _snapshot(raw0)
     raw1 = call_learner(ds.__getitem__, 1, what="MeanBatches(5, 16)[1]")
     first, second = _pair(raw0, "an item"), _pair(raw1, "an item")
-    message = _aliasing_message(first, second, kept, ("items 0 and 1", "item 0", "item 1"),
-                                "Build new arrays in __getitem__ (for example from a generator seeded with index).")
+    message = _aliasing_message(
+        first,
+        second,
+        kept,
+        ("items 0 and 1", "item 0", "item 1"),
+        "Build new arrays in __getitem__ (for example from a generator seeded with index).",
+    )
     if message:
         fail(message)
     x, y = first
     expect_shape(x, (16, 2), "x of MeanBatches(5, 16)[0]", hints={(64, 2): "batch_size is ignored"})
-    expect_shape(y, (16, 1), "y of MeanBatches(5, 16)[0]", hints={
-        (16,): "the targets are a vector (batch,); the lab asks for (batch, 1)"})
+    expect_shape(
+        y,
+        (16, 1),
+        "y of MeanBatches(5, 16)[0]",
+        hints={(16,): "the targets are a vector (batch,); the lab asks for (batch, 1)"},
+    )
     expect(np.allclose(y[:, 0], (x[:, 0] + x[:, 1]) / 2), "the targets are not the means of their inputs")
-    values = np.concatenate([np.asarray(_pair(call_learner(ds.__getitem__, i, what=f"MeanBatches(5, 16)[{i}]"),
-                                              "an item")[0], dtype=np.float64).reshape(-1) for i in range(5)])
-    expect(np.all(values == np.round(values)) and values.min() >= 0 and values.max() < 100,
-           "the inputs should be integers in [0, 100)")
+    values = np.concatenate(
+        [
+            np.asarray(
+                _pair(call_learner(ds.__getitem__, i, what=f"MeanBatches(5, 16)[{i}]"), "an item")[0],
+                dtype=np.float64,
+            ).reshape(-1)
+            for i in range(5)
+        ]
+    )
+    expect(
+        np.all(values == np.round(values)) and values.min() >= 0 and values.max() < 100,
+        "the inputs should be integers in [0, 100)",
+    )
     # Keras itself must be able to read it, with one worker or two (warnings, if any, stay quiet).
     for workers in (1, 2):
         ds = call_learner(MeanBatches, 20, 16, what="MeanBatches(20, 16)")
         call_learner(setattr, ds, "workers", workers, what="setting workers")
         error = call_learner(pairing_error, ds, 20, what="model.fit(MeanBatches(20, 16))")
-        expect(error < 1e-6, f"read by Keras with workers={workers}, {error:.3g} is the mean squared gap between "
-                             "the targets and the means of the inputs they arrived with: items are not paired "
-                             "when Keras reads them")
+        expect(
+            error < 1e-6,
+            f"read by Keras with workers={workers}, {error:.3g} is the mean squared gap between "
+            "the targets and the means of the inputs they arrived with: items are not paired "
+            "when Keras reads them",
+        )

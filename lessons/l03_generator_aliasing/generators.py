@@ -14,13 +14,15 @@ the labs can grade a learner's generator under the conditions that break a bad o
 ``PyDataset`` check reads a learner's batches with. It is the one module function that needs
 Keras, imported when it is called, so the queue and the memory test stay plain NumPy.
 """
+
 from __future__ import annotations
 
 import queue
 import threading
 import time
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Generator, Iterable, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 

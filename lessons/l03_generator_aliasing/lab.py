@@ -19,10 +19,10 @@ from pitfalls.session import start
 
 start(seed=0)
 
-import numpy as np
 import keras
-from lessons.l03_generator_aliasing import checks as check
+import numpy as np
 
+from lessons.l03_generator_aliasing import checks as check
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — Where the stalled loss sits (1 point)
@@ -39,12 +39,13 @@ from lessons.l03_generator_aliasing import checks as check
 # Hint: the variance of one integer drawn uniformly from `n` consecutive integers is
 # `(n² − 1)/12`.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def plateau_loss(low, high):
     """Var((a + b)/2) for a, b independent uniform integers in [low, high)."""
     ### BEGIN SOLUTION
     n = high - low
-    return (n * n - 1) / 12 / 2   # Var(a)/2: (Var(a) + Var(b)) / 4
+    return (n * n - 1) / 12 / 2  # Var(a)/2: (Var(a) + Var(b)) / 4
     ### END SOLUTION
 
 
@@ -76,6 +77,7 @@ print("Exercise 1 passed.")
 # `Dense(1)` for 300 steps on your batches read through a queue of 10 batches — the way Keras 2's
 # `fit_generator` and a `PyDataset` with workers read them — and compares the held-out loss with
 # the reference run (2 points).
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def train_batches(batch_size=64):
@@ -118,6 +120,7 @@ print("Exercise 2, training through a queue: passed.")
 # array).
 # Remember from lesson 3 which NumPy function says exactly whether two arrays overlap.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def is_aliasing(batches):
     """True if two consecutive batches share memory or the first changed when the second was drawn."""
@@ -151,6 +154,7 @@ print("Exercise 3 passed.")
 # The check reads items 0 and 1 (kept, as before), then lets Keras train a frozen exact model on
 # it with one and with two workers and checks that every pair arrives intact.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
 class MeanBatches(keras.utils.PyDataset):
     """`batches` batches of `batch_size` pairs and their means; item `index` is new arrays."""
@@ -167,6 +171,7 @@ class MeanBatches(keras.utils.PyDataset):
         rng = np.random.default_rng(index)  # item `index` depends on index only: reproducible, thread-safe
         x = rng.integers(0, 100, size=(self.batch_size, 2)).astype("float64")
         return x, x.mean(axis=1, keepdims=True)
+
     ### END SOLUTION
 
 
@@ -189,4 +194,5 @@ print("Exercise 4 passed.")
 
 # %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from pitfalls.checks.selfcheck import check_all
+
 check_all("lab03_generators")

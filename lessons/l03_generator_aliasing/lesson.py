@@ -12,7 +12,9 @@
 # the text claims are computed and checked by `assert`s with tolerances.
 
 # %%
-from pitfalls.session import start; start(seed=0)
+from pitfalls.session import start
+
+start(seed=0)
 
 # %%
 import time
@@ -22,10 +24,15 @@ import keras
 import matplotlib.pyplot as plt
 import numpy as np
 
-from lessons.l03_generator_aliasing.generators import (counted, microseconds_per_call, pairing_error, prefetched,
-                                                       share_memory)
-from pitfalls.show import show_source
+from lessons.l03_generator_aliasing.generators import (
+    counted,
+    microseconds_per_call,
+    pairing_error,
+    prefetched,
+    share_memory,
+)
 from pitfalls.meannet import running_loss
+from pitfalls.show import show_source
 
 measured = {}  # our numbers, for the table at the end: {what: (ours, the article's)}
 
@@ -38,14 +45,15 @@ measured = {}  # our numbers, for the table at the end: {what: (ours, the articl
 # the article's, with one change: it yields the tuple `(x, y)` instead of `[x], [y]`, because
 # Keras 3 rejects one-element lists in a generator's output (measured at the end of this section).
 
+
 # %%
 def train_iterator(batch_size=64):
-    x = np.zeros((batch_size, 2))          # one buffer, allocated once
+    x = np.zeros((batch_size, 2))  # one buffer, allocated once
     while True:
         for i in range(batch_size):
             x[i][0] = np.random.randint(0, 100)
             x[i][1] = np.random.randint(0, 100)
-        x_mean = (x[::, 0] + x[::, 1]) / 2      # a new array every time
+        x_mean = (x[::, 0] + x[::, 1]) / 2  # a new array every time
         x_mean_ex = np.expand_dims(x_mean, -1)  # (batch,) → (batch, 1)
         yield x, x_mean_ex
 
@@ -58,8 +66,8 @@ def train_iterator(batch_size=64):
 it = train_iterator(batch_size=1)
 first, second = next(it), next(it)
 print(first, second)
-assert np.array_equal(first[0], second[0])            # the same inputs twice...
-assert not np.array_equal(first[1], second[1])        # ...with two different "means"
+assert np.array_equal(first[0], second[0])  # the same inputs twice...
+assert not np.array_equal(first[1], second[1])  # ...with two different "means"
 assert first[0] is second[0] and share_memory(first, second)
 
 
@@ -74,6 +82,7 @@ assert first[0] is second[0] and share_memory(first, second)
 # this lesson's `generators.py` applies it to every array of two batches.
 #
 # The article's own `yield [x], [x_mean_ex]`, for the record:
+
 
 # %%
 def list_batches(batch_size=64):
@@ -105,14 +114,13 @@ assert list_error is not None and "output_signature" in list_error
 # variance. (Var of one uniform integer in [0, n) is (n² − 1)/12.)
 
 # %%
-a, b = np.meshgrid(np.arange(100), np.arange(100))   # all 10 000 pairs, each once: exact
+a, b = np.meshgrid(np.arange(100), np.arange(100))  # all 10 000 pairs, each once: exact
 means = (a + b) / 2
 plateau = float(means.var())
 best_constant = float(means.mean())
 print(f"best constant {best_constant}, its MSE = Var((a+b)/2) = {plateau}  (= (100² − 1)/24)")
 assert best_constant == 49.5 and abs(plateau - 416.625) < 1e-9
-assert abs(plateau - (100 ** 2 - 1) / 24) < 1e-9
-
+assert abs(plateau - (100**2 - 1) / 24) < 1e-9
 
 # %% [markdown]
 # 416.625: the article's loss at epochs 98–100 was 415.0, 416.7 and 417.2, and its prediction
@@ -131,8 +139,10 @@ assert abs(plateau - (100 ** 2 - 1) / 24) < 1e-9
 # %%
 show_source(pairing_error)
 
+
 # %% [markdown]
 # **Predict:** the pairing error of `fit` over 100 batches of the article's generator.
+
 
 # %%
 def fresh_iterator(batch_size=64):  # fix 1 of the article: allocate x inside the loop
@@ -146,17 +156,20 @@ def fresh_iterator(batch_size=64):  # fix 1 of the article: allocate x inside th
 
 
 UNPAIRED = 2 * plateau  # 833.25
-keras3 = {"article's generator": pairing_error(train_iterator()),
-          "fresh array per batch": pairing_error(fresh_iterator())}
+keras3 = {
+    "article's generator": pairing_error(train_iterator()),
+    "fresh array per batch": pairing_error(fresh_iterator()),
+}
 for name, err in keras3.items():
     print(f"Keras 3 fit, {name:24s} pairing error {err:7.2f}  (≈ {err / UNPAIRED:.1%} of batches unpaired)")
 assert keras3["fresh array per batch"] < 1e-6
-assert keras3["article's generator"] < 0.05 * UNPAIRED   # at most a few batches of 100
+assert keras3["article's generator"] < 0.05 * UNPAIRED  # at most a few batches of 100
 
 
 # %% [markdown]
 # Almost nothing: the article's generator is harmless in Keras 3's `fit`. Where does the small
 # error come from? Count what `fit` draws from the generator, step by step:
+
 
 # %%
 class DrawnAhead(keras.callbacks.Callback):
@@ -198,8 +211,10 @@ with closing(prefetched(train_iterator(), size=10)) as queued:
     keras2_like = pairing_error(queued)
 with closing(prefetched(fresh_iterator(), size=10)) as queued:
     keras2_like_fresh = pairing_error(queued)
-print(f"through a queue of 10: article's generator {keras2_like:.1f}, fresh arrays {keras2_like_fresh:.2g}"
-      f"   (unpaired: {UNPAIRED})")
+print(
+    f"through a queue of 10: article's generator {keras2_like:.1f}, fresh arrays {keras2_like_fresh:.2g}"
+    f"   (unpaired: {UNPAIRED})"
+)
 measured["pairing error, plain Keras 3 fit"] = (keras3["article's generator"], "—")
 measured["pairing error, through a queue of 10"] = (keras2_like, "—")
 assert abs(keras2_like - UNPAIRED) < 0.1 * UNPAIRED, keras2_like
@@ -217,6 +232,7 @@ assert keras2_like_fresh < 1e-6
 # buggy 1044.1, 713.5, 708.1 (then 415–417 at epochs 98–100); fixed 648.9, 0.0177, 0.0030.
 #
 # **Predict:** both loss curves.
+
 
 # %%
 def create_model():
@@ -258,8 +274,9 @@ plt.tight_layout()
 plt.show()
 
 print("epoch   fixed (article)        buggy (article)")
-for e, (f, bl, fa, ba) in enumerate(zip(fixed_loss, buggy_loss, [648.9184, 0.0177, 0.0030],
-                                        [1044.0806, 713.5198, 708.1110]), start=1):
+for e, (f, bl, fa, ba) in enumerate(
+    zip(fixed_loss, buggy_loss, [648.9184, 0.0177, 0.0030], [1044.0806, 713.5198, 708.1110]), start=1
+):
     print(f"{e}     {f:9.4f} ({fa})   {bl:9.2f} ({ba})")
 measured["loss after epoch 3, fixed generator"] = (fixed_loss[-1], "0.0030")
 measured["loss after epoch 3, article's generator"] = (buggy_loss[-1], "708.1")
@@ -275,12 +292,14 @@ assert buggy_loss[-1] > 300, buggy_loss
 # article's 708–713 and our ≈ 740 sit just below it, where a bias of a few units gets you.
 
 # %%
-s = (a + b).ravel().astype(float)                    # all pairs again, exact expectations
-w_alone = s.mean() * means.mean() / np.mean(s ** 2)
+s = (a + b).ravel().astype(float)  # all pairs again, exact expectations
+w_alone = s.mean() * means.mean() / np.mean(s**2)
 loss_alone = np.mean((w_alone * s - means.ravel().mean()) ** 2) + plateau  # E[(w·s − m)²], m independent of s
 kernel, bias = buggy_model.layers[-1].get_weights()
-print(f"kernel alone: w = {w_alone:.4f}, loss {loss_alone:.1f}; "
-      f"our stalled model: kernel {kernel.ravel().round(3)}, bias {bias.round(2)}, epoch-3 loss {buggy_loss[-1]:.1f}")
+print(
+    f"kernel alone: w = {w_alone:.4f}, loss {loss_alone:.1f}; "
+    f"our stalled model: kernel {kernel.ravel().round(3)}, bias {bias.round(2)}, epoch-3 loss {buggy_loss[-1]:.1f}"
+)
 assert abs(loss_alone - 772.7) < 0.1
 assert plateau < buggy_loss[-1] < loss_alone + 20
 
@@ -302,9 +321,14 @@ design = np.hstack([xs, np.ones((len(xs), 1))])
 (w1, w2, c), *_ = np.linalg.lstsq(design, ys[:, 0], rcond=None)
 stalled_loss = float(np.mean((design @ [w1, w2, c] - ys[:, 0]) ** 2))
 stalled_prediction = 73 * w1 + 57 * w2 + c
-print(f"least squares on the queue's pairs: kernel ({w1:.4f}, {w2:.4f}), bias {c:.2f}, "
-      f"loss {stalled_loss:.1f} (analytic {plateau}), prediction for (73, 57): {stalled_prediction:.2f}")
-measured["stalled loss (least squares on the pairs fit sees; analytic 416.625)"] = (stalled_loss, "415.0–417.2")
+print(
+    f"least squares on the queue's pairs: kernel ({w1:.4f}, {w2:.4f}), bias {c:.2f}, "
+    f"loss {stalled_loss:.1f} (analytic {plateau}), prediction for (73, 57): {stalled_prediction:.2f}"
+)
+measured["stalled loss (least squares on the pairs fit sees; analytic 416.625)"] = (
+    stalled_loss,
+    "415.0–417.2",
+)
 measured["stalled prediction for (73, 57)"] = (stalled_prediction, "49.65")
 assert abs(w1) < 0.05 and abs(w2) < 0.05
 assert abs(stalled_loss - plateau) < 0.04 * plateau, stalled_loss
@@ -321,6 +345,7 @@ assert abs(stalled_prediction - best_constant) < 2, stalled_prediction
 # The article's second generator keeps `x` *and* the mean in buffers allocated once, and it
 # trained. **Predict:** what do two batches of it look like, printed together?
 
+
 # %%
 def train_iterator_1(batch_size=64):
     x = np.zeros((batch_size, 2))
@@ -329,8 +354,8 @@ def train_iterator_1(batch_size=64):
         for i in range(batch_size):
             x[i][0] = np.random.randint(0, 100)
             x[i][1] = np.random.randint(0, 100)
-        x_mean[::] = (x[::, 0] + x[::, 1]) / 2   # refilled in place too
-        x_mean_ex = np.expand_dims(x_mean, -1)    # a view of the same buffer
+        x_mean[::] = (x[::, 0] + x[::, 1]) / 2  # refilled in place too
+        x_mean_ex = np.expand_dims(x_mean, -1)  # a view of the same buffer
         yield x, x_mean_ex
 
 
@@ -338,7 +363,7 @@ it = train_iterator_1(batch_size=1)
 first, second = next(it), next(it)
 print(first, second)
 assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
-assert np.array_equal(first[1][:, 0], first[0].mean(axis=1))    # consistent: a real pair
+assert np.array_equal(first[1][:, 0], first[0].mean(axis=1))  # consistent: a real pair
 assert share_memory(first, second)
 
 # %% [markdown]
@@ -350,7 +375,7 @@ assert share_memory(first, second)
 # %%
 both_keras3 = pairing_error(train_iterator_1())
 both_queued = []
-for run in range(3):
+for _ in range(3):
     with closing(prefetched(train_iterator_1(), size=10)) as queued:
         both_queued.append(pairing_error(queued))
 keep = train_iterator_1(batch_size=4)
@@ -360,7 +385,9 @@ print(f"pairing error, plain Keras 3 fit: {both_keras3:.3g}")
 print("pairing error through the queue, three runs:", [round(e, 1) for e in both_queued])
 print(f"a list of 5 batches holds {distinct} distinct batch(es)")
 measured["reuse-both: pairing error, plain Keras 3 / queue (3 runs)"] = (
-    f"{both_keras3:.2g} / {', '.join(f'{e:.0f}' for e in both_queued)}", "—")
+    f"{both_keras3:.2g} / {', '.join(f'{e:.0f}' for e in both_queued)}",
+    "—",
+)
 assert both_keras3 < 1e-6
 assert distinct == 1
 
@@ -405,6 +432,7 @@ assert rows <= 64 and mismatch > 0.5 * UNPAIRED
 # buffer in `__getitem__`, with one and with two workers; and of one that builds each batch from
 # its index.
 
+
 # %%
 class BufferBatches(keras.utils.PyDataset):
     """Refills one buffer per batch: the article's bug, in a PyDataset."""
@@ -443,7 +471,9 @@ for name, cls in [("one buffer", BufferBatches), ("fresh arrays", MeanBatches)]:
         py_datasets[name, workers] = pairing_error(cls(workers=workers))
         print(f"PyDataset, {name:12s} workers={workers}: pairing error {py_datasets[name, workers]:7.2f}")
 measured["PyDataset with one buffer, workers=1 / 2: pairing error"] = (
-    f"{py_datasets['one buffer', 1]:.2g} / {py_datasets['one buffer', 2]:.0f}", "—")
+    f"{py_datasets['one buffer', 1]:.2g} / {py_datasets['one buffer', 2]:.0f}",
+    "—",
+)
 assert py_datasets["one buffer", 1] < 1e-6 and py_datasets["fresh arrays", 1] < 1e-6
 assert py_datasets["fresh arrays", 2] < 1e-6
 assert py_datasets["one buffer", 2] > 0.5 * UNPAIRED
@@ -460,6 +490,7 @@ assert py_datasets["one buffer", 2] > 0.5 * UNPAIRED
 # yield `np.copy(x)`. A third: draw the whole batch with one vectorised call.
 #
 # **Predict:** each generator's cost per batch, next to the cost of one training step.
+
 
 # %%
 def copy_iterator(batch_size=64):  # fix 2 of the article: yield a copy
@@ -479,20 +510,30 @@ def vectorised_iterator(batch_size=64):  # the better fix: one call per batch, f
 
 
 costs = {}
-for name, make in [("article's (one buffer)", train_iterator), ("fix 1: allocate in the loop", fresh_iterator),
-                   ("fix 2: np.copy", copy_iterator), ("vectorised", vectorised_iterator)]:
+for name, make in [
+    ("article's (one buffer)", train_iterator),
+    ("fix 1: allocate in the loop", fresh_iterator),
+    ("fix 2: np.copy", copy_iterator),
+    ("vectorised", vectorised_iterator),
+]:
     gen = make()
-    costs[name] = microseconds_per_call(lambda: next(gen), n=300)
+    costs[name] = microseconds_per_call(lambda gen=gen: next(gen), n=300)
 step_us = fixed_step * 1e6
 alloc_us = microseconds_per_call(lambda: np.zeros((64, 2)), n=3000)
-copy_us = microseconds_per_call(lambda: np.copy(np.empty((64, 2))), n=3000) - microseconds_per_call(lambda: np.empty((64, 2)), n=3000)
+copy_us = microseconds_per_call(lambda: np.copy(np.empty((64, 2))), n=3000) - microseconds_per_call(
+    lambda: np.empty((64, 2)), n=3000
+)
 for name, us in costs.items():
     print(f"{name:30s} {us:7.1f} µs per batch")
-print(f"{'one training step':30s} {step_us:7.1f} µs   (allocating x: {alloc_us:.2f} µs, copying it: {max(copy_us, 0):.2f} µs)")
+print(
+    f"{'one training step':30s} {step_us:7.1f} µs   (allocating x: {alloc_us:.2f} µs, copying it: {max(copy_us, 0):.2f} µs)"
+)
 article_us = costs["article's (one buffer)"]
 measured["µs per batch: article's / vectorised; µs per training step"] = (
-    f"{article_us:.0f} / {costs['vectorised']:.0f}; {step_us:.0f}", "2–3 ms per step")
-assert alloc_us < 0.01 * step_us and max(copy_us, 0) < 0.01 * step_us   # the fixes cost < 1 % of a step
+    f"{article_us:.0f} / {costs['vectorised']:.0f}; {step_us:.0f}",
+    "2–3 ms per step",
+)
+assert alloc_us < 0.01 * step_us and max(copy_us, 0) < 0.01 * step_us  # the fixes cost < 1 % of a step
 assert costs["vectorised"] < costs["article's (one buffer)"] / 5
 
 # %% [markdown]

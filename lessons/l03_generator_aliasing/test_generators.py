@@ -1,4 +1,5 @@
 """Prefetching queue, draw counter, memory test, timer and pairing probe of lesson 3 and lab 3."""
+
 from __future__ import annotations
 
 import threading
@@ -9,8 +10,14 @@ from contextlib import closing
 import numpy as np
 import pytest
 
-from lessons.l03_generator_aliasing.generators import (arrays_in, counted, microseconds_per_call, pairing_error, prefetched,
-                                                       share_memory)
+from lessons.l03_generator_aliasing.generators import (
+    arrays_in,
+    counted,
+    microseconds_per_call,
+    pairing_error,
+    prefetched,
+    share_memory,
+)
 
 
 def one_buffer(n=None):
@@ -39,9 +46,9 @@ def test_prefetched_is_a_generator_that_keeps_order():
 def test_prefetched_reads_ahead_and_breaks_a_one_buffer_generator():
     with closing(prefetched(one_buffer(), size=10)) as queued:
         x, y = next(queued)
-        time.sleep(0.2)                       # the thread fills the queue meanwhile
-        assert x[0, 0] > 5                    # batch 0's inputs were overwritten by later batches
-        assert y[0, 0] == 0                   # its (fresh) targets were not
+        time.sleep(0.2)  # the thread fills the queue meanwhile
+        assert x[0, 0] > 5  # batch 0's inputs were overwritten by later batches
+        assert y[0, 0] == 0  # its (fresh) targets were not
     with closing(prefetched(fresh(), size=10)) as queued:
         x, y = next(queued)
         time.sleep(0.2)
@@ -77,8 +84,8 @@ def test_counted_counts_draws():
 def test_share_memory_is_exact():
     big = np.arange(40.0).reshape(20, 2)
     assert share_memory((big[:4], None), (big[2:6], None))
-    assert not share_memory((big[0::2],), (big[1::2],))        # interleaved rows: disjoint
-    assert np.may_share_memory(big[0::2], big[1::2])            # ... which may_share_memory calls "maybe"
+    assert not share_memory((big[0::2],), (big[1::2],))  # interleaved rows: disjoint
+    assert np.may_share_memory(big[0::2], big[1::2])  # ... which may_share_memory calls "maybe"
     x = np.zeros((3, 2))
     assert share_memory(([x], [np.ones(1)]), ([x[:]], [np.ones(1)]))  # nested lists, a new view
     assert not share_memory((x, x.mean(axis=1)), (x.copy(), x.mean(axis=1)))
@@ -114,5 +121,5 @@ def test_pairing_error_is_zero_for_pairs_and_2_var_for_strangers():
     intact = pairing_error(integer_pairs(paired=True), steps=20)
     strangers = pairing_error(integer_pairs(paired=False), steps=50)
     assert isinstance(intact, float) and intact < 1e-9
-    unpaired = 2 * (100 ** 2 - 1) / 24  # 833.25: Var of a difference of two independent means
+    unpaired = 2 * (100**2 - 1) / 24  # 833.25: Var of a difference of two independent means
     assert abs(strangers - unpaired) < 0.1 * unpaired, strangers

@@ -28,135 +28,173 @@ VARIANTS = {
     "article-generator-as-tuple": {
         "why": "the article's generator with the tuple Keras 3 wants: still one buffer",
         "cells": {"ex2": ARTICLE.replace("yield [x], [x_mean_ex]", "yield x, x_mean_ex")},
-        "fails": {"ex2-check": "batches 1 and 2 share memory (inputs x)",
-                  "ex2-training": "Does your generator refill an array in place?"},
+        "fails": {
+            "ex2-check": "batches 1 and 2 share memory (inputs x)",
+            "ex2-training": "Does your generator refill an array in place?",
+        },
     },
     "article-reuse-both-buffers": {
         "why": "the article's train_iterator_1: consistent pairs, but every batch is the same memory",
-        "cells": {"ex2": (
-            "def train_batches(batch_size=64):\n"
-            "    x = np.zeros((batch_size, 2))\n"
-            "    x_mean = np.zeros((batch_size,))\n"
-            "    while True:\n"
-            "        for i in range(batch_size):\n"
-            "            x[i][0] = np.random.randint(0, 100)\n"
-            "            x[i][1] = np.random.randint(0, 100)\n"
-            "        x_mean[::] = (x[::,0] + x[::,1]) / 2\n"
-            "        yield x, np.expand_dims(x_mean, -1)\n")},
+        "cells": {
+            "ex2": (
+                "def train_batches(batch_size=64):\n"
+                "    x = np.zeros((batch_size, 2))\n"
+                "    x_mean = np.zeros((batch_size,))\n"
+                "    while True:\n"
+                "        for i in range(batch_size):\n"
+                "            x[i][0] = np.random.randint(0, 100)\n"
+                "            x[i][1] = np.random.randint(0, 100)\n"
+                "        x_mean[::] = (x[::,0] + x[::,1]) / 2\n"
+                "        yield x, np.expand_dims(x_mean, -1)\n"
+            )
+        },
         "fails": {"ex2-check": "they are now the same batch twice"},
         "may_fail": ["ex2-training"],  # through the queue it depends on thread timing (lesson 3)
     },
     "right-allocate-in-loop": {
         "why": "the article's fix 1, written as a loop: right",
-        "cells": {"ex2": (
-            "def train_batches(batch_size=64):\n"
-            "    while True:\n"
-            "        x = np.zeros((batch_size, 2))\n"
-            "        for i in range(batch_size):\n"
-            "            x[i][0] = np.random.randint(0, 100)\n"
-            "            x[i][1] = np.random.randint(0, 100)\n"
-            "        yield x, np.expand_dims((x[:, 0] + x[:, 1]) / 2, -1)\n")},
+        "cells": {
+            "ex2": (
+                "def train_batches(batch_size=64):\n"
+                "    while True:\n"
+                "        x = np.zeros((batch_size, 2))\n"
+                "        for i in range(batch_size):\n"
+                "            x[i][0] = np.random.randint(0, 100)\n"
+                "            x[i][1] = np.random.randint(0, 100)\n"
+                "        yield x, np.expand_dims((x[:, 0] + x[:, 1]) / 2, -1)\n"
+            )
+        },
         "fails": {},
     },
     # Right data, trains just as well (Keras 3 aligns the ranks), but not the shape asked for.
     "near-miss-flat-targets": {
         "why": "targets of shape (batch,): trains like the reference, loses the shape points",
-        "cells": {"ex2": (
-            "def train_batches(batch_size=64):\n"
-            "    rng = np.random.default_rng()\n"
-            "    while True:\n"
-            "        x = rng.integers(0, 100, size=(batch_size, 2)).astype('float64')\n"
-            "        yield x, x.mean(axis=1)\n")},
+        "cells": {
+            "ex2": (
+                "def train_batches(batch_size=64):\n"
+                "    rng = np.random.default_rng()\n"
+                "    while True:\n"
+                "        x = rng.integers(0, 100, size=(batch_size, 2)).astype('float64')\n"
+                "        yield x, x.mean(axis=1)\n"
+            )
+        },
         "fails": {"ex2-check": "the lab asks for (batch, 1)"},
     },
     "seeded-inside-the-loop": {
         "why": "a generator seeded inside the loop: fresh arrays, the same pairs every batch",
-        "cells": {"ex2": (
-            "def train_batches(batch_size=64):\n"
-            "    while True:\n"
-            "        x = np.random.default_rng(0).integers(0, 100, size=(batch_size, 2)).astype('float64')\n"
-            "        yield x, x.mean(axis=1, keepdims=True)\n")},
+        "cells": {
+            "ex2": (
+                "def train_batches(batch_size=64):\n"
+                "    while True:\n"
+                "        x = np.random.default_rng(0).integers(0, 100, size=(batch_size, 2)).astype('float64')\n"
+                "        yield x, x.mean(axis=1, keepdims=True)\n"
+            )
+        },
         "fails": {"ex2-check": "batches 1 and 2 hold the same pairs"},
         "may_fail": ["ex2-training"],
     },
     "plateau-continuous": {
         "why": "n²/24: the continuous uniform's variance",
-        "cells": {"ex1": (
-            "def plateau_loss(low, high):\n    return (high - low) ** 2 / 24\n\n\n"
-            "def stalled_prediction(low, high):\n    return (low + high - 1) / 2\n")},
+        "cells": {
+            "ex1": (
+                "def plateau_loss(low, high):\n    return (high - low) ** 2 / 24\n\n\n"
+                "def stalled_prediction(low, high):\n    return (low + high - 1) / 2\n"
+            )
+        },
         "fails": {"ex1-check": "the variance of a *continuous* uniform"},
     },
     "stalled-prediction-includes-high": {
         "why": "(low + high)/2: forgets that high is excluded",
-        "cells": {"ex1": (
-            "def plateau_loss(low, high):\n    n = high - low\n    return (n * n - 1) / 24\n\n\n"
-            "def stalled_prediction(low, high):\n    return (low + high) / 2\n")},
+        "cells": {
+            "ex1": (
+                "def plateau_loss(low, high):\n    n = high - low\n    return (n * n - 1) / 24\n\n\n"
+                "def stalled_prediction(low, high):\n    return (low + high) / 2\n"
+            )
+        },
         "fails": {"ex1-check": "high is excluded"},
     },
     "detector-uses-is": {
         "why": "compares the array objects with `is`",
-        "cells": {"ex3": (
-            "def is_aliasing(batches):\n"
-            "    x1, y1 = next(batches)\n"
-            "    x2, y2 = next(batches)\n"
-            "    return x1 is x2 or y1 is y2\n")},
+        "cells": {
+            "ex3": (
+                "def is_aliasing(batches):\n"
+                "    x1, y1 = next(batches)\n"
+                "    x2, y2 = next(batches)\n"
+                "    return x1 is x2 or y1 is y2\n"
+            )
+        },
         "fails": {"ex3-check": "`x1 is x2` is False, yet they share memory"},
     },
     "detector-may-share-memory": {
         "why": "np.may_share_memory: a 'maybe' for disjoint slices of one array",
-        "cells": {"ex3": (
-            "def is_aliasing(batches):\n"
-            "    x1, y1 = next(batches)\n"
-            "    x2, y2 = next(batches)\n"
-            "    return bool(np.may_share_memory(x1, x2) or np.may_share_memory(y1, y2))\n")},
+        "cells": {
+            "ex3": (
+                "def is_aliasing(batches):\n"
+                "    x1, y1 = next(batches)\n"
+                "    x2, y2 = next(batches)\n"
+                "    return bool(np.may_share_memory(x1, x2) or np.may_share_memory(y1, y2))\n"
+            )
+        },
         "fails": {"ex3-check": "np.may_share_memory compares address ranges only"},
     },
     "detector-inputs-only": {
         "why": "checks the inputs and forgets the targets",
-        "cells": {"ex3": (
-            "def is_aliasing(batches):\n"
-            "    x1, _ = next(batches)\n"
-            "    x2, _ = next(batches)\n"
-            "    return bool(np.shares_memory(x1, x2))\n")},
+        "cells": {
+            "ex3": (
+                "def is_aliasing(batches):\n"
+                "    x1, _ = next(batches)\n"
+                "    x2, _ = next(batches)\n"
+                "    return bool(np.shares_memory(x1, x2))\n"
+            )
+        },
         "fails": {"ex3-check": "check the targets as well as the inputs"},
     },
     "pydataset-one-buffer": {
         "why": "a PyDataset that refills self.x in __getitem__: the article's bug, modernised",
-        "cells": {"ex4": (
-            "class MeanBatches(keras.utils.PyDataset):\n"
-            "    def __init__(self, batches, batch_size, **kwargs):\n"
-            "        super().__init__(**kwargs)\n"
-            "        self.batches = batches\n"
-            "        self.x = np.zeros((batch_size, 2))\n\n"
-            "    def __len__(self):\n"
-            "        return self.batches\n\n"
-            "    def __getitem__(self, index):\n"
-            "        self.x[:] = np.random.randint(0, 100, size=self.x.shape)\n"
-            "        return self.x, self.x.mean(axis=1, keepdims=True)\n")},
+        "cells": {
+            "ex4": (
+                "class MeanBatches(keras.utils.PyDataset):\n"
+                "    def __init__(self, batches, batch_size, **kwargs):\n"
+                "        super().__init__(**kwargs)\n"
+                "        self.batches = batches\n"
+                "        self.x = np.zeros((batch_size, 2))\n\n"
+                "    def __len__(self):\n"
+                "        return self.batches\n\n"
+                "    def __getitem__(self, index):\n"
+                "        self.x[:] = np.random.randint(0, 100, size=self.x.shape)\n"
+                "        return self.x, self.x.mean(axis=1, keepdims=True)\n"
+            )
+        },
         "fails": {"ex4-check": "items 0 and 1 share memory"},
     },
     # Right, and provoking a Keras UserWarning: no super().__init__() call.
     "right-with-warning": {
         "why": "forgets super().__init__(**kwargs): Keras warns on stderr when it reads `workers`, the data is right",
-        "cells": {"ex4": (
-            "class MeanBatches(keras.utils.PyDataset):\n"
-            "    def __init__(self, batches, batch_size, **kwargs):\n"
-            "        self.batches, self.batch_size = batches, batch_size\n\n"
-            "    def __len__(self):\n"
-            "        return self.batches\n\n"
-            "    def __getitem__(self, index):\n"
-            "        x = np.random.randint(0, 100, size=(self.batch_size, 2)).astype('float64')\n"
-            "        return x, x.mean(axis=1, keepdims=True)\n")},
+        "cells": {
+            "ex4": (
+                "class MeanBatches(keras.utils.PyDataset):\n"
+                "    def __init__(self, batches, batch_size, **kwargs):\n"
+                "        self.batches, self.batch_size = batches, batch_size\n\n"
+                "    def __len__(self):\n"
+                "        return self.batches\n\n"
+                "    def __getitem__(self, index):\n"
+                "        x = np.random.randint(0, 100, size=(self.batch_size, 2)).astype('float64')\n"
+                "        return x, x.mean(axis=1, keepdims=True)\n"
+            )
+        },
         "fails": {},
         "warns": lambda ns: ns["MeanBatches"](3, 4).workers,
     },
     "exception-in-answer": {
         "why": "a typo: np.random.randint(0, 100, shape=...)",
-        "cells": {"ex2": (
-            "def train_batches(batch_size=64):\n"
-            "    while True:\n"
-            "        x = np.random.randint(0, 100, shape=(batch_size, 2)).astype('float64')\n"
-            "        yield x, x.mean(axis=1, keepdims=True)\n")},
+        "cells": {
+            "ex2": (
+                "def train_batches(batch_size=64):\n"
+                "    while True:\n"
+                "        x = np.random.randint(0, 100, shape=(batch_size, 2)).astype('float64')\n"
+                "        yield x, x.mean(axis=1, keepdims=True)\n"
+            )
+        },
         "fails": {"ex2-check": "raised TypeError", "ex2-training": "raised TypeError"},
     },
 }

@@ -4,20 +4,38 @@ The inputs are flight tracks drawn by ``pitfalls.flighttracks`` at sizes the les
 (24×24, 20×20, 18×26), so a hard-coded 32 or 64 shows. Every expected answer is computed here,
 from the definitions; a mistake we expect learners to make gets its own message.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from pitfalls.checks.core import (call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread, shape_of)
+from pitfalls.checks.core import (
+    call_learner,
+    dense_layers,
+    expect,
+    expect_close,
+    expect_shape,
+    fail,
+    load_spread,
+    shape_of,
+)
 
 LAB = "lab04_autoencoder"
 SIGMOID_1 = 1.0 / (1.0 + math.exp(-1.0))
 #: The graded training run of exercise 1: fixed data, seeded order, Adam's default learning rate.
-TRAINING = {"side": 24, "n_train": 512, "n_test": 128, "data_seed": 404, "epochs": 2,
-            "batch_size": 32, "seed": 0}
+TRAINING = {
+    "side": 24,
+    "n_train": 512,
+    "n_test": 128,
+    "data_seed": 404,
+    "epochs": 2,
+    "batch_size": 32,
+    "seed": 0,
+}
 
 
 def tracks(n: int, side: int, seed: int) -> np.ndarray:
@@ -53,68 +71,111 @@ def architecture(build_identity_model: Callable) -> None:
         n = side * side
         keras.utils.set_random_seed(0)
         model = call_learner(build_identity_model, side, what=f"build_identity_model({side})")
-        expect(isinstance(model, keras.Model),
-               f"build_identity_model({side}) should return a Keras model, got {type(model).__name__}")
-        expect(model.built and model.inputs is not None,
-               "the model has no input shape yet: start it with keras.Input(shape=(side, side, 1))")
-        expect_shape(model.inputs[0], (None, side, side, 1), f"the input of build_identity_model({side})", hints={
-            (None, n): "the model should take images of shape (side, side, 1) and flatten them itself "
-                       "(keras.layers.Flatten())",
-            (None, 12, 12, 1): "the 12 is hard-coded: use the side argument",
-            (None, 20, 20, 1): "the 20 is hard-coded: use the side argument",
-        })
-        expect_shape(model.outputs[0], (None, side, side, 1), f"the output of build_identity_model({side})", hints={
-            (None, n): "reshape the output back to images with keras.layers.Reshape((side, side, 1)); with "
-                       "a flat output, compile(metrics=['accuracy']) even picks CategoricalAccuracy",
-        })
+        expect(
+            isinstance(model, keras.Model),
+            f"build_identity_model({side}) should return a Keras model, got {type(model).__name__}",
+        )
+        expect(
+            model.built and model.inputs is not None,
+            "the model has no input shape yet: start it with keras.Input(shape=(side, side, 1))",
+        )
+        expect_shape(
+            model.inputs[0],
+            (None, side, side, 1),
+            f"the input of build_identity_model({side})",
+            hints={
+                (None, n): "the model should take images of shape (side, side, 1) and flatten them itself "
+                "(keras.layers.Flatten())",
+                (None, 12, 12, 1): "the 12 is hard-coded: use the side argument",
+                (None, 20, 20, 1): "the 20 is hard-coded: use the side argument",
+            },
+        )
+        expect_shape(
+            model.outputs[0],
+            (None, side, side, 1),
+            f"the output of build_identity_model({side})",
+            hints={
+                (
+                    None,
+                    n,
+                ): "reshape the output back to images with keras.layers.Reshape((side, side, 1)); with "
+                "a flat output, compile(metrics=['accuracy']) even picks CategoricalAccuracy",
+            },
+        )
         dense = dense_layers(model)
-        expect(len(dense) == 1, f"the identity model has exactly one Dense layer (no bottleneck), "
-                                f"found {len(dense)}")
+        expect(
+            len(dense) == 1,
+            f"the identity model has exactly one Dense layer (no bottleneck), found {len(dense)}",
+        )
         layer = dense[0]
         expect(layer.units == n, f"the Dense layer should have side·side = {n} units, it has {layer.units}")
         params = model.count_params()
         if params == n * n + n or layer.use_bias:
-            fail(f"the Dense layer has a bias ({n} extra parameters, {params:,} in all instead of "
-                 f"{n * n:,}): pass use_bias=False, so that the layer computes activation(x @ kernel) "
-                 "and nothing else")
+            fail(
+                f"the Dense layer has a bias ({n} extra parameters, {params:,} in all instead of "
+                f"{n * n:,}): pass use_bias=False, so that the layer computes activation(x @ kernel) "
+                "and nothing else"
+            )
         expect(params == n * n, f"expected {n * n:,} parameters (side⁴), got {params:,}")
         kernel = np.asarray(layer.kernel)
         if np.allclose(kernel, 1.0):
-            fail("the kernel is a matrix of ones, not the identity matrix: every output would be the sum of "
-                 "all pixels. Use kernel_initializer=keras.initializers.Identity()")
-        expect(np.allclose(kernel, np.eye(n)), "the kernel is not the identity matrix (ones on the diagonal, "
-               "zeros elsewhere): use kernel_initializer=keras.initializers.Identity()")
+            fail(
+                "the kernel is a matrix of ones, not the identity matrix: every output would be the sum of "
+                "all pixels. Use kernel_initializer=keras.initializers.Identity()"
+            )
+        expect(
+            np.allclose(kernel, np.eye(n)),
+            "the kernel is not the identity matrix (ones on the diagonal, "
+            "zeros elsewhere): use kernel_initializer=keras.initializers.Identity()",
+        )
 
         x = tracks(8, side, seed=side)
         out = np.asarray(call_learner(model.predict, x, verbose=0, what="model.predict(...)"))
         if np.allclose(out, x):
-            fail("the model returns its input exactly: it has no activation (or relu). This exercise's "
-                 "model keeps the article's sigmoid, which turns 0 into 0.5 and 1 into 0.731")
+            fail(
+                "the model returns its input exactly: it has no activation (or relu). This exercise's "
+                "model keeps the article's sigmoid, which turns 0 into 0.5 and 1 into 0.731"
+            )
         if np.allclose(out, np.tanh(x), atol=1e-5):
             fail("the model's output is tanh(x): use the sigmoid activation")
-        expect_close(out, _sigmoid(x), f"build_identity_model({side}).predict(images)", atol=1e-5, rtol=0,
-                     hint="the identity-sigmoid model outputs sigmoid(x): 0.5 for black pixels, 0.731 for lit ones")
+        expect_close(
+            out,
+            _sigmoid(x),
+            f"build_identity_model({side}).predict(images)",
+            atol=1e-5,
+            rtol=0,
+            hint="the identity-sigmoid model outputs sigmoid(x): 0.5 for black pixels, 0.731 for lit ones",
+        )
 
-        expect(model.compiled and model.optimizer is not None,
-               "the model is not compiled: call model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])")
-        expect(isinstance(model.optimizer, keras.optimizers.Adam),
-               f"the optimizer should be Adam, it is {type(model.optimizer).__name__}")
+        expect(
+            model.compiled and model.optimizer is not None,
+            "the model is not compiled: call model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])",
+        )
+        expect(
+            isinstance(model.optimizer, keras.optimizers.Adam),
+            f"the optimizer should be Adam, it is {type(model.optimizer).__name__}",
+        )
         lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
         expect(abs(lr - 1e-3) < 1e-9, f"keep Adam's default learning rate 0.001, got {lr:g}")
         scores = call_learner(model.evaluate, x, x, verbose=0, return_dict=True, what="model.evaluate(...)")
         mse = float(np.mean((_sigmoid(x) - x) ** 2))
         if abs(scores["loss"] - mse) > 1e-5:
-            fail(f"the compiled loss gives {scores['loss']:.4f} on images where the mean squared error is "
-                 f"{mse:.4f} (loss {_loss_name(model)!r}): compile with loss='mse'")
-        expect("accuracy" in scores, f"compile with metrics=['accuracy'] (the metric whose meaning lesson 4 "
-                                     f"takes apart); the model reports {sorted(scores)}")
+            fail(
+                f"the compiled loss gives {scores['loss']:.4f} on images where the mean squared error is "
+                f"{mse:.4f} (loss {_loss_name(model)!r}): compile with loss='mse'"
+            )
+        expect(
+            "accuracy" in scores,
+            f"compile with metrics=['accuracy'] (the metric whose meaning lesson 4 "
+            f"takes apart); the model reports {sorted(scores)}",
+        )
 
 
 def training_data() -> tuple[np.ndarray, np.ndarray]:
     """The graded run's fixed training and test tracks."""
     t = TRAINING
     images = tracks(t["n_train"] + t["n_test"], t["side"], seed=t["data_seed"])
-    return images[:t["n_train"]], images[t["n_train"]:]
+    return images[: t["n_train"]], images[t["n_train"] :]
 
 
 def train_graded(build_identity_model: Callable, seed: int = TRAINING["seed"]) -> float:
@@ -126,8 +187,16 @@ def train_graded(build_identity_model: Callable, seed: int = TRAINING["seed"]) -
     keras.utils.set_random_seed(seed)
     model = call_learner(build_identity_model, t["side"], what=f"build_identity_model({t['side']})")
     x_train, x_test = training_data()
-    call_learner(model.fit, x_train, x_train, epochs=t["epochs"], batch_size=t["batch_size"], shuffle=True,
-                 verbose=0, what="model.fit(...)")
+    call_learner(
+        model.fit,
+        x_train,
+        x_train,
+        epochs=t["epochs"],
+        batch_size=t["batch_size"],
+        shuffle=True,
+        verbose=0,
+        what="model.fit(...)",
+    )
     pred = np.asarray(model.predict(x_test, verbose=0), dtype=np.float64)
     return float(np.mean((pred - x_test) ** 2))
 
@@ -145,14 +214,18 @@ def training(build_identity_model: Callable) -> None:
     expect(math.isfinite(mse), f"training diverged: the test MSE is {mse}")
     ref, tol = spread["reference"], spread["tolerance"]
     if mse < 1e-6:
-        fail(f"after training, the test MSE is {mse:.2g}: the model copies its input exactly, so it has no "
-             "sigmoid (or a relu). The exercise asks for the identity-sigmoid model")
+        fail(
+            f"after training, the test MSE is {mse:.2g}: the model copies its input exactly, so it has no "
+            "sigmoid (or a relu). The exercise asks for the identity-sigmoid model"
+        )
     if abs(mse - ref) > tol:
         direction = "higher" if mse > ref else "lower"
-        fail(f"after {t['epochs']} epochs on {t['n_train']} tracks of {t['side']}×{t['side']} (batch "
-             f"{t['batch_size']}, seed {t['seed']}) the test MSE is {mse:.4f}, {direction} than the reference "
-             f"{ref:.4f} ± {tol:.4f} (the spread measured over seeds and CPUs). Check the kernel "
-             "initializer, the bias, the activation, the loss and the learning rate.")
+        fail(
+            f"after {t['epochs']} epochs on {t['n_train']} tracks of {t['side']}×{t['side']} (batch "
+            f"{t['batch_size']}, seed {t['seed']}) the test MSE is {mse:.4f}, {direction} than the reference "
+            f"{ref:.4f} ± {tol:.4f} (the spread measured over seeds and CPUs). Check the kernel "
+            "initializer, the bias, the activation, the loss and the learning rate."
+        )
 
 
 # --- exercise 2: predict the MSE from the lit fraction ---------------------------------------------
@@ -167,16 +240,25 @@ def mse_prediction(lit_fraction: Callable, predicted_mse: Callable) -> None:
     p = float(images.mean())
     lit = float(images.sum())
     got = call_learner(lit_fraction, images.copy())
-    expect(np.size(got) == 1, f"lit_fraction(images) should return one number, got an array of shape "
-                              f"{shape_of(got)}: the fraction over all images and pixels")
+    expect(
+        np.size(got) == 1,
+        f"lit_fraction(images) should return one number, got an array of shape "
+        f"{shape_of(got)}: the fraction over all images and pixels",
+    )
     got = float(np.asarray(got).reshape(()))
     if abs(got - lit) < 0.5:
-        fail(f"lit_fraction returned {got:g}, the *number* of lit pixels; the fraction divides it by the "
-             f"number of pixels ({images.size}): expected {p:.5f}")
+        fail(
+            f"lit_fraction returned {got:g}, the *number* of lit pixels; the fraction divides it by the "
+            f"number of pixels ({images.size}): expected {p:.5f}"
+        )
     if abs(got - lit / len(images)) < 1e-6:
-        fail(f"lit_fraction returned {got:g}, the lit pixels per image; divide by the pixels too: expected {p:.5f}")
+        fail(
+            f"lit_fraction returned {got:g}, the lit pixels per image; divide by the pixels too: expected {p:.5f}"
+        )
     if abs(got - (1 - p)) < 1e-6:
-        fail(f"lit_fraction returned {got:.5f}, the fraction of *black* pixels; lit pixels are the ones equal to 1")
+        fail(
+            f"lit_fraction returned {got:.5f}, the fraction of *black* pixels; lit pixels are the ones equal to 1"
+        )
     expect_close(got, p, "lit_fraction(images) for 64 tracks of 20×20", atol=1e-6, rtol=0)
 
     black, white = 0.25, (1 - SIGMOID_1) ** 2
@@ -189,24 +271,38 @@ def mse_prediction(lit_fraction: Callable, predicted_mse: Callable) -> None:
             f"each costs (1 − σ(1))² = {white:.4f}": black * (1 - q),
             "0.25 whatever p is: only black pixels cost (0 − 0.5)² = 0.25; a lit one costs (1 − σ(1))²": black,
             f"0.25·(1 − p) + σ(1)²·p: a lit pixel's target is 1, so its squared error is (1 − σ(1))² = "
-            f"{white:.4f}, not σ(1)²": black * (1 - q) + SIGMOID_1 ** 2 * q,
-            f"0.25·(1 − p) + (1 − σ(1))·p: square the lit pixels' difference too, (1 − σ(1))² = {white:.4f}":
-                black * (1 - q) + (1 - SIGMOID_1) * q,
+            f"{white:.4f}, not σ(1)²": black * (1 - q) + SIGMOID_1**2 * q,
+            f"0.25·(1 − p) + (1 − σ(1))·p: square the lit pixels' difference too, (1 − σ(1))² = {white:.4f}": black
+            * (1 - q)
+            + (1 - SIGMOID_1) * q,
         }
         want = predicted_mse_formula(q)
         for message, value in mistakes.items():
             if abs(value - want) > 1e-6 and abs(got - value) < 1e-6:
                 fail(f"predicted_mse({q}) = {got:.5f} = {message}")
-        expect_close(got, want, f"predicted_mse({q})", atol=1e-6, rtol=0,
-                     hint="a black pixel costs (0 − 0.5)², a lit one (1 − σ(1))², weighted by 1 − p and p")
+        expect_close(
+            got,
+            want,
+            f"predicted_mse({q})",
+            atol=1e-6,
+            rtol=0,
+            hint="a black pixel costs (0 − 0.5)², a lit one (1 − σ(1))², weighted by 1 − p and p",
+        )
 
     from pitfalls.identity import identity_model  # the model exercise 1 asks for, not the learner's
 
     model = identity_model(20)
     evaluated = float(model.evaluate(images, images, verbose=0, return_dict=True)["loss"])
-    mine = float(np.asarray(call_learner(predicted_mse, float(np.asarray(call_learner(lit_fraction, images)).reshape(())))).reshape(()))
-    expect(abs(mine - evaluated) < 1e-5, f"predicted_mse(lit_fraction(images)) = {mine:.6f}, but evaluate() of "
-                                         f"the identity-sigmoid model gives {evaluated:.6f}")
+    mine = float(
+        np.asarray(
+            call_learner(predicted_mse, float(np.asarray(call_learner(lit_fraction, images)).reshape(())))
+        ).reshape(())
+    )
+    expect(
+        abs(mine - evaluated) < 1e-5,
+        f"predicted_mse(lit_fraction(images)) = {mine:.6f}, but evaluate() of "
+        f"the identity-sigmoid model gives {evaluated:.6f}",
+    )
 
 
 # --- exercise 3: an image without auto-normalisation ------------------------------------------------
@@ -227,8 +323,10 @@ def _axes_image(result: Any):
     if not images:
         if result is None:
             fail("show_image returned None: return what plt.imshow returns (an AxesImage), or the figure")
-        fail(f"show_image should return the AxesImage (what imshow returns) or the Figure; got "
-             f"{type(result).__name__} with no image in it")
+        fail(
+            f"show_image should return the AxesImage (what imshow returns) or the Figure; got "
+            f"{type(result).__name__} with no image in it"
+        )
     return images[-1]
 
 
@@ -244,18 +342,28 @@ def fixed_scale(show_image: Callable) -> None:
         shown = np.ma.getdata(im.get_array())
         if shape_of(shown) == (26, 18):
             fail("the picture is transposed: show image[:, :, 0] (rows down, columns across), not its .T")
-        expect_shape(shown, (18, 26), "the array shown for an (18, 26, 1) image",
-                     hints={(18, 26, 1): "imshow cannot show a trailing axis of 1: show image[:, :, 0]"})
-        expect(np.allclose(shown, image[:, :, 0]), "the picture shows other values than the image's: "
-                                                   "show image[:, :, 0] as it is")
+        expect_shape(
+            shown,
+            (18, 26),
+            "the array shown for an (18, 26, 1) image",
+            hints={(18, 26, 1): "imshow cannot show a trailing axis of 1: show image[:, :, 0]"},
+        )
+        expect(
+            np.allclose(shown, image[:, :, 0]),
+            "the picture shows other values than the image's: show image[:, :, 0] as it is",
+        )
         vmin, vmax = im.norm.vmin, im.norm.vmax
         lo, hi = float(image.min()), float(image.max())
         if vmin is not None and vmax is not None and abs(vmin - lo) < 1e-6 and abs(vmax - hi) < 1e-6:
-            fail(f"the colour scale runs from {vmin:.3f} (black) to {vmax:.3f} (white), the image's own min and "
-                 "max: imshow normalises automatically, so 0.5 looks black and 0.731 white. Pass vmin=0, "
-                 "vmax=1 (or norm=matplotlib.colors.Normalize(0, 1))")
-        expect(vmin == 0 and vmax == 1, f"the colour scale should run from 0 (black) to 1 (white); it runs "
-                                        f"from {vmin} to {vmax}")
+            fail(
+                f"the colour scale runs from {vmin:.3f} (black) to {vmax:.3f} (white), the image's own min and "
+                "max: imshow normalises automatically, so 0.5 looks black and 0.731 white. Pass vmin=0, "
+                "vmax=1 (or norm=matplotlib.colors.Normalize(0, 1))"
+            )
+        expect(
+            vmin == 0 and vmax == 1,
+            f"the colour scale should run from 0 (black) to 1 (white); it runs from {vmin} to {vmax}",
+        )
     finally:
         plt.close("all")
 
@@ -267,13 +375,19 @@ def agreement_metric(exact_agreement_metric: Callable) -> None:
 
     metric = call_learner(exact_agreement_metric)
     if isinstance(metric, str):
-        fail(f"exact_agreement_metric() returned the string {metric!r}: compile() resolves a string by the "
-             "output's shape (lesson 4). Return a metric object, e.g. keras.metrics.SomeMetric()")
+        fail(
+            f"exact_agreement_metric() returned the string {metric!r}: compile() resolves a string by the "
+            "output's shape (lesson 4). Return a metric object, e.g. keras.metrics.SomeMetric()"
+        )
     if isinstance(metric, type):
-        fail(f"exact_agreement_metric() returned the class {metric.__name__}: return an instance, "
-             f"{metric.__name__}()")
-    expect(isinstance(metric, keras.metrics.Metric),
-           f"exact_agreement_metric() should return a keras.metrics.Metric object, got {type(metric).__name__}")
+        fail(
+            f"exact_agreement_metric() returned the class {metric.__name__}: return an instance, "
+            f"{metric.__name__}()"
+        )
+    expect(
+        isinstance(metric, keras.metrics.Metric),
+        f"exact_agreement_metric() should return a keras.metrics.Metric object, got {type(metric).__name__}",
+    )
     rng = np.random.default_rng(44)
     y_true = (rng.random((6, 10, 10, 1)) < 0.3).astype("float32")
     y_pred = y_true.copy()
@@ -282,14 +396,22 @@ def agreement_metric(exact_agreement_metric: Callable) -> None:
     call_learner(metric.update_state, y_true, y_pred, what="metric.update_state(y_true, y_pred)")
     got = float(np.asarray(metric.result()))
     if abs(got - 1.0) < 1e-6:
-        fail(f"{type(metric).__name__} reports 1.0 on predictions of which only half equal their targets: it "
-             "thresholds predictions at 0.5 (0.731 counts as 1, 0.5 as 0). Pick the metric that compares "
-             "values exactly")
-    expect(abs(got - expected) < 1e-6, f"{type(metric).__name__} reports {got:.4f} where exactly {expected:.2f} "
-                                       f"of the values agree: it does not count exact agreement")
+        fail(
+            f"{type(metric).__name__} reports 1.0 on predictions of which only half equal their targets: it "
+            "thresholds predictions at 0.5 (0.731 counts as 1, 0.5 as 0). Pick the metric that compares "
+            "values exactly"
+        )
+    expect(
+        abs(got - expected) < 1e-6,
+        f"{type(metric).__name__} reports {got:.4f} where exactly {expected:.2f} "
+        f"of the values agree: it does not count exact agreement",
+    )
     again = call_learner(exact_agreement_metric)
-    expect(again is not metric, "exact_agreement_metric() returned the same object twice: create a new metric "
-                                "on every call (a metric keeps a running count)")
+    expect(
+        again is not metric,
+        "exact_agreement_metric() returned the same object twice: create a new metric "
+        "on every call (a metric keeps a running count)",
+    )
 
 
 # --- exercise 5: binary cross-entropy by hand ------------------------------------------------------
@@ -302,23 +424,38 @@ def bce_probabilities(bce_by_hand: Callable) -> None:
     y_prob = rng.uniform(0.02, 0.98, size=y_true.shape).astype("float32")
     want = float(keras.losses.BinaryCrossentropy()(y_true, y_prob))
     got = call_learner(bce_by_hand, y_true.copy(), y_prob.copy())
-    expect(np.size(got) == 1, f"bce_by_hand should return one number (the mean over every pixel of every image), "
-                              f"got an array of shape {shape_of(got)}")
+    expect(
+        np.size(got) == 1,
+        f"bce_by_hand should return one number (the mean over every pixel of every image), "
+        f"got an array of shape {shape_of(got)}",
+    )
     got = float(np.asarray(got).reshape(()))
     t, q = y_true.astype(np.float64), y_prob.astype(np.float64)
     terms = -(t * np.log(q) + (1 - t) * np.log(1 - q))
     if abs(got + want) < 1e-4 * max(1.0, abs(want)):
-        fail(f"bce_by_hand returned {got:.5f}, the expected value with the wrong sign: cross-entropy is "
-             "−(t·ln q + (1 − t)·ln(1 − q)); the logs of probabilities are negative")
+        fail(
+            f"bce_by_hand returned {got:.5f}, the expected value with the wrong sign: cross-entropy is "
+            "−(t·ln q + (1 − t)·ln(1 − q)); the logs of probabilities are negative"
+        )
     if abs(got - float(np.mean(-t * np.log(q)))) < 1e-5:
-        fail("bce_by_hand only counts the t·ln q term: black pixels (t = 0) cost −ln(1 − q), add (1 − t)·ln(1 − q)")
+        fail(
+            "bce_by_hand only counts the t·ln q term: black pixels (t = 0) cost −ln(1 − q), add (1 − t)·ln(1 − q)"
+        )
     if abs(got - float(np.sum(terms))) < 1e-3 * float(np.sum(terms)):
         fail(f"bce_by_hand returned the sum {got:.2f}; Keras averages over the pixels: expected {want:.5f}")
     for base in (2, 10):
         if abs(got - want / math.log(base)) < 1e-4:
-            fail(f"bce_by_hand uses log base {base}: cross-entropy in Keras is in nats, natural logs (np.log)")
-    expect_close(got, want, "bce_by_hand(y_true, y_prob)", atol=1e-5, rtol=1e-5,
-                 hint="−mean(t·ln q + (1 − t)·ln(1 − q)) over every pixel")
+            fail(
+                f"bce_by_hand uses log base {base}: cross-entropy in Keras is in nats, natural logs (np.log)"
+            )
+    expect_close(
+        got,
+        want,
+        "bce_by_hand(y_true, y_prob)",
+        atol=1e-5,
+        rtol=1e-5,
+        hint="−mean(t·ln q + (1 − t)·ln(1 − q)) over every pixel",
+    )
 
 
 def _softplus_bce(t: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -336,12 +473,18 @@ def bce_logits(bce_from_logits: Callable) -> None:
     logits = rng.normal(0, 3, size=y_true.shape).astype("float32")
     want = float(keras.losses.BinaryCrossentropy(from_logits=True)(y_true, logits))
     got = call_learner(bce_from_logits, y_true.copy(), logits.copy())
-    expect(np.size(got) == 1, f"bce_from_logits should return one number, got an array of shape {shape_of(got)}")
+    expect(
+        np.size(got) == 1, f"bce_from_logits should return one number, got an array of shape {shape_of(got)}"
+    )
     got = float(np.asarray(got).reshape(()))
-    if abs(got - float(keras.losses.BinaryCrossentropy()(y_true, _sigmoid(logits)))) > 1e-4 and \
-            abs(got - float(keras.losses.BinaryCrossentropy()(y_true, logits))) < 1e-5:
-        fail("bce_from_logits treats the logits as probabilities: turn a logit z into a probability with the "
-             "sigmoid first, or better, use the form written in z")
+    if (
+        abs(got - float(keras.losses.BinaryCrossentropy()(y_true, _sigmoid(logits)))) > 1e-4
+        and abs(got - float(keras.losses.BinaryCrossentropy()(y_true, logits))) < 1e-5
+    ):
+        fail(
+            "bce_from_logits treats the logits as probabilities: turn a logit z into a probability with the "
+            "sigmoid first, or better, use the form written in z"
+        )
     expect_close(got, want, "bce_from_logits(y_true, logits) for moderate logits", atol=1e-5, rtol=1e-5)
 
     t = np.array([[0, 1, 0, 1, 0, 1]], dtype="float32")
@@ -351,10 +494,14 @@ def bce_logits(bce_from_logits: Callable) -> None:
         got = call_learner(bce_from_logits, t.copy(), z.copy(), what="bce_from_logits(t, z) with logits ±100")
     got = float(np.asarray(got).reshape(()))
     if not math.isfinite(got):
-        fail(f"bce_from_logits returns {got} for a logit of 100 with target 0: σ(100) rounds to exactly 1.0, so "
-             "ln(1 − σ) = ln 0. Write the loss in z, without the sigmoid: max(z, 0) − z·t + ln(1 + e^(−|z|))")
+        fail(
+            f"bce_from_logits returns {got} for a logit of 100 with target 0: σ(100) rounds to exactly 1.0, so "
+            "ln(1 − σ) = ln 0. Write the loss in z, without the sigmoid: max(z, 0) − z·t + ln(1 + e^(−|z|))"
+        )
     if abs(got - want) > 1e-3 * want and got < want:
-        fail(f"bce_from_logits gives {got:.3f} for logits ±100 and ±30 where the loss is {want:.3f}: clipping "
-             "the probability (as Keras does for probabilities) caps each pixel near −ln(1e-7) ≈ 16. Write the "
-             "loss in z: max(z, 0) − z·t + ln(1 + e^(−|z|))")
+        fail(
+            f"bce_from_logits gives {got:.3f} for logits ±100 and ±30 where the loss is {want:.3f}: clipping "
+            "the probability (as Keras does for probabilities) caps each pixel near −ln(1e-7) ≈ 16. Write the "
+            "loss in z: max(z, 0) − z·t + ln(1 + e^(−|z|))"
+        )
     expect_close(got, want, "bce_from_logits for logits of ±30 and ±100", atol=1e-4, rtol=1e-5)

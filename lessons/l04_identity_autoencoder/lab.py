@@ -25,6 +25,7 @@ import keras
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+
 from lessons.l04_identity_autoencoder import checks as check
 
 tracks = check.sample_tracks()  # 16 flight tracks of 28×28, values 0.0 and 1.0, to try things on
@@ -49,17 +50,24 @@ print(f"tracks: {tracks.shape}, {tracks.dtype}, lit fraction {tracks.mean():.4f}
 # same way every time — 2 epochs on 512 tracks of 24×24, batch 32, seed 0 — starting from its
 # perfect weights, and compares the test MSE afterwards with the reference run.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_identity_model(side):
     """Flatten → Dense(side², sigmoid, no bias, identity kernel) → Reshape, compiled."""
     ### BEGIN SOLUTION
-    model = keras.Sequential([
-        keras.Input(shape=(side, side, 1)),
-        keras.layers.Flatten(),
-        keras.layers.Dense(side * side, activation="sigmoid", use_bias=False,
-                           kernel_initializer=keras.initializers.Identity()),
-        keras.layers.Reshape((side, side, 1)),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(side, side, 1)),
+            keras.layers.Flatten(),
+            keras.layers.Dense(
+                side * side,
+                activation="sigmoid",
+                use_bias=False,
+                kernel_initializer=keras.initializers.Identity(),
+            ),
+            keras.layers.Reshape((side, side, 1)),
+        ]
+    )
     model.compile(optimizer=keras.optimizers.Adam(), loss="mse", metrics=["accuracy"])
     return model
     ### END SOLUTION
@@ -98,6 +106,7 @@ print("Exercise 1, training: passed.")
 # The check compares both with their definitions on fresh tracks, then with what `evaluate`
 # reports for the identity-sigmoid model on those tracks.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def lit_fraction(images):
     """The fraction of pixels equal to 1 over the whole batch."""
@@ -129,6 +138,7 @@ print("Exercise 2 passed.")
 # The check draws the identity-sigmoid model's output of an 18×26 track and inspects the colour
 # scale (`norm.vmin`, `norm.vmax`) of what you drew.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def show_image(image):
     """Draw image[:, :, 0] on a fixed 0…1 grey scale; return the AxesImage."""
@@ -150,6 +160,7 @@ print("Exercise 3 passed.")
 # `exact_agreement_metric()` returns a **new** Keras metric object (from `keras.metrics`) that
 # reports the fraction of predictions *exactly equal* to their targets — 0.0 for the
 # identity-sigmoid model.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def exact_agreement_metric():
@@ -176,6 +187,7 @@ print("Exercise 4 passed.")
 #   sigmoid), as `BinaryCrossentropy(from_logits=True)` computes it. It must stay finite and exact
 #   for logits like ±100, where σ(z) rounds to exactly 0 or 1; rewrite the loss in terms of `z`.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def bce_by_hand(y_true, y_prob):
     """Mean binary cross-entropy of probabilities."""
@@ -201,8 +213,12 @@ try:
     q = 1 / (1 + np.exp(-tracks))  # the identity-sigmoid model's output
     print("by hand", bce_by_hand(tracks, q), "Keras", float(keras.losses.BinaryCrossentropy()(tracks, q)))
     t, z = np.array([[0.0, 1.0]]), np.array([[20.0, -20.0]])
-    print("from logits", bce_from_logits(t, z),
-          "Keras", float(keras.losses.BinaryCrossentropy(from_logits=True)(t, z)))
+    print(
+        "from logits",
+        bce_from_logits(t, z),
+        "Keras",
+        float(keras.losses.BinaryCrossentropy(from_logits=True)(t, z)),
+    )
 except NotImplementedError:
     print("not written yet.")
 
@@ -229,4 +245,5 @@ print("Exercise 5, logits: passed.")
 
 # %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from pitfalls.checks.selfcheck import check_all
+
 check_all("lab04_autoencoder")

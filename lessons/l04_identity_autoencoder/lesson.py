@@ -16,7 +16,9 @@
 # papermill: `papermill 04_identity_autoencoder.ipynb out.ipynb -p profile article`.
 
 # %%
-from pitfalls.session import start; start(seed=0)
+from pitfalls.session import start
+
+start(seed=0)
 
 # %% tags=["parameters"]
 profile = "fast"
@@ -32,7 +34,7 @@ import tensorflow as tf
 from pitfalls.autoencoder import get_profile, train
 from pitfalls.data import flighttracks_tf
 from pitfalls.identity import identity_model
-from pitfalls.reconstructions import lit_fraction, reproduced_fraction, rows, show
+from pitfalls.reconstructions import lit_fraction, reproduced_fraction, rows
 from pitfalls.show import show_source
 
 P = get_profile(profile)
@@ -57,7 +59,7 @@ measured = {}  # our numbers, for the table at the end
 data = flighttracks_tf.load(size=SIDE, batch_size=P.batch_size, seed=0)
 print(data)
 x_eval = np.concatenate([x for x, _ in data.test.as_numpy_iterator()])  # what evaluate() sees
-x = x_eval[:P.batch_size]  # one test batch, used throughout
+x = x_eval[: P.batch_size]  # one test batch, used throughout
 p = lit_fraction(x_eval)
 measured["lit fraction p"] = p
 print(f"test images evaluated: {len(x_eval)}, shape {x_eval.shape[1:]}, values {np.unique(x_eval)}")
@@ -96,13 +98,16 @@ assert abs(leak - 0.75) < 0.05, leak
 
 # %%
 keras.utils.set_random_seed(0)
-tutorial = keras.Sequential([
-    keras.Input(shape=(SIDE, SIDE, 1)),
-    keras.layers.Flatten(),
-    keras.layers.Dense(N // 10, activation="relu"),
-    keras.layers.Dense(N, activation="sigmoid"),
-    keras.layers.Reshape((SIDE, SIDE, 1)),
-], name="tutorial")
+tutorial = keras.Sequential(
+    [
+        keras.Input(shape=(SIDE, SIDE, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(N // 10, activation="relu"),
+        keras.layers.Dense(N, activation="sigmoid"),
+        keras.layers.Reshape((SIDE, SIDE, 1)),
+    ],
+    name="tutorial",
+)
 tutorial.compile(optimizer=keras.optimizers.Adam(P.learning_rate), loss="mse", metrics=["accuracy"])
 run = train(tutorial, data, P, epochs=P.short_epochs, name="tutorial autoencoder")
 for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
@@ -112,8 +117,10 @@ shown = reproduced_fraction(x, recon)
 measured["tutorial: accuracy"] = run.last("val_accuracy")
 measured["tutorial: loss"] = run.last("val_loss")
 measured["tutorial: lit pixels reproduced"] = shown
-print(f"test accuracy {run.last('val_accuracy'):.4f}; test loss {run.last('val_loss'):.4f}; an all-black "
-      f"answer would score loss p = {p:.4f} and accuracy 1 - p = {1 - p:.4f}")
+print(
+    f"test accuracy {run.last('val_accuracy'):.4f}; test loss {run.last('val_loss'):.4f}; an all-black "
+    f"answer would score loss p = {p:.4f} and accuracy 1 - p = {1 - p:.4f}"
+)
 print(f"lit pixels the reconstruction shows (> 0.5): {shown:.1%}")
 assert run.last("val_accuracy") > 0.95
 assert run.last("val_loss") > 0.5 * p and shown < 0.5, (run.last("val_loss"), shown)
@@ -131,8 +138,10 @@ fig, _ = rows({"original": x, "reconstruction": recon}, title="tutorial autoenco
 # the bug is in the reshaping or in the plotting.
 
 # %%
-noop = keras.Sequential([keras.Input(shape=(SIDE, SIDE, 1)), keras.layers.Flatten(),
-                         keras.layers.Reshape((SIDE, SIDE, 1))], name="noop")
+noop = keras.Sequential(
+    [keras.Input(shape=(SIDE, SIDE, 1)), keras.layers.Flatten(), keras.layers.Reshape((SIDE, SIDE, 1))],
+    name="noop",
+)
 out = noop.predict(x, verbose=0)
 assert np.array_equal(out, x)
 print("the no-op model returns its input exactly; the plotting works:")
@@ -146,24 +155,28 @@ fig, _ = rows({"original": x, "no-op": out}, title="Flatten → Reshape")
 
 # %%
 keras.utils.set_random_seed(0)
-single = keras.Sequential([
-    keras.Input(shape=(SIDE, SIDE, 1)),
-    keras.layers.Flatten(),
-    keras.layers.Dense(N, activation="sigmoid"),
-    keras.layers.Reshape((SIDE, SIDE, 1)),
-], name="single_dense")
+single = keras.Sequential(
+    [
+        keras.Input(shape=(SIDE, SIDE, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(N, activation="sigmoid"),
+        keras.layers.Reshape((SIDE, SIDE, 1)),
+    ],
+    name="single_dense",
+)
 single.compile(optimizer=keras.optimizers.Adam(P.learning_rate), loss="mse", metrics=["accuracy"])
 run_single = train(single, data, P, epochs=P.short_epochs, name="one Dense layer")
 recon_single = single.predict(x, verbose=0)
 shown_single = reproduced_fraction(x, recon_single)
 measured["one Dense: accuracy"] = run_single.last("val_accuracy")
 measured["one Dense: loss"] = run_single.last("val_loss")
-print(f"test accuracy {run_single.last('val_accuracy'):.4f}, test loss {run_single.last('val_loss'):.4f}, "
-      f"lit pixels shown {shown_single:.1%}")
+print(
+    f"test accuracy {run_single.last('val_accuracy'):.4f}, test loss {run_single.last('val_loss'):.4f}, "
+    f"lit pixels shown {shown_single:.1%}"
+)
 assert run_single.last("val_accuracy") > 0.95
 assert run_single.last("val_loss") > 0.1 * p, run_single.last("val_loss")
 fig, _ = rows({"original": x, "one Dense": recon_single}, title="one Dense layer, trained")
-
 
 # %% [markdown]
 # High "accuracy" again (the article: 0.995) and a loss far from 0 — for a model that only has
@@ -222,7 +235,9 @@ assert (fixed.norm.vmin, fixed.norm.vmax) == (0, 1)
 # **Try it.** Move the vmin/vmax sliders: the same reconstruction, with imshow's automatic scale and with a fixed one.
 
 # %%
-from pitfalls.widgets import imshow_scale_explorer; imshow_scale_explorer()
+from pitfalls.widgets import imshow_scale_explorer
+
+imshow_scale_explorer()
 
 # %% [markdown]
 # ## 3. The loss it reports
@@ -249,7 +264,9 @@ assert abs(article_p - 0.0068) < 0.0005
 # **Try it.** σ(w·x + b) for the identity model's weight and bias: what a black and a lit pixel come out as, and the MSE that follows for a lit fraction.
 
 # %%
-from pitfalls.widgets import sigmoid_explorer; sigmoid_explorer()
+from pitfalls.widgets import sigmoid_explorer
+
+sigmoid_explorer()
 
 # %% [markdown]
 # The article measured 0.2488: the same formula with its own, sparser images (p ≈ 0.7 %). The
@@ -267,12 +284,19 @@ from pitfalls.widgets import sigmoid_explorer; sigmoid_explorer()
 article_val = flighttracks_tf.prepare_for_evaluation(data.test_images, P.batch_size)  # no length
 diluted = identity.evaluate(article_val, verbose=0, return_dict=True)
 batches = len(x_eval) // P.batch_size
-print(f"article's pipeline: loss {diluted['loss']:.5f}, accuracy {diluted['accuracy']:.4f}; "
-      f"ours: {evaluated['loss']:.5f}, {evaluated['accuracy']:.4f}")
-print(f"ratio {diluted['loss'] / evaluated['loss']:.4f} = {batches}/{batches + 1} = {batches / (batches + 1):.4f}")
+print(
+    f"article's pipeline: loss {diluted['loss']:.5f}, accuracy {diluted['accuracy']:.4f}; "
+    f"ours: {evaluated['loss']:.5f}, {evaluated['accuracy']:.4f}"
+)
+print(
+    f"ratio {diluted['loss'] / evaluated['loss']:.4f} = {batches}/{batches + 1} = {batches / (batches + 1):.4f}"
+)
 measured["evaluate on a dataset of unknown length / true"] = diluted["loss"] / evaluated["loss"]
 assert abs(diluted["loss"] / evaluated["loss"] - batches / (batches + 1)) < 1e-3, (
-    diluted, evaluated, "if this fails, your Keras has the fix of keras-team/keras#23084")
+    diluted,
+    evaluated,
+    "if this fails, your Keras has the fix of keras-team/keras#23084",
+)
 assert abs(diluted["accuracy"] - batches / (batches + 1)) < 1e-6
 
 # %% [markdown]
@@ -292,7 +316,10 @@ for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
 measured["identity trained: loss after 1 epoch"] = run_id.history["loss"][0]
 measured["identity trained: accuracy after 1 epoch"] = run_id.history["accuracy"][0]
 assert run_id.history["loss"][-1] < 0.5 * predicted
-assert run_id.last("val_accuracy") < 1.0 and run_id.history["accuracy"][-1] < run_id.history["accuracy"][0] + 1e-9
+assert (
+    run_id.last("val_accuracy") < 1.0
+    and run_id.history["accuracy"][-1] < run_id.history["accuracy"][0] + 1e-9
+)
 
 # %% [markdown]
 # The loss falls fast — the weights learn to push black pixels below 0.5 — while "accuracy"
@@ -309,7 +336,9 @@ import inspect
 
 from keras.src.trainers import compile_utils
 
-source = inspect.getsource(compile_utils.is_binary_or_sparse_categorical) + inspect.getsource(compile_utils.get_metric)
+source = inspect.getsource(compile_utils.is_binary_or_sparse_categorical) + inspect.getsource(
+    compile_utils.get_metric
+)
 print("\n".join(source.splitlines()[:31]))
 
 # %% [markdown]
@@ -318,13 +347,21 @@ print("\n".join(source.splitlines()[:31]))
 
 # %%
 resolved = [type(m).__name__ for m in identity.metrics[-1].metrics]
-flat = keras.Sequential([keras.Input(shape=(N,)), keras.layers.Dense(
-    N, activation="sigmoid", use_bias=False, kernel_initializer=keras.initializers.Identity())])
+flat = keras.Sequential(
+    [
+        keras.Input(shape=(N,)),
+        keras.layers.Dense(
+            N, activation="sigmoid", use_bias=False, kernel_initializer=keras.initializers.Identity()
+        ),
+    ]
+)
 flat.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
 flat_scores = flat.evaluate(x.reshape(len(x), -1), x.reshape(len(x), -1), verbose=0, return_dict=True)
 flat_resolved = [type(m).__name__ for m in flat.metrics[-1].metrics]
 print(f"output (None, {SIDE}, {SIDE}, 1): 'accuracy' → {resolved}")
-print(f"output (None, {N}) without the Reshape: 'accuracy' → {flat_resolved}, value {flat_scores['accuracy']}")
+print(
+    f"output (None, {N}) without the Reshape: 'accuracy' → {flat_resolved}, value {flat_scores['accuracy']}"
+)
 assert resolved == ["BinaryAccuracy"] and flat_resolved == ["CategoricalAccuracy"]
 
 # %% [markdown]
@@ -346,7 +383,9 @@ measured["BinaryAccuracy on the identity output"] = float(binary.result())
 measured["Accuracy on the identity output"] = float(exact.result())
 print(f"BinaryAccuracy (threshold 0.5): {float(binary.result())}")
 print(f"Accuracy (exact equality):      {float(exact.result())}")
-print(f"BinaryAccuracy(threshold=0.75): {float(strict.result()):.4f} = 1 - p of this batch ({1 - p_batch:.4f})")
+print(
+    f"BinaryAccuracy(threshold=0.75): {float(strict.result()):.4f} = 1 - p of this batch ({1 - p_batch:.4f})"
+)
 assert float(binary.result()) == 1.0 and float(exact.result()) == 0.0
 assert abs(float(strict.result()) - (1 - p_batch)) < 1e-5
 
@@ -365,7 +404,9 @@ assert abs(float(strict.result()) - (1 - p_batch)) < 1e-5
 # **Try it.** Move the binary-accuracy threshold over the identity-sigmoid model's real predictions: 1.0 while 0.5 ≤ t < σ(1), collapsing outside; plain `Accuracy` beside it.
 
 # %%
-from pitfalls.widgets import threshold_explorer; threshold_explorer()
+from pitfalls.widgets import threshold_explorer
+
+threshold_explorer()
 
 # %%
 mse_hand = np.mean((x - y) ** 2)
@@ -381,6 +422,7 @@ assert abs(mse_hand - mse_keras) < 1e-6
 #
 # *Predict:* what is it for the identity-sigmoid model, with black pixels at 0.5 and lit at σ(1)?
 # (`-ln 0.5 = 0.693`, `-ln σ(1) = 0.313`.)
+
 
 # %%
 def bce_by_hand(t, q):

@@ -2,15 +2,16 @@
 mistakes' own messages, the training tolerance, the check's fresh inputs. (Every variant of
 wrong_answers.py, and the solution, are graded by the lab's real test cells in
 tests/test_wrong_answers.py.)"""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from pitfalls.authoring.labs import solution_namespace
 from lessons.l04_identity_autoencoder import checks as lab04
-from pitfalls.course import lab_named
+from pitfalls.authoring.labs import solution_namespace
 from pitfalls.checks.core import CheckFailed
+from pitfalls.course import lab_named
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +31,15 @@ def test_flat_output_is_caught(solution):
     import keras
 
     def flat(side):
-        model = keras.Sequential([keras.Input(shape=(side, side, 1)), keras.layers.Flatten(),
-                                  keras.layers.Dense(side * side, activation="sigmoid", use_bias=False,
-                                                     kernel_initializer="identity")])
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(side, side, 1)),
+                keras.layers.Flatten(),
+                keras.layers.Dense(
+                    side * side, activation="sigmoid", use_bias=False, kernel_initializer="identity"
+                ),
+            ]
+        )
         model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
         return model
 
@@ -54,7 +61,7 @@ def test_wrong_loss_is_caught(solution, loss, message):
 def test_squared_sigmoid_mistake_has_its_message(solution):
     def sigmoid_squared(p):
         s = 1 / (1 + np.exp(-1))
-        return 0.25 * (1 - p) + s ** 2 * p
+        return 0.25 * (1 - p) + s**2 * p
 
     with pytest.raises(CheckFailed, match="not σ"):
         lab04.mse_prediction(solution["lit_fraction"], sigmoid_squared)
@@ -80,10 +87,14 @@ def test_training_check_rejects_a_bias(solution):
     import keras
 
     def with_bias(side):
-        model = keras.Sequential([keras.Input(shape=(side, side, 1)), keras.layers.Flatten(),
-                                  keras.layers.Dense(side * side, activation="sigmoid",
-                                                     kernel_initializer="identity"),
-                                  keras.layers.Reshape((side, side, 1))])
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(side, side, 1)),
+                keras.layers.Flatten(),
+                keras.layers.Dense(side * side, activation="sigmoid", kernel_initializer="identity"),
+                keras.layers.Reshape((side, side, 1)),
+            ]
+        )
         model.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
         return model
 

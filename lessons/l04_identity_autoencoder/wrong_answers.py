@@ -21,16 +21,25 @@ IDENTITY = (
 VARIANTS = {
     "matrix-of-ones": {
         "why": "the article's warning: a matrix filled with ones is not the identity matrix",
-        "cells": {"ex1": IDENTITY.format(dense="activation='sigmoid', use_bias=False, kernel_initializer='ones'")},
-        "fails": {"ex1-architecture": "the kernel is a matrix of ones, not the identity matrix",
-                  "ex1-training": "higher than the reference"},
+        "cells": {
+            "ex1": IDENTITY.format(dense="activation='sigmoid', use_bias=False, kernel_initializer='ones'")
+        },
+        "fails": {
+            "ex1-architecture": "the kernel is a matrix of ones, not the identity matrix",
+            "ex1-training": "higher than the reference",
+        },
     },
     "relu-identity": {
         "why": "lesson 5's perfect relu identity instead of the sigmoid model this lab studies",
-        "cells": {"ex1": IDENTITY.format(dense="activation='relu', use_bias=False, "
-                                               "kernel_initializer=keras.initializers.Identity()")},
-        "fails": {"ex1-architecture": "the model returns its input exactly",
-                  "ex1-training": "the model copies its input exactly"},
+        "cells": {
+            "ex1": IDENTITY.format(
+                dense="activation='relu', use_bias=False, kernel_initializer=keras.initializers.Identity()"
+            )
+        },
+        "fails": {
+            "ex1-architecture": "the model returns its input exactly",
+            "ex1-training": "the model copies its input exactly",
+        },
     },
     # A near miss: with Dense's default bias (initialised to zeros) the model outputs exactly the
     # same numbers before training — evaluate() and the pictures agree with the right model — so
@@ -39,33 +48,45 @@ VARIANTS = {
     # training check catches it as well (asserted in test_checks.py, not here).
     "forgot-use-bias-false": {
         "why": "Dense's default bias (zeros): same outputs before training, but not the model asked for",
-        "cells": {"ex1": IDENTITY.format(dense="activation='sigmoid', "
-                                               "kernel_initializer=keras.initializers.Identity()")},
+        "cells": {
+            "ex1": IDENTITY.format(
+                dense="activation='sigmoid', kernel_initializer=keras.initializers.Identity()"
+            )
+        },
         "fails": {"ex1-architecture": "the Dense layer has a bias"},
         "may_fail": ["ex1-training"],
     },
     "black-pixels-only": {
         "why": "predicts 0.25·(1 − p): forgets what the lit pixels cost",
-        "cells": {"ex2": (
-            "def lit_fraction(images):\n    return float(images.mean())\n\n\n"
-            "def predicted_mse(p):\n    return 0.25 * (1 - p)\n")},
+        "cells": {
+            "ex2": (
+                "def lit_fraction(images):\n    return float(images.mean())\n\n\n"
+                "def predicted_mse(p):\n    return 0.25 * (1 - p)\n"
+            )
+        },
         "fails": {"ex2-check": "the lit pixels count too"},
     },
     "lit-count": {
         "why": "counts lit pixels instead of taking their fraction",
-        "cells": {"ex2": (
-            "def lit_fraction(images):\n    return float((images == 1).sum())\n\n\n"
-            "def predicted_mse(p):\n"
-            "    s = 1 / (1 + math.exp(-1))\n"
-            "    return 0.25 * (1 - p) + (1 - s) ** 2 * p\n")},
+        "cells": {
+            "ex2": (
+                "def lit_fraction(images):\n    return float((images == 1).sum())\n\n\n"
+                "def predicted_mse(p):\n"
+                "    s = 1 / (1 + math.exp(-1))\n"
+                "    return 0.25 * (1 - p) + (1 - s) ** 2 * p\n"
+            )
+        },
         "fails": {"ex2-check": "the *number* of lit pixels"},
     },
     "auto-normalised": {
         "why": "plain imshow: the colour scale stretches 0.5…0.731 to black…white",
-        "cells": {"ex3": (
-            "def show_image(image):\n"
-            "    plt.figure()\n"
-            "    return plt.imshow(image[:, :, 0], cmap='gray')\n")},
+        "cells": {
+            "ex3": (
+                "def show_image(image):\n"
+                "    plt.figure()\n"
+                "    return plt.imshow(image[:, :, 0], cmap='gray')\n"
+            )
+        },
         "fails": {"ex3-check": "imshow normalises automatically"},
     },
     "binary-accuracy": {
@@ -75,31 +96,36 @@ VARIANTS = {
     },
     "bce-sign-and-naive-logits": {
         "why": "forgets the minus sign; computes the logit form through the sigmoid (inf at z = 100)",
-        "cells": {"ex5": (
-            "def bce_by_hand(y_true, y_prob):\n"
-            "    return float(np.mean(y_true * np.log(y_prob) + (1 - y_true) * np.log(1 - y_prob)))\n\n\n"
-            "def bce_from_logits(y_true, logits):\n"
-            "    q = 1 / (1 + np.exp(-logits))\n"
-            "    return float(np.mean(-(y_true * np.log(q) + (1 - y_true) * np.log(1 - q))))\n")},
-        "fails": {"ex5-probabilities": "with the wrong sign",
-                  "ex5-logits": "σ(100) rounds to exactly 1.0"},
+        "cells": {
+            "ex5": (
+                "def bce_by_hand(y_true, y_prob):\n"
+                "    return float(np.mean(y_true * np.log(y_prob) + (1 - y_true) * np.log(1 - y_prob)))\n\n\n"
+                "def bce_from_logits(y_true, logits):\n"
+                "    q = 1 / (1 + np.exp(-logits))\n"
+                "    return float(np.mean(-(y_true * np.log(q) + (1 - y_true) * np.log(1 - q))))\n"
+            )
+        },
+        "fails": {"ex5-probabilities": "with the wrong sign", "ex5-logits": "σ(100) rounds to exactly 1.0"},
     },
     "clipped-logits": {
         "why": "copies Keras' probability clipping into the logit form: caps each pixel near 16",
-        "cells": {"ex5": (
-            "def bce_by_hand(y_true, y_prob):\n"
-            "    t, q = np.asarray(y_true, 'float64'), np.asarray(y_prob, 'float64')\n"
-            "    return float(-np.mean(t * np.log(q) + (1 - t) * np.log(1 - q)))\n\n\n"
-            "def bce_from_logits(y_true, logits):\n"
-            "    q = np.clip(1 / (1 + np.exp(-np.asarray(logits, 'float64'))), 1e-7, 1 - 1e-7)\n"
-            "    return bce_by_hand(y_true, q)\n")},
+        "cells": {
+            "ex5": (
+                "def bce_by_hand(y_true, y_prob):\n"
+                "    t, q = np.asarray(y_true, 'float64'), np.asarray(y_prob, 'float64')\n"
+                "    return float(-np.mean(t * np.log(q) + (1 - t) * np.log(1 - q)))\n\n\n"
+                "def bce_from_logits(y_true, logits):\n"
+                "    q = np.clip(1 / (1 + np.exp(-np.asarray(logits, 'float64'))), 1e-7, 1 - 1e-7)\n"
+                "    return bce_by_hand(y_true, q)\n"
+            )
+        },
         "fails": {"ex5-logits": "clipping the probability"},
     },
     # Right, written differently: Keras 2 style input_shape (a UserWarning on stderr), the sigmoid as
     # its own layer, the figure returned with an explicit Normalize(0, 1), the metric imported by name.
     "right-with-warning": {
         "why": "input_shape on the first layer (a Keras 3 UserWarning), separate Activation layer, "
-               "Normalize(0, 1), returns the Figure",
+        "Normalize(0, 1), returns the Figure",
         "cells": {
             "ex1": (
                 "def build_identity_model(side):\n"
@@ -110,15 +136,18 @@ VARIANTS = {
                 "    model.add(keras.layers.Reshape((side, side, 1)))\n"
                 "    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001),\n"
                 "                  loss=keras.losses.MeanSquaredError(), metrics=['accuracy'])\n"
-                "    return model\n"),
+                "    return model\n"
+            ),
             "ex3": (
                 "def show_image(image):\n"
                 "    fig, ax = plt.subplots()\n"
                 "    ax.imshow(np.squeeze(image, axis=-1), cmap='gray', norm=matplotlib.colors.Normalize(0, 1))\n"
-                "    return fig\n"),
+                "    return fig\n"
+            ),
             "ex4": (
                 "from keras.metrics import Accuracy\n\n\n"
-                "def exact_agreement_metric():\n    return Accuracy(name='exact')\n"),
+                "def exact_agreement_metric():\n    return Accuracy(name='exact')\n"
+            ),
         },
         "fails": {},
         "warns": lambda ns: ns["build_identity_model"](12),

@@ -15,13 +15,14 @@
 # 20 epochs × 100 steps, batch 128 (for a GPU).
 
 # %%
-from pitfalls.session import start; start(seed=0)
+from pitfalls.session import start
+
+start(seed=0)
 
 # %% tags=["parameters"]
 profile = "fast"
 
 # %%
-import math
 
 import keras
 import numpy as np
@@ -39,7 +40,6 @@ x = data.test_batch()
 p = lit_fraction(np.concatenate([b for b, _ in data.test.as_numpy_iterator()]))
 print(f"lit fraction of the test images p = {p:.4%}")
 measured = {}
-
 
 # %% [markdown]
 # ## 1. The exact identity, without an activation and with relu
@@ -66,7 +66,9 @@ for activation in (None, "relu"):
 # *Predict:* binary cross-entropy of a perfect 0/1 prediction in Keras 3?
 
 # %%
-bce = identity_model(SIDE, "relu", loss="binary_crossentropy").evaluate(data.test, verbose=0, return_dict=True)
+bce = identity_model(SIDE, "relu", loss="binary_crossentropy").evaluate(
+    data.test, verbose=0, return_dict=True
+)
 clip = np.float32(1) - np.float32(keras.config.epsilon())  # Keras clips probabilities to [ε, 1 − ε]
 print(f"Keras 3: binary cross-entropy {bce['loss']:.4g}; -ln(1 - ε) in float32 = {-np.log(clip):.4g}")
 assert abs(bce["loss"] - -np.log(clip)) < 1e-8
@@ -85,11 +87,15 @@ measured["exact identity, relu: binary cross-entropy"] = bce["loss"]
 #
 # *Predict:* rank the four by their final loss. Which reaches accuracy 1.0 first?
 
+
 # %%
 def candidate(activation, batch_norm=False):
     """The one-layer autoencoder to train: Dense(N, no bias, default initializer) [+ BN]."""
-    layers = [keras.Input(shape=(SIDE, SIDE, 1)), keras.layers.Flatten(),
-              keras.layers.Dense(N, activation=activation, use_bias=False)]
+    layers = [
+        keras.Input(shape=(SIDE, SIDE, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(N, activation=activation, use_bias=False),
+    ]
     if batch_norm:
         layers.append(keras.layers.BatchNormalization(momentum=P.bn_momentum))
     layers.append(keras.layers.Reshape((SIDE, SIDE, 1)))
@@ -99,14 +105,20 @@ def candidate(activation, batch_norm=False):
 
 
 runs, models = {}, {}
-for name, activation, batch_norm in (("relu", "relu", False), ("tanh", "tanh", False),
-                                     ("sigmoid", "sigmoid", False), ("sigmoid + BN", "sigmoid", True)):
+for name, activation, batch_norm in (
+    ("relu", "relu", False),
+    ("tanh", "tanh", False),
+    ("sigmoid", "sigmoid", False),
+    ("sigmoid + BN", "sigmoid", True),
+):
     keras.utils.set_random_seed(0)
     models[name] = candidate(activation, batch_norm)
     runs[name] = train(models[name], data, P, name=name)
     r = runs[name]
-    print(f"{name:>13}: loss {r.last('loss'):.2e}, accuracy {r.last('accuracy'):.4f} | test: loss "
-          f"{r.last('val_loss'):.2e}, accuracy {r.last('val_accuracy'):.5f} ({r.seconds:.1f} s)")
+    print(
+        f"{name:>13}: loss {r.last('loss'):.2e}, accuracy {r.last('accuracy'):.4f} | test: loss "
+        f"{r.last('val_loss'):.2e}, accuracy {r.last('val_accuracy'):.5f} ({r.seconds:.1f} s)"
+    )
 fig = learning_curves({name: r.history for name, r in runs.items()})
 
 # %%
@@ -169,13 +181,19 @@ lit = flat > 0.5
 folded = gain * s + offset  # BN as the affine map a·s + b
 predicted = bn_model.predict(x, verbose=0).reshape(len(x), -1)
 print(f"γ median {np.median(gamma):.3f}, β median {np.median(beta):+.4f}")
-print(f"moving mean μ median {np.median(mu):.4f}; moving variance σ² median {np.median(var):.2e} "
-      f"(ε = {bn.epsilon:g})")
-print(f"sigmoid output: black pixels median {np.median(s[~lit]):.4f} (1–99 %: "
-      f"{np.percentile(s[~lit], 1):.4f}…{np.percentile(s[~lit], 99):.4f}), lit pixels median "
-      f"{np.median(s[lit]):.4f}")
-print(f"gain a median {np.median(gain):.1f}; the offset puts s = 0.5 at a·0.5 + b = "
-      f"{np.median(gain * 0.5 + offset):+.4f}; output 1 needs s = (1 - b)/a = {np.median((1 - offset) / gain):.4f}")
+print(
+    f"moving mean μ median {np.median(mu):.4f}; moving variance σ² median {np.median(var):.2e} "
+    f"(ε = {bn.epsilon:g})"
+)
+print(
+    f"sigmoid output: black pixels median {np.median(s[~lit]):.4f} (1–99 %: "
+    f"{np.percentile(s[~lit], 1):.4f}…{np.percentile(s[~lit], 99):.4f}), lit pixels median "
+    f"{np.median(s[lit]):.4f}"
+)
+print(
+    f"gain a median {np.median(gain):.1f}; the offset puts s = 0.5 at a·0.5 + b = "
+    f"{np.median(gain * 0.5 + offset):+.4f}; output 1 needs s = (1 - b)/a = {np.median((1 - offset) / gain):.4f}"
+)
 print(f"BN as a·s + b reproduces the model's output to {np.abs(folded - predicted).max():.1e}")
 assert np.abs(folded - predicted).max() < 1e-3
 assert abs(np.median(s[~lit]) - 0.5) < 0.01 and np.median(s[lit]) < 0.65
@@ -209,13 +227,15 @@ measured["BN: output for s = 0.5 (median)"] = float(np.median(gain * 0.5 + offse
 # **Try it.** Switch BatchNormalization on and off after the sigmoid and watch the output histogram.
 
 # %%
-from pitfalls.widgets import batchnorm_explorer; batchnorm_explorer()
+from pitfalls.widgets import batchnorm_explorer
+
+batchnorm_explorer()
 
 
 # %%
 def moving_stats_after(steps, momentum):
     """BN's moving mean and variance after `steps` updates from (0, 1) toward this layer's (μ, σ²)."""
-    left = momentum ** steps
+    left = momentum**steps
     return (1 - left) * mu, left * 1.0 + (1 - left) * var
 
 
@@ -224,14 +244,16 @@ for momentum in dict.fromkeys((0.99, P.bn_momentum)):  # Keras' default, and thi
     mu_m, var_m = moving_stats_after(P.steps, momentum)
     y_m = gamma * (s - mu_m) / np.sqrt(var_m + bn.epsilon) + beta
     accuracy[momentum] = float(np.mean((y_m > 0.5) == lit))
-    print(f"momentum {momentum}: {momentum ** P.steps:.1e} of the initial variance left after {P.steps} "
-          f"steps; gain divided by {np.median(np.sqrt((var_m + bn.epsilon) / (var + bn.epsilon))):.1f}; "
-          f"accuracy on the test batch {accuracy[momentum]:.4f}")
+    print(
+        f"momentum {momentum}: {momentum**P.steps:.1e} of the initial variance left after {P.steps} "
+        f"steps; gain divided by {np.median(np.sqrt((var_m + bn.epsilon) / (var + bn.epsilon))):.1f}; "
+        f"accuracy on the test batch {accuracy[momentum]:.4f}"
+    )
 print(f"this profile uses momentum {P.bn_momentum}")
-assert P.bn_momentum ** P.steps < 0.01
-if 0.99 ** P.steps > 0.01:  # a short run: the default momentum would not have caught up
+assert P.bn_momentum**P.steps < 0.01
+if 0.99**P.steps > 0.01:  # a short run: the default momentum would not have caught up
     assert accuracy[0.99] < 0.99 < accuracy[P.bn_momentum], accuracy
-measured["BN: share of the initial moving variance left"] = P.bn_momentum ** P.steps
+measured["BN: share of the initial moving variance left"] = P.bn_momentum**P.steps
 measured["BN: test-batch accuracy had momentum been 0.99"] = accuracy[0.99]
 
 # %% [markdown]

@@ -24,10 +24,11 @@ their source (``pitfalls.show.show_source``) where it teaches the Keras 3 way of
 a training step, and then trains this very class, so the code the learner reads is the code lab
 6's checks run. Importing this module imports Keras: call ``pitfalls.session.start`` first.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import keras
 import numpy as np
@@ -48,22 +49,28 @@ def real_samples(n: int = 2048) -> np.ndarray:
 
 def build_generator():
     """G: latent (2) → Dense(16, elu) → Dense(8), with a small last layer (outputs start near 0)."""
-    return keras.Sequential([
-        keras.Input((LATENT,)),
-        keras.layers.Dense(16, activation="elu"),
-        keras.layers.Dense(DIM, kernel_initializer=keras.initializers.RandomNormal(stddev=0.01)),
-    ], name="generator")
+    return keras.Sequential(
+        [
+            keras.Input((LATENT,)),
+            keras.layers.Dense(16, activation="elu"),
+            keras.layers.Dense(DIM, kernel_initializer=keras.initializers.RandomNormal(stddev=0.01)),
+        ],
+        name="generator",
+    )
 
 
 def build_autoencoder():
     """D: 8 → 16 → 2 → 16 → 8, an autoencoder whose last layer starts at zero (D(x) = 0 at first)."""
-    return keras.Sequential([
-        keras.Input((DIM,)),
-        keras.layers.Dense(16, activation="elu"),
-        keras.layers.Dense(LATENT),
-        keras.layers.Dense(16, activation="elu"),
-        keras.layers.Dense(DIM, kernel_initializer="zeros"),
-    ], name="discriminator")
+    return keras.Sequential(
+        [
+            keras.Input((DIM,)),
+            keras.layers.Dense(16, activation="elu"),
+            keras.layers.Dense(LATENT),
+            keras.layers.Dense(16, activation="elu"),
+            keras.layers.Dense(DIM, kernel_initializer="zeros"),
+        ],
+        name="discriminator",
+    )
 
 
 def reconstruction_error(autoencoder, x):
@@ -81,8 +88,14 @@ def reference_update_k(k, loss_real, loss_gen, lambda_k: float, gamma: float):
 class BEGAN(keras.Model):
     """A BEGAN whose equilibrium variable ``k`` is updated by ``update_k`` after each step."""
 
-    def __init__(self, update_k: Callable = reference_update_k, gamma: float = GAMMA,
-                 lambda_k: float = LAMBDA_K, seed: int = 0, **kwargs):
+    def __init__(
+        self,
+        update_k: Callable = reference_update_k,
+        gamma: float = GAMMA,
+        lambda_k: float = LAMBDA_K,
+        seed: int = 0,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.generator, self.discriminator = build_generator(), build_autoencoder()
         self.update_k, self.gamma, self.lambda_k = update_k, gamma, lambda_k
@@ -122,7 +135,7 @@ class KTrace(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         self.rows.append([float(logs[key]) for key in self.keys])
 
-    def trace(self) -> "Trace":
+    def trace(self) -> Trace:
         values = np.asarray(self.rows, dtype=np.float64).reshape(-1, len(self.keys))
         return Trace(*(values[:, i] for i in range(len(self.keys))))
 
@@ -144,8 +157,14 @@ class Trace:
         return np.concatenate([[0.0], self.k[:-1]])
 
 
-def train(update_k: Callable = reference_update_k, steps: int = 320, seed: int = 0, batch_size: int = 64,
-          lambda_k: float = LAMBDA_K, gamma: float = GAMMA) -> Trace:
+def train(
+    update_k: Callable = reference_update_k,
+    steps: int = 320,
+    seed: int = 0,
+    batch_size: int = 64,
+    lambda_k: float = LAMBDA_K,
+    gamma: float = GAMMA,
+) -> Trace:
     """Seed, build the toy BEGAN with ``update_k``, train ``steps`` steps; the per-step trace."""
     keras.utils.set_random_seed(seed)
     x = real_samples(2048)
@@ -154,8 +173,15 @@ def train(update_k: Callable = reference_update_k, steps: int = 320, seed: int =
     model = BEGAN(update_k=update_k, gamma=gamma, lambda_k=lambda_k, seed=seed)
     model.compile()
     recorder = KTrace()
-    model.fit(x, batch_size=batch_size, epochs=epochs, steps_per_epoch=steps_per_epoch, shuffle=True,
-              verbose=0, callbacks=[recorder])
+    model.fit(
+        x,
+        batch_size=batch_size,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        shuffle=True,
+        verbose=0,
+        callbacks=[recorder],
+    )
     trace = recorder.trace()
     return Trace(trace.k[:steps], trace.loss_real[:steps], trace.loss_gen[:steps], trace.balance[:steps])
 

@@ -5,14 +5,24 @@ its own expected answer; the mistakes lesson 6 measured get their own messages: 
 the batch axis, a loss collapsed to one number, two copies of a body meant to be shared, a
 per-sample ``add_loss``, a k that is rebound instead of assigned or never clipped.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
-from pitfalls.checks.core import (CheckFailed, call_learner, dense_layers, expect, expect_close, expect_shape, fail, load_spread)
+from pitfalls.checks.core import (
+    CheckFailed,
+    call_learner,
+    dense_layers,
+    expect,
+    expect_close,
+    expect_shape,
+    fail,
+    load_spread,
+)
 
 LAB = "lab06_functional"
 
@@ -24,8 +34,10 @@ def _numpy(value) -> np.ndarray:
 
 
 # --- exercise 1: splitting an input ---------------------------------------------------------------
-BATCH_AXIS = ("slices the batch axis: t[:{half}] keeps the first {half} *samples*. The features are "
-              "axis 1, so the halves are t[:, :{half}] and t[:, {half}:]")
+BATCH_AXIS = (
+    "slices the batch axis: t[:{half}] keeps the first {half} *samples*. The features are "
+    "axis 1, so the halves are t[:, :{half}] and t[:, {half}:]"
+)
 
 
 def split(split_in_halves: Callable) -> None:
@@ -39,30 +51,52 @@ def split(split_in_halves: Callable) -> None:
             model = call_learner(split_in_halves, width, what=name)
         except CheckFailed as exc:
             if "Unsupported key type" in str(exc):
-                fail(f"{exc}\nKeras refuses inputs[:{half}] on a symbolic input because it "
-                     + BATCH_AXIS.format(half=half) + ".")
+                fail(
+                    f"{exc}\nKeras refuses inputs[:{half}] on a symbolic input because it "
+                    + BATCH_AXIS.format(half=half)
+                    + "."
+                )
             raise
-        expect(isinstance(model, keras.Model), f"{name} should return a keras.Model, got {type(model).__name__}")
+        expect(
+            isinstance(model, keras.Model), f"{name} should return a keras.Model, got {type(model).__name__}"
+        )
         expect_shape(model.inputs[0], (None, width), f"the input of {name}")
-        expect(len(model.outputs) == 2, f"{name} should have two outputs (the two halves), it has "
-                                        f"{len(model.outputs)}")
+        expect(
+            len(model.outputs) == 2,
+            f"{name} should have two outputs (the two halves), it has {len(model.outputs)}",
+        )
         for out, which in zip(model.outputs, ("first", "second")):
-            expect_shape(out, (None, half), f"the {which} output of {name}", hints={
-                (None, width): f"the output kept all {width} features: a slice like t[:{half}] "
-                               + BATCH_AXIS.format(half=half),
-                (None, 5): "the 5 is hard-coded: use half the width, width // 2",
-            })
+            expect_shape(
+                out,
+                (None, half),
+                f"the {which} output of {name}",
+                hints={
+                    (None, width): f"the output kept all {width} features: a slice like t[:{half}] "
+                    + BATCH_AXIS.format(half=half),
+                    (None, 5): "the 5 is hard-coded: use half the width, width // 2",
+                },
+            )
         x = np.random.default_rng(width).normal(size=(batch, width)).astype("float32")
         got = call_learner(model, x, what=f"{name} on a batch of {batch}")
-        expect(isinstance(got, (list, tuple)) and len(got) == 2,
-               f"{name} on a batch should give two arrays, got {type(got).__name__}")
+        expect(
+            isinstance(got, (list, tuple)) and len(got) == 2,
+            f"{name} on a batch should give two arrays, got {type(got).__name__}",
+        )
         for value, expected, which in zip(got, (x[:, :half], x[:, half:]), ("first", "second")):
-            expect_shape(_numpy(value), expected.shape, f"the {which} half of a batch of {batch} rows of {width}",
-                         hints={(half, width): "the output holds samples, not features: " + BATCH_AXIS.format(half=half)})
+            expect_shape(
+                _numpy(value),
+                expected.shape,
+                f"the {which} half of a batch of {batch} rows of {width}",
+                hints={
+                    (half, width): "the output holds samples, not features: " + BATCH_AXIS.format(half=half)
+                },
+            )
         first, second = (_numpy(v) for v in got)
         if np.allclose(first, x[:, half:]) and np.allclose(second, x[:, :half]):
-            fail(f"{name} returns the halves in the wrong order: first the features 0 to {half - 1}, "
-                 f"then {half} to {width - 1}")
+            fail(
+                f"{name} returns the halves in the wrong order: first the features 0 to {half - 1}, "
+                f"then {half} to {width - 1}"
+            )
         expect_close(first, x[:, :half], f"the first half of {name}'s output")
         expect_close(second, x[:, half:], f"the second half of {name}'s output")
 
@@ -84,11 +118,15 @@ def two_heads(build_two_heads: Callable) -> None:
     keras.utils.set_random_seed(0)
     name = f"build_two_heads({N_FEATURES})"
     result = call_learner(build_two_heads, N_FEATURES, what=name)
-    expect(isinstance(result, (tuple, list)) and len(result) == 2,
-           f"{name} should return two models, (classifier, regressor); got {type(result).__name__}")
+    expect(
+        isinstance(result, (tuple, list)) and len(result) == 2,
+        f"{name} should return two models, (classifier, regressor); got {type(result).__name__}",
+    )
     classifier, regressor = result
     for model, which, out in ((classifier, "classifier", CLASSES), (regressor, "regressor", 1)):
-        expect(isinstance(model, keras.Model), f"the {which} should be a keras.Model, got {type(model).__name__}")
+        expect(
+            isinstance(model, keras.Model), f"the {which} should be a keras.Model, got {type(model).__name__}"
+        )
         expect_shape(model.inputs[0], (None, N_FEATURES), f"the {which}'s input")
         expect_shape(model.outputs[0], (None, out), f"the {which}'s output")
     expect(classifier is not regressor, f"{name} returned the same model twice")
@@ -96,21 +134,31 @@ def two_heads(build_two_heads: Callable) -> None:
     distinct = _distinct([classifier, regressor])
     n_vars = len(distinct)
     if n_vars == 12:
-        fail("the two models hold 12 distinct weight variables, expected 8: each model has its own copy "
-             "of the body (separate Dense instances), so training one head would not change the other's "
-             "features. Build the body once — one keras.Model, or one Dense(16) and one Dense(8) "
-             "instance — and call it on both inputs.")
-    expect(n_vars == 8, f"the two models hold {n_vars} distinct weight variables, expected 8: the body's "
-                        "two kernels and two biases (shared), and a kernel and a bias for each head")
+        fail(
+            "the two models hold 12 distinct weight variables, expected 8: each model has its own copy "
+            "of the body (separate Dense instances), so training one head would not change the other's "
+            "features. Build the body once — one keras.Model, or one Dense(16) and one Dense(8) "
+            "instance — and call it on both inputs."
+        )
+    expect(
+        n_vars == 8,
+        f"the two models hold {n_vars} distinct weight variables, expected 8: the body's "
+        "two kernels and two biases (shared), and a kernel and a bias for each head",
+    )
     params = sum(int(np.prod(w.shape)) for w in distinct.values())
     expected = BODY_PARAMS + sum(HEAD_PARAMS.values())
-    expect(params == expected, f"the distinct variables hold {params} parameters, expected {expected} "
-                               f"(body {N_FEATURES}→{HIDDEN}→{CODE}: {BODY_PARAMS}; heads {HEAD_PARAMS['classifier']} "
-                               f"and {HEAD_PARAMS['regressor']}): check the layer sizes")
+    expect(
+        params == expected,
+        f"the distinct variables hold {params} parameters, expected {expected} "
+        f"(body {N_FEATURES}→{HIDDEN}→{CODE}: {BODY_PARAMS}; heads {HEAD_PARAMS['classifier']} "
+        f"and {HEAD_PARAMS['regressor']}): check the layer sizes",
+    )
     activations = sorted(getattr(l.activation, "__name__", "") for l in dense_layers(classifier))
-    expect(activations.count("relu") == 2 and "softmax" in activations,
-           f"the classifier's Dense activations are {activations}; the body uses relu twice and the "
-           "classifier head softmax")
+    expect(
+        activations.count("relu") == 2 and "softmax" in activations,
+        f"the classifier's Dense activations are {activations}; the body uses relu twice and the "
+        "classifier head softmax",
+    )
 
     x = np.random.default_rng(1).normal(size=(64, N_FEATURES)).astype("float32")
     y = np.random.default_rng(2).integers(0, CLASSES, size=64)
@@ -120,10 +168,14 @@ def two_heads(build_two_heads: Callable) -> None:
     classifier.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
     call_learner(classifier.fit, x, y, epochs=1, batch_size=64, verbose=0, what="training the classifier")
     after = _numpy(call_learner(regressor, x[:8], what="the regressor on a batch"))
-    expect(float(np.abs(after - before).max()) > 1e-6,
-           "after training the classifier, the regressor's outputs did not change: the body is not shared")
-    expect(all(np.array_equal(_numpy(w), b) for w, b in zip(reg_head, head_before)),
-           "training the classifier changed the regressor's own head: only the body should be shared")
+    expect(
+        float(np.abs(after - before).max()) > 1e-6,
+        "after training the classifier, the regressor's outputs did not change: the body is not shared",
+    )
+    expect(
+        all(np.array_equal(_numpy(w), b) for w, b in zip(reg_head, head_before)),
+        "training the classifier changed the regressor's own head: only the body should be shared",
+    )
 
 
 # --- exercise 3: a per-sample loss ----------------------------------------------------------------
@@ -131,6 +183,7 @@ def _symbolic_errors_as_type_errors(loss: Callable) -> Callable:
     """``loss``, but TensorFlow's "Cannot convert a symbolic tf.Tensor to a numpy array" — raised as
     a ``NotImplementedError`` — becomes a ``TypeError``, so that ``call_learner`` does not mistake
     NumPy code in a loss for an exercise not written yet."""
+
     def wrapped(y_true, y_pred):
         try:
             return loss(y_true, y_pred)
@@ -154,17 +207,25 @@ def per_sample_loss(per_sample_mae: Callable) -> None:
         y_pred = rng.random(shape).astype("float32")
         n = shape[0]
         name = f"per_sample_mae on a batch of {n} images of {shape[1]}×{shape[2]}×{shape[3]}"
-        got = _numpy(call_learner(per_sample_mae, ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred),
-                                  what=name))
-        expect_shape(got, (n,), name, hints={
-            (): f"one number for the whole batch: a Keras loss returns one value per sample, shape ({n},), so "
+        got = _numpy(
+            call_learner(
+                per_sample_mae, ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred), what=name
+            )
+        )
+        expect_shape(
+            got,
+            (n,),
+            name,
+            hints={
+                (): f"one number for the whole batch: a Keras loss returns one value per sample, shape ({n},), so "
                 "that sample_weight and masks can act on each sample. Average over axes [1, 2, 3] only",
-            shape[:3]: "that averaged over the last axis only: average over rows, columns and channels, "
-                       "axes [1, 2, 3]",
-            shape: "that is the error of every pixel: average over axes [1, 2, 3]",
-        })
+                shape[:3]: "that averaged over the last axis only: average over rows, columns and channels, "
+                "axes [1, 2, 3]",
+                shape: "that is the error of every pixel: average over axes [1, 2, 3]",
+            },
+        )
         error = np.abs(y_pred.astype(np.float64) - y_true)
-        if np.allclose(got, (error ** 2).mean(axis=(1, 2, 3)), atol=1e-5):
+        if np.allclose(got, (error**2).mean(axis=(1, 2, 3)), atol=1e-5):
             fail(f"{name}: these are mean *squared* errors; the exercise asks for the mean absolute error")
         expect_close(got, error.mean(axis=(1, 2, 3)), name, atol=1e-5, rtol=1e-5)
 
@@ -176,16 +237,30 @@ def per_sample_loss(per_sample_mae: Callable) -> None:
     identity = keras.Model(image_in, keras.layers.Identity()(image_in))
     identity.compile(loss=_symbolic_errors_as_type_errors(per_sample_mae))
     try:
-        reported = call_learner(identity.evaluate, y_pred, y_true, sample_weight=weights, batch_size=8, verbose=0,
-                                what="model.evaluate(...) with your loss")
+        reported = call_learner(
+            identity.evaluate,
+            y_pred,
+            y_true,
+            sample_weight=weights,
+            batch_size=8,
+            verbose=0,
+            what="model.evaluate(...) with your loss",
+        )
     except CheckFailed as exc:
         if "numpy" in str(exc).lower() or "symbolic" in str(exc).lower():
-            fail(f"{exc}\nper_sample_mae works on arrays but not inside fit or evaluate, where it receives "
-                 "symbolic tensors: write it with keras.ops (ops.mean, ops.abs), not NumPy.")
+            fail(
+                f"{exc}\nper_sample_mae works on arrays but not inside fit or evaluate, where it receives "
+                "symbolic tensors: write it with keras.ops (ops.mean, ops.abs), not NumPy."
+            )
         raise
     expected = (np.abs(y_pred.astype(np.float64) - y_true).mean(axis=(1, 2, 3)) * weights).sum() / 8
-    expect_close(reported, expected, "model.evaluate(...) with your loss and sample_weight = [1]*4 + [0]*4",
-                 atol=1e-5, rtol=1e-5)
+    expect_close(
+        reported,
+        expected,
+        "model.evaluate(...) with your loss and sample_weight = [1]*4 + [0]*4",
+        atol=1e-5,
+        rtol=1e-5,
+    )
 
 
 # --- exercise 4: an activity penalty with add_loss -------------------------------------------------
@@ -200,32 +275,50 @@ def activity_penalty(ActivityL1) -> None:
         x = np.random.default_rng(shape[1]).normal(size=shape).astype("float32")
         name = f"ActivityL1({rate}) on a batch of shape {shape}"
         out = call_learner(layer, ops.convert_to_tensor(x), what=name)
-        expect_shape(_numpy(out), shape, f"the output of {name}", hints={
-            (): "the layer returns the penalty; it should return its input unchanged and *add* the penalty "
+        expect_shape(
+            _numpy(out),
+            shape,
+            f"the output of {name}",
+            hints={
+                (): "the layer returns the penalty; it should return its input unchanged and *add* the penalty "
                 "with self.add_loss(...)",
-            (shape[0],): "the layer returns the per-sample penalty; it should return its input unchanged",
-        })
-        expect_close(_numpy(out), x, f"the output of {name}", hint="the layer must pass its input through unchanged")
+                (shape[0],): "the layer returns the per-sample penalty; it should return its input unchanged",
+            },
+        )
+        expect_close(
+            _numpy(out), x, f"the output of {name}", hint="the layer must pass its input through unchanged"
+        )
         losses = layer.losses
-        expect(len(losses) == 1, f"after one call, {name} holds {len(losses)} losses, expected 1: call "
-                                 "self.add_loss(...) once in call()")
+        expect(
+            len(losses) == 1,
+            f"after one call, {name} holds {len(losses)} losses, expected 1: call "
+            "self.add_loss(...) once in call()",
+        )
         value = _numpy(losses[0])
         per_sample = rate * np.abs(x.astype(np.float64)).sum(axis=1)
         if value.shape == (shape[0],):
-            fail(f"{name} adds a penalty of shape {value.shape}, one value per sample. add_loss wants one "
-                 f"number, and Keras 3 adds up what it gets: the penalty would be {shape[0]}× too big. "
-                 "Average over the batch (ops.mean) before add_loss.")
+            fail(
+                f"{name} adds a penalty of shape {value.shape}, one value per sample. add_loss wants one "
+                f"number, and Keras 3 adds up what it gets: the penalty would be {shape[0]}× too big. "
+                "Average over the batch (ops.mean) before add_loss."
+            )
         expect_shape(value, (), f"the penalty {name} adds")
         if math.isclose(float(value), per_sample.sum(), rel_tol=1e-5):
-            fail(f"{name} adds the penalty summed over the batch; average it over the samples (mean over "
-                 "axis 0) so that it does not grow with the batch size")
+            fail(
+                f"{name} adds the penalty summed over the batch; average it over the samples (mean over "
+                "axis 0) so that it does not grow with the batch size"
+            )
         if math.isclose(float(value), rate * np.abs(x).mean(), rel_tol=1e-5):
-            fail(f"{name} averages |x| over the features too; the penalty *sums* |x| over each sample's "
-                 "features, then averages over the batch")
+            fail(
+                f"{name} averages |x| over the features too; the penalty *sums* |x| over each sample's "
+                "features, then averages over the batch"
+            )
         for other in (0.3, 0.05, 0.1, 0.01):
             if other != rate and math.isclose(float(value), per_sample.mean() / rate * other, rel_tol=1e-5):
-                fail(f"{name} adds the penalty for a rate of {other}: is the rate hard-coded? Use the rate "
-                     "given to __init__ (self.rate)")
+                fail(
+                    f"{name} adds the penalty for a rate of {other}: is the rate hard-coded? Use the rate "
+                    "given to __init__ (self.rate)"
+                )
         expect_close(value, per_sample.mean(), f"the penalty {name} adds", atol=1e-5, rtol=1e-5)
 
     keras.utils.set_random_seed(0)
@@ -239,17 +332,22 @@ def activity_penalty(ActivityL1) -> None:
     model.compile(optimizer="sgd", loss="mse")
     reported = call_learner(model.evaluate, x, y, batch_size=16, verbose=0, what="model.evaluate(...)")
     expected = 0.2 * np.abs(_numpy(features(x))).sum(axis=1).mean()
-    expect_close(reported, expected, "the loss model.evaluate reports for a model with ActivityL1(0.2) "
-                 "and a zero MSE", atol=1e-5, rtol=1e-4,
-                 hint="Keras adds what add_loss receives during call() to the compiled loss")
+    expect_close(
+        reported,
+        expected,
+        "the loss model.evaluate reports for a model with ActivityL1(0.2) and a zero MSE",
+        atol=1e-5,
+        rtol=1e-4,
+        hint="Keras adds what add_loss receives during call() to the compiled loss",
+    )
 
 
 # --- exercise 5: BEGAN's k ------------------------------------------------------------------------
 K_CASES = (  # k, loss_real, loss_gen, lambda_k, gamma
     (0.3, 0.4, 0.1, 0.1, 0.5),
     (0.3, 0.2, 0.3, 0.2, 0.7),
-    (0.01, 0.1, 0.9, 0.5, 0.5),    # pushed below 0: clipped to 0
-    (0.98, 0.9, 0.0, 0.5, 0.5),    # pushed above 1: clipped to 1
+    (0.01, 0.1, 0.9, 0.5, 0.5),  # pushed below 0: clipped to 0
+    (0.98, 0.9, 0.0, 0.5, 0.5),  # pushed above 1: clipped to 1
 )
 GRADED_STEPS = 16
 
@@ -267,29 +365,44 @@ def k_rule(update_k: Callable) -> None:
     for k0, lr, lg, lam, gam in K_CASES:
         k = keras.Variable(k0, trainable=False, name="k")
         name = f"update_k(k={k0}, loss_real={lr}, loss_gen={lg}, lambda_k={lam}, gamma={gam})"
-        returned = call_learner(update_k, k, ops.convert_to_tensor(lr, "float32"),
-                                ops.convert_to_tensor(lg, "float32"), lam, gam, what=name)
+        returned = call_learner(
+            update_k,
+            k,
+            ops.convert_to_tensor(lr, "float32"),
+            ops.convert_to_tensor(lg, "float32"),
+            lam,
+            gam,
+            what=name,
+        )
         held = float(_numpy(k))
         want = _k_rule(k0, lr, lg, lam, gam)
         if math.isclose(held, k0, abs_tol=1e-7) and not math.isclose(want, k0, abs_tol=1e-7):
             if returned is not None and math.isclose(float(_numpy(returned)), want, abs_tol=1e-6):
-                fail(f"{name} returns the right value {want:.4g}, but the variable k still holds {k0}: "
-                     "`k = ...` only rebinds the name inside your function. Update the variable itself: "
-                     "k.assign(new_k)")
+                fail(
+                    f"{name} returns the right value {want:.4g}, but the variable k still holds {k0}: "
+                    "`k = ...` only rebinds the name inside your function. Update the variable itself: "
+                    "k.assign(new_k)"
+                )
             fail(f"{name} left the variable k at {k0}; expected k.assign(...) to set it to {want:.4g}")
         unclipped = _k_rule(k0, lr, lg, lam, gam, clip=False)
         if not math.isclose(want, unclipped) and math.isclose(held, unclipped, abs_tol=1e-6):
-            fail(f"{name} set k to {held:.4g}: the update pushed k out of [0, 1] and it was not clipped; "
-                 f"expected {want:.4g}. Clip with ops.clip(new_k, 0.0, 1.0)")
+            fail(
+                f"{name} set k to {held:.4g}: the update pushed k out of [0, 1] and it was not clipped; "
+                f"expected {want:.4g}. Clip with ops.clip(new_k, 0.0, 1.0)"
+            )
         flipped = _k_rule(k0, -lr, -lg, lam, gam)
         if not math.isclose(flipped, want) and math.isclose(held, flipped, abs_tol=1e-6):
-            fail(f"{name} set k to {held:.4g}, expected {want:.4g}: the update moves the wrong way; k grows "
-                 "when γ·L_real > L_gen")
+            fail(
+                f"{name} set k to {held:.4g}, expected {want:.4g}: the update moves the wrong way; k grows "
+                "when γ·L_real > L_gen"
+            )
         for hard in (0.001, 0.05):
             other = _k_rule(k0, lr, lg, hard, gam)
             if hard != lam and not math.isclose(other, want) and math.isclose(held, other, abs_tol=1e-6):
-                fail(f"{name} set k to {held:.4g}, expected {want:.4g}: it is what λ_k = {hard} gives. Is "
-                     "λ_k hard-coded? Use the lambda_k argument")
+                fail(
+                    f"{name} set k to {held:.4g}, expected {want:.4g}: it is what λ_k = {hard} gives. Is "
+                    "λ_k hard-coded? Use the lambda_k argument"
+                )
         expect_close(held, want, f"the variable k after {name}", atol=1e-6, rtol=1e-6)
         expect(returned is not None, f"{name} should return the new value of k (it returned None)")
         expect_close(_numpy(returned), want, f"the value {name} returns", atol=1e-6, rtol=1e-6)
@@ -300,16 +413,23 @@ def train_graded(update_k: Callable, seed: int = 0):
     from lessons.l06_functional_api_and_losses import began
 
     try:
-        return call_learner(began.train, update_k, steps=GRADED_STEPS, seed=seed,
-                            what="training the toy BEGAN with your update_k")
+        return call_learner(
+            began.train,
+            update_k,
+            steps=GRADED_STEPS,
+            seed=seed,
+            what="training the toy BEGAN with your update_k",
+        )
     except CheckFailed as exc:
         text = str(exc)
         if "not written yet" in text:
             raise
         if "Python bool" in text or "symbolic" in text or "OperatorNotAllowed" in text:
-            fail(f"{exc}\nupdate_k works on numbers but not inside the compiled train_step, where the losses "
-                 "are symbolic tensors without values: Python's min/max/if cannot compare them. Use "
-                 "keras.ops.clip (and keras.ops for any other arithmetic).")
+            fail(
+                f"{exc}\nupdate_k works on numbers but not inside the compiled train_step, where the losses "
+                "are symbolic tensors without values: Python's min/max/if cannot compare them. Use "
+                "keras.ops.clip (and keras.ops for any other arithmetic)."
+            )
         raise
 
 
@@ -325,21 +445,30 @@ def k_training(update_k: Callable) -> None:
     trace = train_graded(update_k)
     expect(len(trace) == GRADED_STEPS, f"the toy training ran {len(trace)} steps, expected {GRADED_STEPS}")
     expect(bool(np.all(np.isfinite(trace.k))), "k became NaN or infinite during training")
-    expect(bool(np.any(trace.k != 0)), f"k stayed 0 for all {GRADED_STEPS} training steps, although "
-                                       f"γ·L_real − L_gen was {trace.balance[0]:.3f} > 0 at the first step: "
-                                       "update_k does not change the model's variable k (use k.assign)")
-    expect(bool(trace.k.min() >= 0 and trace.k.max() <= 1), f"k left [0, 1] during training "
-                                                            f"(min {trace.k.min():.4g}, max {trace.k.max():.4g})")
+    expect(
+        bool(np.any(trace.k != 0)),
+        f"k stayed 0 for all {GRADED_STEPS} training steps, although "
+        f"γ·L_real − L_gen was {trace.balance[0]:.3f} > 0 at the first step: "
+        "update_k does not change the model's variable k (use k.assign)",
+    )
+    expect(
+        bool(trace.k.min() >= 0 and trace.k.max() <= 1),
+        f"k left [0, 1] during training (min {trace.k.min():.4g}, max {trace.k.max():.4g})",
+    )
     ok = began.follows_balance(trace)
     if not ok.all():
         i = int(np.argmin(ok))
         before = trace.k_before()[i]
-        fail(f"at training step {i + 1}, k went from {before:.5f} to {trace.k[i]:.5f}, but "
-             f"k + λ_k·(γ·L_real − L_gen) = {before:.5f} + {began.LAMBDA_K}·{trace.balance[i]:.5f} = "
-             f"{before + began.LAMBDA_K * trace.balance[i]:.5f}")
+        fail(
+            f"at training step {i + 1}, k went from {before:.5f} to {trace.k[i]:.5f}, but "
+            f"k + λ_k·(γ·L_real − L_gen) = {before:.5f} + {began.LAMBDA_K}·{trace.balance[i]:.5f} = "
+            f"{before + began.LAMBDA_K * trace.balance[i]:.5f}"
+        )
     spread = load_spread(LAB)["k_after_16_steps"]
     ref, tol = spread["reference"], spread["tolerance"]
     got = float(trace.k[-1])
     if abs(got - ref) > tol:
-        fail(f"after {GRADED_STEPS} steps k is {got:.4f}, the reference run gives {ref:.4f} ± {tol:.4f} (the "
-             "spread measured over seeds and CPUs). Check the update rule against the exercise.")
+        fail(
+            f"after {GRADED_STEPS} steps k is {got:.4f}, the reference run gives {ref:.4f} ± {tol:.4f} (the "
+            "spread measured over seeds and CPUs). Check the update rule against the exercise."
+        )

@@ -18,12 +18,12 @@ from pitfalls.session import start
 
 start(seed=0)
 
-import numpy as np
 import keras
+import numpy as np
 from keras import ops
+
 from lessons.l06_functional_api_and_losses import began
 from lessons.l06_functional_api_and_losses import checks as check
-
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — Split an input into two halves (2 points)
@@ -31,6 +31,7 @@ from lessons.l06_functional_api_and_losses import checks as check
 # `split_in_halves(width)` returns a `keras.Model` that takes vectors of `width` features
 # (`keras.Input(shape=(width,))`, `width` even) and has **two outputs**: the first `width // 2`
 # features and the last `width // 2` features. Remember which axis of a batch is which.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def split_in_halves(width):
@@ -58,6 +59,7 @@ print("Exercise 1 passed.")
 #
 # Training either model must train the shared body. The check counts the *distinct* weight variables
 # of the two models and trains the classifier to see whether the regressor's outputs move.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def build_two_heads(n_features):
@@ -88,6 +90,7 @@ print("Exercise 2 passed.")
 # `keras.ops` — Keras also calls it inside `fit`, on symbolic tensors. The check calls it on batches
 # of its own, then uses it as the loss of a model evaluated with `sample_weight`.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def per_sample_mae(y_true, y_pred):
     """Mean |y_pred − y_true| over rows, columns and channels: one value per image."""
@@ -110,6 +113,7 @@ print("Exercise 3 passed.")
 # > rate × (the mean over the batch of the sum of |x| over each sample's features)
 #
 # — one number per call.
+
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
 class ActivityL1(keras.layers.Layer):
@@ -146,6 +150,7 @@ print("Exercise 4 passed.")
 # the lesson's toy BEGAN for 16 steps with it — seed 0, λ_k = 0.05, γ = 0.5 — and compares k with the
 # reference run (2 points). Try it below: the plot shows k and the two losses.
 
+
 # %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def update_k(k, loss_real, loss_gen, lambda_k, gamma):
     """Assign clip(k + lambda_k * (gamma * loss_real - loss_gen), 0, 1) to k; return it."""
@@ -161,7 +166,7 @@ def update_k(k, loss_real, loss_gen, lambda_k, gamma):
 try:
     trace = began.train(update_k, steps=64, seed=0)
     print(f"k after 16 steps {trace.k[15]:.4f}, after 64 steps {trace.k[-1]:.4f}")
-    began.plot_trajectory(trace);
+    began.plot_trajectory(trace)
 except NotImplementedError:
     print("update_k() is not written yet.")
 
@@ -188,4 +193,5 @@ print("Exercise 5, in a training step: passed.")
 
 # %% nbgrader={"grade": false, "grade_id": "selfcheck", "locked": true, "schema_version": 3, "solution": false, "task": false}
 from pitfalls.checks.selfcheck import check_all
+
 check_all("lab06_functional")

@@ -48,17 +48,19 @@ def message(exc: BaseException) -> str:
 
 # %%
 keras.utils.set_random_seed(0)
-sequential = keras.Sequential([
-    keras.Input(shape=(784,)),
-    layers.Dense(64, activation="relu"),
-    layers.Dense(64, activation="relu"),
-    layers.Dense(10, activation="softmax"),
-])
+sequential = keras.Sequential(
+    [
+        keras.Input(shape=(784,)),
+        layers.Dense(64, activation="relu"),
+        layers.Dense(64, activation="relu"),
+        layers.Dense(10, activation="softmax"),
+    ]
+)
 
 inputs = keras.Input(shape=(784,))
 x = layers.Dense(64, activation="relu")(inputs)
 hidden = layers.Dense(64, activation="relu")  # an instance ...
-x = hidden(x)                                 # ... called on a tensor: the same as the line above
+x = hidden(x)  # ... called on a tensor: the same as the line above
 predictions = layers.Dense(10, activation="softmax")(x)
 functional = keras.Model(inputs=inputs, outputs=predictions)
 
@@ -136,8 +138,10 @@ def tower(x):
 
 towers = keras.Model([left_in, right_in], layers.Concatenate()([tower(left_in), tower(right_in)]))
 intended = 2 * (6 * 8 + 8)
-print(f"intended {intended} parameters, the model has {towers.count_params()}; "
-      f"Dense layers in the model: {[l.name for l in towers.layers if isinstance(l, layers.Dense)]}")
+print(
+    f"intended {intended} parameters, the model has {towers.count_params()}; "
+    f"Dense layers in the model: {[l.name for l in towers.layers if isinstance(l, layers.Dense)]}"
+)
 assert towers.count_params() == intended // 2
 
 # %% [markdown]
@@ -154,7 +158,7 @@ assert towers.count_params() == intended // 2
 # %%
 print("keras.layers.Container exists:", hasattr(keras.layers, "Container"))
 try:
-    from keras.engine.topology import Container  # the Keras 2 import path
+    from keras.engine.topology import Container  # noqa: F401  (the Keras 2 import path)
 except ImportError as exc:
     print(f"{type(exc).__name__}: {exc}")
     container_error = str(exc)
@@ -177,8 +181,10 @@ regressor = keras.Model(reg_in, layers.Dense(1)(body(reg_in)), name="regressor")
 
 distinct = {id(w): w for w in classifier.weights + regressor.weights}
 distinct_params = sum(int(np.prod(w.shape)) for w in distinct.values())
-print(f"classifier {classifier.count_params()} + regressor {regressor.count_params()} parameters, "
-      f"but {len(distinct)} distinct variables holding {distinct_params}")
+print(
+    f"classifier {classifier.count_params()} + regressor {regressor.count_params()} parameters, "
+    f"but {len(distinct)} distinct variables holding {distinct_params}"
+)
 assert len(distinct) == 8 and distinct_params == body.count_params() + (8 * 3 + 3) + (8 + 1)
 assert classifier.layers[1] is regressor.layers[1] is body
 
@@ -229,6 +235,7 @@ assert not hasattr(keras.backend, "relu")  # Keras 2's `K.relu` is gone too
 # 2. a `Lambda` layer wrapping the raw op (the article's fix);
 # 3. a small custom layer whose `call` does it (what the error message proposes).
 
+
 # %%
 class AffineRelu(layers.Layer):
     def call(self, x):
@@ -244,7 +251,9 @@ batch = np.random.default_rng(4).normal(size=(4, 10)).astype("float32")
 expected = np.maximum(batch * 2 + 1, 0)
 for name, out in fixes.items():
     got = keras.Model(inputs, out).predict(batch, verbose=0)
-    print(f"{name:13s} symbolic shape {out.shape}, largest error on a batch {np.abs(got - expected).max():.1e}")
+    print(
+        f"{name:13s} symbolic shape {out.shape}, largest error on a batch {np.abs(got - expected).max():.1e}"
+    )
     assert np.allclose(got, expected, atol=1e-6)
 
 # %% [markdown]
@@ -344,6 +353,7 @@ assert lying.shape == (None, 5) and real == (5, 10)
 #
 # **Predict:** the shapes of the two losses below on a batch of 6 images of 4 × 4 × 1.
 
+
 # %%
 def per_sample_mae(y_true, y_pred):
     return ops.mean(ops.abs(y_pred - y_true), axis=[1, 2, 3])
@@ -355,7 +365,12 @@ def scalar_mae(y_true, y_pred):
 
 rng = np.random.default_rng(5)
 y_true, y_pred = rng.random((6, 4, 4, 1)).astype("float32"), rng.random((6, 4, 4, 1)).astype("float32")
-print("per sample:", tuple(per_sample_mae(y_true, y_pred).shape), " scalar:", tuple(scalar_mae(y_true, y_pred).shape))
+print(
+    "per sample:",
+    tuple(per_sample_mae(y_true, y_pred).shape),
+    " scalar:",
+    tuple(scalar_mae(y_true, y_pred).shape),
+)
 assert tuple(per_sample_mae(y_true, y_pred).shape) == (6,) and tuple(scalar_mae(y_true, y_pred).shape) == ()
 
 # %% [markdown]
@@ -380,8 +395,14 @@ for loss in (per_sample_mae, scalar_mae):
     conv = layers.Conv2D(1, 1)
     model = keras.Model(image_in, conv(image_in))
     model.compile(optimizer=keras.optimizers.Adam(0.05), loss=loss)
-    model.fit(np.tile(images, (6, 1, 1, 1)), np.tile(targets, (6, 1, 1, 1)), sample_weight=np.tile(weights, 6),
-              epochs=5, batch_size=16, verbose=0)  # 120 steps
+    model.fit(
+        np.tile(images, (6, 1, 1, 1)),
+        np.tile(targets, (6, 1, 1, 1)),
+        sample_weight=np.tile(weights, 6),
+        epochs=5,
+        batch_size=16,
+        verbose=0,
+    )  # 120 steps
     learned[loss.__name__] = (float(conv.kernel.numpy().ravel()[0]), float(conv.bias.numpy()[0]))
     print(f"{loss.__name__:15s} w = {learned[loss.__name__][0]:.3f}, b = {learned[loss.__name__][1]:.3f}")
 assert abs(learned["per_sample_mae"][0] - 1) < 0.02 and abs(learned["per_sample_mae"][1]) < 0.02
@@ -402,10 +423,14 @@ for fn in (per_sample_mae, scalar_mae):
     identity.compile(loss=fn)
     weighted[fn.__name__] = identity.evaluate(y_pred, y_true, sample_weight=half, batch_size=6, verbose=0)
 print("per-image errors:", per_image.round(4))
-print(f"per_sample_mae with weights: {weighted['per_sample_mae']:.4f} = sum of the first three / 6 "
-      f"= {per_image[:3].sum() / 6:.4f}")
-print(f"scalar_mae with weights:     {weighted['scalar_mae']:.4f} = mean error × mean weight "
-      f"= {per_image.mean() * half.mean():.4f}")
+print(
+    f"per_sample_mae with weights: {weighted['per_sample_mae']:.4f} = sum of the first three / 6 "
+    f"= {per_image[:3].sum() / 6:.4f}"
+)
+print(
+    f"scalar_mae with weights:     {weighted['scalar_mae']:.4f} = mean error × mean weight "
+    f"= {per_image.mean() * half.mean():.4f}"
+)
 assert abs(weighted["per_sample_mae"] - per_image[:3].sum() / 6) < 1e-5
 assert abs(weighted["scalar_mae"] - per_image.mean() * half.mean()) < 1e-5
 
@@ -422,6 +447,7 @@ assert abs(weighted["scalar_mae"] - per_image.mean() * half.mean()) < 1e-5
 # A layer can add a term to the model's loss from its `call`: `self.add_loss(value)`. Keras
 # collects those terms in `model.losses` and adds them to the compiled loss in `fit` and `evaluate`.
 # An activity penalty, `rate × (mean over the batch of Σ|activation|)`:
+
 
 # %%
 class ActivityL1(layers.Layer):
@@ -458,6 +484,7 @@ assert abs(reported - by_hand) < 1e-5
 # **Predict:** the same penalty added per sample (`axis=-1` sum, no batch mean) on a batch of 32 —
 # what does `evaluate` report?
 
+
 # %%
 class ActivityL1PerSample(ActivityL1):
     def call(self, x):
@@ -486,6 +513,7 @@ assert abs(vector_reported / by_hand - 32) < 1e-3
 # **Predict:** trained on the same noisy data, does the model with the consistency term react less
 # to a small change of its input than the plain one?
 
+
 # %%
 class Consistent(keras.Model):
     """A functional model whose loss also penalises ‖f(x + noise) − f(x)‖²."""
@@ -507,7 +535,9 @@ def smoothness_run(model_class, **kwargs):
     model = model_class(data_in, layers.Dense(1)(hidden_out), **kwargs)
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse")
     xs = np.random.default_rng(7).uniform(-1, 1, size=(1024, 2)).astype("float32")
-    ys = (xs[:, :1] > 0).astype("float32") + np.random.default_rng(8).normal(0, 0.3, size=(1024, 1)).astype("float32")
+    ys = (xs[:, :1] > 0).astype("float32") + np.random.default_rng(8).normal(0, 0.3, size=(1024, 1)).astype(
+        "float32"
+    )
     model.fit(xs, ys, epochs=4, batch_size=32, verbose=0)  # 128 steps
     grid = np.random.default_rng(9).uniform(-1, 1, size=(512, 2)).astype("float32")
     shifted = grid + np.float32(0.05)
@@ -516,8 +546,10 @@ def smoothness_run(model_class, **kwargs):
 
 plain_change = smoothness_run(keras.Model)
 consistent_change = smoothness_run(Consistent, weight=5.0)
-print(f"mean change of the prediction for an input shift of 0.05: plain {plain_change:.4f}, "
-      f"with the consistency term {consistent_change:.4f}")
+print(
+    f"mean change of the prediction for an input shift of 0.05: plain {plain_change:.4f}, "
+    f"with the consistency term {consistent_change:.4f}"
+)
 assert consistent_change < 0.7 * plain_change
 
 # %% [markdown]
@@ -538,9 +570,13 @@ assert consistent_change < 0.7 * plain_change
 # machinery exists in Keras 3.
 
 # %%
-print("keras.backend.update:", hasattr(keras.backend, "update"), "; Model.updates:", hasattr(keras.Model, "updates"))
+print(
+    "keras.backend.update:",
+    hasattr(keras.backend, "update"),
+    "; Model.updates:",
+    hasattr(keras.Model, "updates"),
+)
 assert not hasattr(keras.backend, "update") and not hasattr(keras.Model, "updates")
-
 
 # %% [markdown]
 # Keras 3's way: k is a `keras.Variable` owned by the model (not trainable), and `train_step`
@@ -568,9 +604,11 @@ recorder = began.KTrace()
 t0 = time.perf_counter()
 gan.fit(began.real_samples(2048), batch_size=64, epochs=10, shuffle=True, verbose=0, callbacks=[recorder])
 trace = recorder.trace()
-print(f"{len(trace)} steps in {time.perf_counter() - t0:.1f} s; k: first {trace.k[0]:.4f}, "
-      f"max {trace.k.max():.3f} at step {trace.k.argmax() + 1}, min after it {trace.k[trace.k.argmax():].min():.4f}, "
-      f"last {trace.k[-1]:.3f}")
+print(
+    f"{len(trace)} steps in {time.perf_counter() - t0:.1f} s; k: first {trace.k[0]:.4f}, "
+    f"max {trace.k.max():.3f} at step {trace.k.argmax() + 1}, min after it {trace.k[trace.k.argmax() :].min():.4f}, "
+    f"last {trace.k[-1]:.3f}"
+)
 began.plot_trajectory(trace)
 plt.show()
 
@@ -587,8 +625,10 @@ peak = int(trace.k.argmax())
 assert np.all(trace.balance[:peak] > 0) and trace.k[peak] > 0.4, (peak, trace.k[peak])
 assert trace.balance[peak + 1] < 0 and trace.k[peak:].min() < 0.1
 late = np.abs(trace.balance[-50:]).mean()
-print(f"rose for {peak + 1} steps to {trace.k[peak]:.3f}; mean |γ·L_real − L_gen| over the last 50 steps: "
-      f"{late:.4f} (first step {trace.balance[0]:.4f})")
+print(
+    f"rose for {peak + 1} steps to {trace.k[peak]:.3f}; mean |γ·L_real − L_gen| over the last 50 steps: "
+    f"{late:.4f} (first step {trace.balance[0]:.4f})"
+)
 assert late < 0.2 * trace.balance[0]
 assert gan.k in gan.non_trainable_weights  # the state is part of the model (saved with it)
 

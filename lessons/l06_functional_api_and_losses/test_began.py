@@ -5,6 +5,7 @@ BEGAN's rule with its clip; a seeded run is reproducible and its prefix does not
 steps are asked for (the lab's try-it cell prints k after 16 of 64 steps next to the graded 16-step
 run); k follows λ_k·(γ·L_real − L_gen) at every step and starts by rising.
 """
+
 from __future__ import annotations
 
 import matplotlib
@@ -36,11 +37,14 @@ def test_real_samples_are_fixed_points_on_a_sheet():
     assert np.array_equal(began.real_samples(512)[:256], a)
 
 
-@pytest.mark.parametrize("k0,lr,lg,want", [
-    (0.3, 0.4, 0.1, 0.3 + 0.05 * (0.5 * 0.4 - 0.1)),
-    (0.02, 0.1, 0.9, 0.0),    # clipped below
-    (0.99, 0.9, 0.0, 1.0),    # clipped above
-])
+@pytest.mark.parametrize(
+    "k0,lr,lg,want",
+    [
+        (0.3, 0.4, 0.1, 0.3 + 0.05 * (0.5 * 0.4 - 0.1)),
+        (0.02, 0.1, 0.9, 0.0),  # clipped below
+        (0.99, 0.9, 0.0, 1.0),  # clipped above
+    ],
+)
 def test_reference_update_assigns_the_clipped_rule(k0, lr, lg, want):
     k = keras.Variable(k0)
     returned = began.reference_update_k(k, lr, lg, began.LAMBDA_K if k0 == 0.3 else 0.5, began.GAMMA)
@@ -69,12 +73,18 @@ def test_k_follows_the_balance_term_and_rises_first(short_runs):
 
 
 def test_follows_balance_flags_a_wrong_step():
-    trace = began.Trace(k=np.array([0.01, 0.5, 0.0]), loss_real=np.ones(3), loss_gen=np.ones(3),
-                        balance=np.array([0.2, 0.1, -0.5]))
+    trace = began.Trace(
+        k=np.array([0.01, 0.5, 0.0]),
+        loss_real=np.ones(3),
+        loss_gen=np.ones(3),
+        balance=np.array([0.2, 0.1, -0.5]),
+    )
     assert began.follows_balance(trace, lambda_k=0.05).tolist() == [True, False, False]
     assert trace.k_before().tolist() == [0.0, 0.01, 0.5]
     # at a bound: k stays at 0 when the step pushes it below
-    at_zero = began.Trace(k=np.array([0.0]), loss_real=np.ones(1), loss_gen=np.ones(1), balance=np.array([-0.3]))
+    at_zero = began.Trace(
+        k=np.array([0.0]), loss_real=np.ones(1), loss_gen=np.ones(1), balance=np.array([-0.3])
+    )
     assert began.follows_balance(at_zero).all()
 
 

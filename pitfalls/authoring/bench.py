@@ -8,6 +8,7 @@ it with the raw numbers to ``docs/bench.md`` and ``docs/bench.json`` (committed:
 times are rendered from them by ``pitfalls.authoring.readme``), and saves the figure of every cell
 tagged ``readme-figure`` to ``docs/img/<notebook>.png`` for the README.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,8 @@ import os
 import platform
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 
@@ -74,9 +75,15 @@ def notebook_rows(paths: list[Path]) -> list[dict]:
     for path in paths:
         run = execute(path, cwd=path.parent, offline=True)
         save_tagged_figures(run.notebook, path.stem, repo_root() / "docs" / "img")
-        rows.append({"notebook": str(path.relative_to(repo_root())), "seconds": run.seconds,
-                     "peak_mib": run.peak_mib, "x_floor_time": run.seconds / floor_s,
-                     "x_floor_mem": (run.peak_mib / floor_mib) if run.peak_mib and floor_mib else None})
+        rows.append(
+            {
+                "notebook": str(path.relative_to(repo_root())),
+                "seconds": run.seconds,
+                "peak_mib": run.peak_mib,
+                "x_floor_time": run.seconds / floor_s,
+                "x_floor_mem": (run.peak_mib / floor_mib) if run.peak_mib and floor_mib else None,
+            }
+        )
         print(f"  {rows[-1]['notebook']}: {run.seconds:.1f} s", flush=True)
     return rows
 
@@ -111,13 +118,21 @@ def fmt(value, spec: str) -> str:
 
 
 def render(rows: list[dict], autograde_s: float, extra: dict[str, list[str]]) -> str:
-    lines = [f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}.", "",
-             "| notebook | wall time (s) | peak memory (MiB) | time ÷ floor | memory ÷ floor |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}.",
+        "",
+        "| notebook | wall time (s) | peak memory (MiB) | time ÷ floor | memory ÷ floor |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for r in rows:
-        lines.append(f"| {r['notebook']} | {r['seconds']:.1f} | {fmt(r['peak_mib'], '.0f')} | "
-                     f"{fmt(r.get('x_floor_time'), '.1f')} | {fmt(r.get('x_floor_mem'), '.1f')} |")
-    lines += ["", f"One `nbgrader autograde` of lab 1 (full solution, CLI start included): {autograde_s:.1f} s"]
+        lines.append(
+            f"| {r['notebook']} | {r['seconds']:.1f} | {fmt(r['peak_mib'], '.0f')} | "
+            f"{fmt(r.get('x_floor_time'), '.1f')} | {fmt(r.get('x_floor_mem'), '.1f')} |"
+        )
+    lines += [
+        "",
+        f"One `nbgrader autograde` of lab 1 (full solution, CLI start included): {autograde_s:.1f} s",
+    ]
     for title, body in extra.items():
         lines += ["", f"### {title}", "", *body]
     return "\n".join(lines) + "\n"
@@ -126,8 +141,11 @@ def render(rows: list[dict], autograde_s: float, extra: dict[str, list[str]]) ->
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="lesson notebooks (default: notebooks/*.ipynb)")
-    parser.add_argument("--sections-only", action="store_true",
-                        help="keep the notebook rows of docs/bench.json, re-measure only the sections")
+    parser.add_argument(
+        "--sections-only",
+        action="store_true",
+        help="keep the notebook rows of docs/bench.json, re-measure only the sections",
+    )
     args = parser.parse_args(argv)
     root = repo_root()
     if args.sections_only:
@@ -159,8 +177,12 @@ def write(root: Path, rows: list[dict], autograde_s: float, extra: dict[str, lis
     out = root / "docs"
     out.mkdir(exist_ok=True)
     (out / "bench.md").write_text(table)
-    (out / "bench.json").write_text(json.dumps({"machine": machine(), "notebooks": rows,
-                                                "autograde_lab01_s": autograde_s, "sections": extra}, indent=1))
+    (out / "bench.json").write_text(
+        json.dumps(
+            {"machine": machine(), "notebooks": rows, "autograde_lab01_s": autograde_s, "sections": extra},
+            indent=1,
+        )
+    )
     print(table)
     from pitfalls.authoring.readme import main as update_readme
 

@@ -7,6 +7,7 @@ lives: this writes ``~/.jupyter/nbgrader_config.py`` that loads the repository's
 whose ``source`` links to the repository's, so an instructor's badge opens the formgrader on the
 labs while submissions and the gradebook stay out of the repository.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,12 +15,12 @@ from pathlib import Path
 
 from pitfalls.paths import repo_root
 
-CONFIG_TEMPLATE = '''\
+CONFIG_TEMPLATE = """\
 # Written by `python -m pitfalls.authoring.binder` (Binder postBuild). The course's configuration:
 c = get_config()  # noqa: F821
 load_subconfig({config!r})  # noqa: F821
 c.CourseDirectory.root = {course!r}
-'''
+"""
 
 
 def write_workspace(home: Path, root: Path | None = None) -> Path:
@@ -32,8 +33,9 @@ def write_workspace(home: Path, root: Path | None = None) -> Path:
         link.symlink_to(root / "source", target_is_directory=True)
     config = home / ".jupyter" / "nbgrader_config.py"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(CONFIG_TEMPLATE.format(config=str(root / "autograder" / "nbgrader_config.py"),
-                                             course=str(course)))
+    config.write_text(
+        CONFIG_TEMPLATE.format(config=str(root / "autograder" / "nbgrader_config.py"), course=str(course))
+    )
     return config
 
 

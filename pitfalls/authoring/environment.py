@@ -3,6 +3,7 @@
 ``make lock`` re-resolves the lock and calls this; ``tests/test_environment.py`` fails when the
 two disagree. The lock is the single source of truth; this file is derived from it.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,16 @@ def lock_pins(lock: Path) -> dict[str, str]:
 
 def render(pins: dict[str, str]) -> str:
     """The environment.yml text: conda's Python and pip, then every pin, then the course itself."""
-    lines = [HEADER, "name: keras-pitfalls-lab", "channels:", "  - conda-forge", "dependencies:",
-             f"  - python={PYTHON}", "  - pip", "  - pip:"]
+    lines = [
+        HEADER,
+        "name: keras-pitfalls-lab",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        f"  - python={PYTHON}",
+        "  - pip",
+        "  - pip:",
+    ]
     lines += [f"      - {name}=={version}" for name, version in sorted(pins.items())]
     lines += ["      - -e .", ""]
     return "\n".join(lines)

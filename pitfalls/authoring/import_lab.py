@@ -11,6 +11,7 @@ It refuses to overwrite a ``lab.py`` with uncommitted changes (they would be los
 trace) unless ``--force``: commit or stash them first. Outside a git checkout it cannot tell, so
 it refuses too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,13 @@ class ImportRefused(RuntimeError):
 def uncommitted(path: Path, root: Path) -> str | None:
     """Why ``path`` has changes git does not hold (modified, staged, untracked), or None if clean."""
     try:
-        proc = subprocess.run(["git", "status", "--porcelain", "--", str(path.relative_to(root))],
-                              cwd=root, capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            ["git", "status", "--porcelain", "--", str(path.relative_to(root))],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except FileNotFoundError:
         return "git is not installed, so uncommitted changes cannot be ruled out"
     if proc.returncode != 0:
@@ -49,8 +55,10 @@ def import_lab(lab: Lab, force: bool = False) -> bool:
         return False
     reason = None if force or not lab.text.is_file() else uncommitted(lab.text, lab.root)
     if reason:
-        raise ImportRefused(f"not overwriting {lab.text.relative_to(lab.root)}: {reason}. Commit or "
-                            "stash it first, or pass --force (make import-lab ... FORCE=1) to replace it.")
+        raise ImportRefused(
+            f"not overwriting {lab.text.relative_to(lab.root)}: {reason}. Commit or "
+            "stash it first, or pass --force (make import-lab ... FORCE=1) to replace it."
+        )
     lab.text.write_text(text, encoding="utf-8")
     return True
 
@@ -68,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     where = lab.text.relative_to(lab.root)
     if changed:
-        print(f"{where} written from {lab.source.relative_to(lab.root)}: review `git diff {where}`, "
-              "then run `make generate` and commit both")
+        print(
+            f"{where} written from {lab.source.relative_to(lab.root)}: review `git diff {where}`, "
+            "then run `make generate` and commit both"
+        )
     else:
         print(f"{where} already holds {lab.source.relative_to(lab.root)}: nothing to import")
     return 0

@@ -50,15 +50,21 @@ def solution_notebook(lab: Lab) -> nbformat.NotebookNode:
 def setup_and_solution_cells(lab: Lab) -> list[tuple[str, str]]:
     """``[(grade_id, code)]`` of the master's setup and solution cells (not tests, not try-it cells)."""
     nb = nbformat.read(lab.source, as_version=4)
-    return [(grade_id(c), strip_solution_markers(c.source)) for c in nb.cells
-            if c.cell_type == "code" and grade_id(c) and not is_grade(c)]
+    return [
+        (grade_id(c), strip_solution_markers(c.source))
+        for c in nb.cells
+        if c.cell_type == "code" and grade_id(c) and not is_grade(c)
+    ]
 
 
 def test_cells(lab: Lab) -> list[tuple[str, str, float]]:
     """``[(grade_id, code, points)]`` of the master's graded test cells, hidden tests included."""
     nb = nbformat.read(lab.source, as_version=4)
-    return [(grade_id(c), c.source, points(c)) for c in nb.cells
-            if c.cell_type == "code" and is_grade(c) and not is_solution(c)]
+    return [
+        (grade_id(c), c.source, points(c))
+        for c in nb.cells
+        if c.cell_type == "code" and is_grade(c) and not is_solution(c)
+    ]
 
 
 def solution_namespace(lab: Lab) -> dict:

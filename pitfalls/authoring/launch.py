@@ -5,13 +5,14 @@ This module derives from it the first two cells of every lesson and lab (a badge
 cell that, on Colab only, clones the course so that ``pitfalls``, ``lessons`` and ``data/`` exist)
 and the badges of the README. ``make generate`` puts them into every generated notebook.
 """
+
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from urllib.parse import urlparse
 
 import nbformat
+import tomllib
 
 from pitfalls.paths import repo_root
 
@@ -46,8 +47,10 @@ def binder_link(url: str, path: str) -> str:
 
 def badges(url: str, path: str) -> str:
     """Markdown for the two badges that open ``path`` (relative to the repository root)."""
-    return (f"[![Open In Colab]({COLAB_SVG})]({colab_link(url, path)}) "
-            f"[![Binder]({BINDER_SVG})]({binder_link(url, path)})")
+    return (
+        f"[![Open In Colab]({COLAB_SVG})]({colab_link(url, path)}) "
+        f"[![Binder]({BINDER_SVG})]({binder_link(url, path)})"
+    )
 
 
 def setup_code(url: str) -> str:

@@ -4,6 +4,7 @@ Thin wrappers over nbclient: the tests execute every lesson and solution with it
 measures wall time and the kernel's peak memory with it, and ``make generate`` uses it to
 produce ``solutions/``.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -66,8 +67,13 @@ def offline_ipython_dir(folder: Path) -> Path:
     return folder
 
 
-def execute(nb: nbformat.NotebookNode | Path, cwd: Path | None = None, timeout: int = 600,
-            env: dict[str, str] | None = None, offline: bool = False) -> Execution:
+def execute(
+    nb: nbformat.NotebookNode | Path,
+    cwd: Path | None = None,
+    timeout: int = 600,
+    env: dict[str, str] | None = None,
+    offline: bool = False,
+) -> Execution:
     """Run every cell of ``nb`` top to bottom in a fresh kernel; raise on the first error.
 
     ``offline=True`` runs the kernel with every non-loopback connection refused.
@@ -75,7 +81,9 @@ def execute(nb: nbformat.NotebookNode | Path, cwd: Path | None = None, timeout: 
     if isinstance(nb, (str, Path)):
         cwd = cwd or Path(nb).parent
         nb = nbformat.read(nb, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd or ".")}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd or ".")}}
+    )
     peak: list[float | None] = [None]
     with tempfile.TemporaryDirectory(prefix="ipython-") as ipython_dir:
         env = dict(env or {})

@@ -5,6 +5,7 @@ rewrites it (``make bench`` does so after measuring), and ``tests/test_readme.py
 README's table is not what the catalogue and ``docs/bench.json`` make — so a run time in the README
 always comes from a benchmark run.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,17 +32,27 @@ def render_table(root: Path | None = None) -> str:
     root = root or repo_root()
     url = repository_url(root)
     times, machine = bench_times(root)
-    lines = [BEGIN, "",
-             "| # | lesson | open | run time* | lab | what the lab checks |",
-             "|---|---|---|---:|---|---|"]
+    lines = [
+        BEGIN,
+        "",
+        "| # | lesson | open | run time* | lab | what the lab checks |",
+        "|---|---|---|---:|---|---|",
+    ]
     for lesson in lessons(root):
         notebook = str(lesson.notebook.relative_to(root))
         seconds = times.get(notebook)
         run = f"{seconds:.0f} s" if seconds is not None else "not measured"
         lab = f"`{lesson.lab_name}`" if lesson.lab_name else "–"
-        lines.append(f"| {lesson.number} | [{lesson.title}]({notebook}) | {badges(url, notebook)} "
-                     f"| {run} | {lab} | {lesson.lab_checks} |")
-    lines += ["", f"\\*Wall time of executing the lesson in a fresh kernel (`make bench`): {machine}.", "", END]
+        lines.append(
+            f"| {lesson.number} | [{lesson.title}]({notebook}) | {badges(url, notebook)} "
+            f"| {run} | {lab} | {lesson.lab_checks} |"
+        )
+    lines += [
+        "",
+        f"\\*Wall time of executing the lesson in a fresh kernel (`make bench`): {machine}.",
+        "",
+        END,
+    ]
     return "\n".join(lines)
 
 

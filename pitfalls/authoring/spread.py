@@ -9,6 +9,7 @@ lab's check reads. ``tests/test_spread.py`` re-measures a sample and checks it a
 
 A lab's checks module provides ``measure(namespace, seed) -> dict[str, float]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,6 +18,7 @@ import json
 import statistics
 import subprocess
 import sys
+
 from pitfalls.course import lab_named
 from pitfalls.grading.course import tool_env
 
@@ -42,9 +44,14 @@ def measure_once(lab: str, seed: int) -> dict[str, float]:
 
 def measure_in_subprocess(lab: str, seed: int, onednn: str) -> dict[str, float]:
     """One run in a fresh interpreter (oneDNN is fixed at TensorFlow's import)."""
-    proc = subprocess.run([sys.executable, "-m", "pitfalls.authoring.spread", lab, "--one", str(seed)],
-                          env=tool_env({"TF_ENABLE_ONEDNN_OPTS": onednn}), capture_output=True,
-                          text=True, check=False, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pitfalls.authoring.spread", lab, "--one", str(seed)],
+        env=tool_env({"TF_ENABLE_ONEDNN_OPTS": onednn}),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"measuring {lab} seed {seed} oneDNN={onednn} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -60,7 +67,9 @@ def summarise(runs: list[dict]) -> dict:
         out[key] = {
             "reference": ref,
             "tolerance": MARGIN * max(abs(v - ref) for v in values),
-            "min": min(values), "max": max(values), "stdev": statistics.pstdev(values),
+            "min": min(values),
+            "max": max(values),
+            "stdev": statistics.pstdev(values),
         }
     return out
 
@@ -73,8 +82,13 @@ def record(lab: str, seeds=SEEDS, onednn=ONEDNN) -> dict:
     pairs = [(s, o) for s in seeds for o in onednn]
     for seed, flag in tqdm(pairs, desc=f"spread of {lab}", unit="run"):
         runs.append({"seed": seed, "onednn": flag, "values": measure_in_subprocess(lab, seed, flag)})
-    result = {"lab": lab, "margin": MARGIN, "runs": runs, "quantities": summarise(runs),
-              "how": "python -m pitfalls.authoring.spread " + lab}
+    result = {
+        "lab": lab,
+        "margin": MARGIN,
+        "runs": runs,
+        "quantities": summarise(runs),
+        "how": "python -m pitfalls.authoring.spread " + lab,
+    }
     lab_named(lab).spread.write_text(json.dumps(result, indent=1) + "\n")
     return result
 
@@ -88,8 +102,10 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(measure_once(args.lab, args.one)))
         return
     for key, q in record(args.lab)["quantities"].items():
-        print(f"{key}: reference {q['reference']:.6g} ± {q['tolerance']:.3g} "
-              f"(runs {q['min']:.6g} … {q['max']:.6g})")
+        print(
+            f"{key}: reference {q['reference']:.6g} ± {q['tolerance']:.3g} "
+            f"(runs {q['min']:.6g} … {q['max']:.6g})"
+        )
 
 
 if __name__ == "__main__":

@@ -4,13 +4,15 @@ A failed check raises :class:`CheckFailed`, an ``AssertionError`` whose message 
 explanation ("expected shape (12288, 790), got (790, 12288): did you forget the transpose?").
 nbgrader shows it in the feedback; a learner without nbgrader sees it under the cell.
 """
+
 from __future__ import annotations
 
 import contextlib
 import io
 import json
 import warnings
-from typing import Any, Callable, Mapping, NoReturn, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -38,8 +40,9 @@ def shape_of(value: Any) -> tuple | None:
     return tuple(None if d is None else int(d) for d in shape)
 
 
-def expect_shape(value: Any, expected: Sequence[int | None], what: str,
-                 hints: Mapping[tuple, str] | None = None) -> None:
+def expect_shape(
+    value: Any, expected: Sequence[int | None], what: str, hints: Mapping[tuple, str] | None = None
+) -> None:
     """Fail unless ``value`` has shape ``expected``; ``hints`` maps a wrong shape to advice."""
     expected = tuple(expected)
     actual = shape_of(value)
@@ -52,8 +55,9 @@ def expect_shape(value: Any, expected: Sequence[int | None], what: str,
         fail(f"{what}: expected shape {expected}, got {actual}" + (f": {hint}" if hint else "."))
 
 
-def expect_close(actual: Any, expected: Any, what: str, *, atol: float = 1e-6, rtol: float = 1e-6,
-                 hint: str = "") -> None:
+def expect_close(
+    actual: Any, expected: Any, what: str, *, atol: float = 1e-6, rtol: float = 1e-6, hint: str = ""
+) -> None:
     """Fail unless ``actual`` equals ``expected`` within tolerances, saying by how much it is off."""
     actual_arr = np.asarray(actual, dtype=np.float64)
     expected_arr = np.asarray(expected, dtype=np.float64)
@@ -108,8 +112,9 @@ def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: An
     except NotImplementedError as exc:
         if str(exc):  # e.g. TensorFlow's "Cannot convert a symbolic tf.Tensor to a numpy array"
             raise CheckFailed(f"{name} raised NotImplementedError: {exc}") from exc
-        raise CheckFailed(f"{name} is not written yet: replace `raise NotImplementedError()` "
-                          "with your code.") from None
+        raise CheckFailed(
+            f"{name} is not written yet: replace `raise NotImplementedError()` with your code."
+        ) from None
     except Exception as exc:
         raise CheckFailed(f"{name} raised {type(exc).__name__}: {exc}") from exc
 

@@ -15,6 +15,7 @@ It is learner-side code (no nbgrader, nothing of ``pitfalls.grading``): the self
 very same screen in the learner's kernel, so a learner hears about a refused line before
 submitting, in the grader's words; ``make grade`` (:mod:`pitfalls.grading.screen`) imports it.
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,17 +26,45 @@ from pathlib import Path
 from pitfalls.notebook_cells import release_cells
 
 #: Why a notebook with a finding of :func:`tampering` is not run (the feedback's and self-check's words).
-REFUSED = ("your code reaches for the grader's checks, the interpreter's internals or the course's "
-           "files, which answers may not do (tampering earns no points)")
+REFUSED = (
+    "your code reaches for the grader's checks, the interpreter's internals or the course's "
+    "files, which answers may not do (tampering earns no points)"
+)
 
 # Modules an answer may import. Anything else (os, sys, pathlib, io, json, pickle, subprocess,
 # importlib, inspect, builtins, ctypes, gc, nbgrader, numpy.testing, unittest, ...) is refused.
 ALLOWED_MODULES = (
-    "numpy", "keras", "tensorflow", "math", "cmath", "random", "statistics", "itertools",
-    "functools", "operator", "collections", "typing", "dataclasses", "numbers", "enum", "abc",
-    "copy", "string", "re", "textwrap", "pprint", "time", "warnings", "tqdm", "matplotlib",
-    "pitfalls.session", "pitfalls.data", "pitfalls.flighttracks",
-    "pitfalls.meannet", "pitfalls.autoencoder", "pitfalls.reconstructions",
+    "numpy",
+    "keras",
+    "tensorflow",
+    "math",
+    "cmath",
+    "random",
+    "statistics",
+    "itertools",
+    "functools",
+    "operator",
+    "collections",
+    "typing",
+    "dataclasses",
+    "numbers",
+    "enum",
+    "abc",
+    "copy",
+    "string",
+    "re",
+    "textwrap",
+    "pprint",
+    "time",
+    "warnings",
+    "tqdm",
+    "matplotlib",
+    "pitfalls.session",
+    "pitfalls.data",
+    "pitfalls.flighttracks",
+    "pitfalls.meannet",
+    "pitfalls.autoencoder",
+    "pitfalls.reconstructions",
 )
 # Beside those, a lesson's own helper modules (``lessons.l03_generator_aliasing.generators``): see
 # :func:`lesson_helper`. Never a lesson's graded checks, its wrong answers (what the grader must make
@@ -46,32 +75,59 @@ NOT_HELPERS = ("checks", "wrong_answers", "lesson", "lab", "conftest", "__init__
 REFUSED_MODULES = ("numpy.testing", "numpy.lib.npyio", "tensorflow.io", "keras.src.saving")
 # Built-ins that reach the interpreter's namespaces, compile code or open files.
 REFUSED_CALLS = {
-    "exec": "runs code built at run time", "eval": "runs code built at run time",
-    "compile": "compiles code at run time", "__import__": "imports modules behind the scan",
-    "setattr": "changes attributes of objects it did not make", "delattr": "deletes attributes",
-    "globals": "reaches the notebook's global namespace", "vars": "reaches an object's namespace",
-    "open": "opens files", "breakpoint": "stops the grader", "input": "waits for keyboard input",
-    "get_ipython": "drives the kernel", "memoryview": "reads raw memory",
+    "exec": "runs code built at run time",
+    "eval": "runs code built at run time",
+    "compile": "compiles code at run time",
+    "__import__": "imports modules behind the scan",
+    "setattr": "changes attributes of objects it did not make",
+    "delattr": "deletes attributes",
+    "globals": "reaches the notebook's global namespace",
+    "vars": "reaches an object's namespace",
+    "open": "opens files",
+    "breakpoint": "stops the grader",
+    "input": "waits for keyboard input",
+    "get_ipython": "drives the kernel",
+    "memoryview": "reads raw memory",
 }
 # Attributes that read files or reach internals, whatever object they hang off.
 REFUSED_ATTRIBUTES = {
     "testing": "the numpy testing helpers the checks could rely on",
-    "load": "reads files", "loadtxt": "reads files", "genfromtxt": "reads files",
-    "fromfile": "reads files", "memmap": "reads files", "read_file": "reads files",
-    "gfile": "reads files", "get_file": "downloads or reads files", "load_model": "reads files",
-    "load_weights": "reads files", "imread": "reads files", "load_img": "reads files",
-    "list_files": "lists files", "TextLineDataset": "reads files", "TFRecordDataset": "reads files",
-    "image_dataset_from_directory": "reads files", "text_dataset_from_directory": "reads files",
-    "__dict__": "reaches an object's namespace", "__globals__": "reaches a function's globals",
-    "__code__": "rewrites a function's code", "__builtins__": "reaches the built-ins",
-    "__subclasses__": "walks the class tree", "__file__": "locates course files",
-    "__loader__": "reaches the import system", "__spec__": "reaches the import system",
-    "__closure__": "reaches a function's closure", "__defaults__": "rewrites a function's defaults",
-    "__kwdefaults__": "rewrites a function's defaults", "f_globals": "reaches a frame's globals",
-    "f_locals": "reaches a frame's locals", "f_back": "walks the call stack",
+    "load": "reads files",
+    "loadtxt": "reads files",
+    "genfromtxt": "reads files",
+    "fromfile": "reads files",
+    "memmap": "reads files",
+    "read_file": "reads files",
+    "gfile": "reads files",
+    "get_file": "downloads or reads files",
+    "load_model": "reads files",
+    "load_weights": "reads files",
+    "imread": "reads files",
+    "load_img": "reads files",
+    "list_files": "lists files",
+    "TextLineDataset": "reads files",
+    "TFRecordDataset": "reads files",
+    "image_dataset_from_directory": "reads files",
+    "text_dataset_from_directory": "reads files",
+    "__dict__": "reaches an object's namespace",
+    "__globals__": "reaches a function's globals",
+    "__code__": "rewrites a function's code",
+    "__builtins__": "reaches the built-ins",
+    "__subclasses__": "walks the class tree",
+    "__file__": "locates course files",
+    "__loader__": "reaches the import system",
+    "__spec__": "reaches the import system",
+    "__closure__": "reaches a function's closure",
+    "__defaults__": "rewrites a function's defaults",
+    "__kwdefaults__": "rewrites a function's defaults",
+    "f_globals": "reaches a frame's globals",
+    "f_locals": "reaches a frame's locals",
+    "f_back": "walks the call stack",
     "modules": "reaches the loaded modules",
-    "_exit": "kills the grader's Python kernel", "abort": "kills the grader's Python kernel",
-    "kill": "kills processes", "system": "runs shell commands",
+    "_exit": "kills the grader's Python kernel",
+    "abort": "kills the grader's Python kernel",
+    "kill": "kills processes",
+    "system": "runs shell commands",
 }
 REFUSED_NAMES = {"__builtins__": "reaches the built-ins", "__file__": "locates course files"}
 MAGIC = re.compile(r"^\s*(!|%)", re.MULTILINE)
@@ -100,8 +156,12 @@ def lesson_helper(name: str) -> bool:
     """Whether ``name`` is (inside) a lesson's helper module: ``lessons.<lesson>.<helper>``, where the
     helper is none of the lesson's checks, wrong answers, tests (``test_*``) or texts."""
     parts = name.split(".")
-    return (len(parts) >= 3 and lesson_package(".".join(parts[:2])) and parts[2] not in NOT_HELPERS
-            and not parts[2].startswith("test_"))
+    return (
+        len(parts) >= 3
+        and lesson_package(".".join(parts[:2]))
+        and parts[2] not in NOT_HELPERS
+        and not parts[2].startswith("test_")
+    )
 
 
 def allowed_module(name: str) -> bool:
@@ -132,7 +192,9 @@ class _Scanner(ast.NodeVisitor):
         for a in node.names:
             if not allowed_module(a.name):
                 self.flag(node, f"imports `{a.name}`, which answers may not use")
-            self._bind_import(node, a.asname or a.name.split(".")[0], a.name if a.asname else a.name.split(".")[0])
+            self._bind_import(
+                node, a.asname or a.name.split(".")[0], a.name if a.asname else a.name.split(".")[0]
+            )
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         module = "." * node.level + (node.module or "")
@@ -269,7 +331,11 @@ def scan(cells: list[tuple[str, str]], protected: dict[str, str] | None = None) 
         if magic:
             line = source[: magic.start()].count("\n") + 1
             code = source.splitlines()[line - 1].strip()
-            findings.append(Finding(cell, line, code[:80], "is a shell command or IPython magic, which answers may not use"))
+            findings.append(
+                Finding(
+                    cell, line, code[:80], "is a shell command or IPython magic, which answers may not use"
+                )
+            )
             continue
         try:
             trees.append((cell, source, ast.parse(source)))
@@ -294,8 +360,10 @@ def tampering(lab: str, cells: list[dict], root: Path | None = None) -> list[Fin
     release = release_cells(lab, root)
     course_code = {c["source"].strip() for c in release if c["type"] == "code"}
     locked_ids = {c["grade_id"] for c in release if c["locked"] and c["grade_id"]}
-    student_code = [(c.get("name") or c["grade_id"] or f"#{i + 1}", c["source"]) for i, c in enumerate(cells)
-                    if c["type"] == "code" and c["grade_id"] not in locked_ids
-                    and c["source"].strip() not in course_code]
+    student_code = [
+        (c.get("name") or c["grade_id"] or f"#{i + 1}", c["source"])
+        for i, c in enumerate(cells)
+        if c["type"] == "code" and c["grade_id"] not in locked_ids and c["source"].strip() not in course_code
+    ]
     locked_code = [c["source"] for c in release if c["type"] == "code" and c["locked"]]
     return scan(student_code, protected_names(locked_code))

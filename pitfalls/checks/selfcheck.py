@@ -17,6 +17,7 @@ the notebook, not after the grades are out.
 The result is a self-check, not a grade: the autograder runs the notebook afresh from the top,
 whereas the self-check uses whatever state the learner's kernel is in.
 """
+
 from __future__ import annotations
 
 import ast
@@ -34,8 +35,16 @@ import nbformat
 
 from pitfalls.checks.integrity import ALLOWED_MODULES, REFUSED, Finding, lesson_helper, tampering
 from pitfalls.course import Lab, Lesson, lab_named, labs, lessons
-from pitfalls.notebook_cells import (cell_dicts, grade_id, grade_ids, is_test_cell, nbgrader_meta, points,
-                                    read_notebook, which_lab)
+from pitfalls.notebook_cells import (
+    cell_dicts,
+    grade_id,
+    grade_ids,
+    is_test_cell,
+    nbgrader_meta,
+    points,
+    read_notebook,
+    which_lab,
+)
 from pitfalls.paths import repo_root
 
 #: Where the learner's code was read when no saved notebook of the lab could be found.
@@ -104,29 +113,45 @@ class SelfCheckReport:
         """The warning above the table: what the grader would refuse, and what answers may import."""
         if not self.refused:
             return []
-        return ([f"The grader would give this notebook 0 points: {REFUSED}. In {self.screened}:"]
-                + [f"  {finding}" for finding in self.refused[:10]]
-                + [("Remove those lines before you submit" + (" (a line no longer in your notebook does not "
-                    "count)" if self.screened == HISTORY else "")
-                    + f". Answers may import only {allowed_imports()}.")])
+        return (
+            [f"The grader would give this notebook 0 points: {REFUSED}. In {self.screened}:"]
+            + [f"  {finding}" for finding in self.refused[:10]]
+            + [
+                (
+                    "Remove those lines before you submit"
+                    + (
+                        " (a line no longer in your notebook does not count)"
+                        if self.screened == HISTORY
+                        else ""
+                    )
+                    + f". Answers may import only {allowed_imports()}."
+                )
+            ]
+        )
 
     def screened_line(self) -> str:
         if self.screened is None:
-            return ("Your own code could not be read (no saved notebook, no kernel history), so it was not "
-                    "screened for lines the grader refuses.")
+            return (
+                "Your own code could not be read (no saved notebook, no kernel history), so it was not "
+                "screened for lines the grader refuses."
+            )
         return "" if self.refused else f"Screened {self.screened}: no line the grader refuses."
 
     def __getitem__(self, grade_id: str) -> CheckResult:
         for result in self.results:
             if result.grade_id == grade_id:
                 return result
-        raise KeyError(f"{self.lab} has no public check {grade_id!r}; it has {[r.grade_id for r in self.results]}")
+        raise KeyError(
+            f"{self.lab} has no public check {grade_id!r}; it has {[r.grade_id for r in self.results]}"
+        )
 
     def __str__(self) -> str:
         if self.skipped:
             return f"{self.lab} self-check skipped: {self.skipped}"
-        rows = [(r.grade_id, f"{_num(r.earned)}/{_num(r.points)}", "✓" if r.passed else "✗", r.message)
-                for r in self.results]
+        rows = [
+            (r.grade_id, f"{_num(r.earned)}/{_num(r.points)}", "✓" if r.passed else "✗", r.message)
+            for r in self.results
+        ]
         width = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(("check", "points", ""))]
         lines = [f"{'check':<{width[0]}}  {'points':>{width[1]}}  {'':{width[2]}}  message"]
         for gid, pts, mark, message in rows:
@@ -145,22 +170,29 @@ class SelfCheckReport:
         cell = 'style="text-align:left; vertical-align:top; padding:2px 8px"'
         rows = []
         for r in self.results:
-            mark = ('<span style="color:#2a7d2a">✓</span>' if r.passed
-                    else '<span style="color:#c0392b">✗</span>')
-            rows.append(f"<tr><td {cell}><code>{html.escape(r.grade_id)}</code></td>"
-                        f"<td {cell}>{_num(r.earned)} / {_num(r.points)}</td><td {cell}>{mark}</td>"
-                        f'<td {cell}><span style="white-space:pre-wrap">{html.escape(r.message)}</span></td></tr>')
+            mark = (
+                '<span style="color:#2a7d2a">✓</span>' if r.passed else '<span style="color:#c0392b">✗</span>'
+            )
+            rows.append(
+                f"<tr><td {cell}><code>{html.escape(r.grade_id)}</code></td>"
+                f"<td {cell}>{_num(r.earned)} / {_num(r.points)}</td><td {cell}>{mark}</td>"
+                f'<td {cell}><span style="white-space:pre-wrap">{html.escape(r.message)}</span></td></tr>'
+            )
         warning = ""
         if self.refused:
             first, *found, last = self.refusal()
             items = "".join(f"<li><code>{html.escape(line.strip())}</code></li>" for line in found)
-            warning = (f'<div style="border-left:4px solid #c0392b; padding:4px 8px; margin-bottom:6px">'
-                       f"<b>{html.escape(first)}</b><ul>{items}</ul>{html.escape(last)}</div>")
+            warning = (
+                f'<div style="border-left:4px solid #c0392b; padding:4px 8px; margin-bottom:6px">'
+                f"<b>{html.escape(first)}</b><ul>{items}</ul>{html.escape(last)}</div>"
+            )
         footer = self.screened_line()
-        return (f"{warning}<table><thead><tr><th {cell}>check</th><th {cell}>points</th><th {cell}></th>"
-                f"<th {cell}>message</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-                f"<p><b>Total: {html.escape(self.total())}</b></p>"
-                + (f"<p><small>{html.escape(footer)}</small></p>" if footer else ""))
+        return (
+            f"{warning}<table><thead><tr><th {cell}>check</th><th {cell}>points</th><th {cell}></th>"
+            f"<th {cell}>message</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<p><b>Total: {html.escape(self.total())}</b></p>"
+            + (f"<p><small>{html.escape(footer)}</small></p>" if footer else "")
+        )
 
 
 # --- reading the student version ----------------------------------------------------------------
@@ -197,7 +229,8 @@ def _read_release(lab: str, root: Path | None = None) -> nbformat.NotebookNode:
             f"The self-check needs the student version of {lab!r} at {path}, which does not exist. "
             "Run the lab from a clone of the course repository (on Colab, run the set-up cell at the "
             "top of the notebook), or set PITFALLS_ROOT to the clone."
-            + (f" Labs found there: {', '.join(known)}." if known else ""))
+            + (f" Labs found there: {', '.join(known)}." if known else "")
+        )
     return nbformat.read(path, as_version=4)
 
 
@@ -234,8 +267,11 @@ def setup_names(lab: str, root: Path | None = None) -> set[str]:
 def lesson_helpers(root: Path | None = None) -> list[str]:
     """The lesson helper modules of the clone an answer may import (``lessons.<lesson>.<helper>``)."""
     try:
-        found = [f"{lesson.package}.{path.stem}" for lesson in lessons(root)
-                 for path in sorted(lesson.dir.glob("*.py"))]
+        found = [
+            f"{lesson.package}.{path.stem}"
+            for lesson in lessons(root)
+            for path in sorted(lesson.dir.glob("*.py"))
+        ]
     except OSError:  # no catalogue: a package installed without its clone
         return []
     return [name for name in found if lesson_helper(name)]
@@ -252,8 +288,11 @@ def notebook_path(namespace: dict) -> Path | None:
     """The notebook file this kernel runs, when the front end says: Jupyter Server >= 2 passes it
     as ``JPY_SESSION_NAME`` (ipykernel puts it in ``__session__``), VS Code as ``__vsc_ipynb_file__``.
     Colab says nothing; then the kernel's history is read instead."""
-    for candidate in (namespace.get("__session__"), namespace.get("__vsc_ipynb_file__"),
-                      os.environ.get("JPY_SESSION_NAME")):
+    for candidate in (
+        namespace.get("__session__"),
+        namespace.get("__vsc_ipynb_file__"),
+        os.environ.get("JPY_SESSION_NAME"),
+    ):
         if isinstance(candidate, str) and candidate.endswith(".ipynb") and Path(candidate).is_file():
             return Path(candidate)
     return None
@@ -282,8 +321,11 @@ def learner_code(lab: str, namespace: dict) -> tuple[list[dict], str | None]:
     found = grade_ids(cells)
     if found and which_lab(found, lab) is None:  # labs share ids such as "setup": best match wins
         return cells, f"the saved notebook {path.name}"
-    history = [{"type": "code", "grade_id": None, "name": f"In [{k}]", "source": source}
-               for k, source in enumerate(_history(namespace)) if k and source.strip()]
+    history = [
+        {"type": "code", "grade_id": None, "name": f"In [{k}]", "source": source}
+        for k, source in enumerate(_history(namespace))
+        if k and source.strip()
+    ]
     return history, (HISTORY if history else None)
 
 
@@ -329,15 +371,24 @@ def _message(exc: Exception, setup: set[str]) -> str:
     if isinstance(exc, NameError):
         name = getattr(exc, "name", None) or (re.findall(r"'(\w+)'", str(exc)) or ["?"])[0]
         if name in setup:
-            return (f"`{name}` is not defined yet: run the setup cell at the top of the notebook first, "
-                    "then your exercise cells, then this self-check.")
-        return (f"`{name}` is not defined yet: run the exercise's cell that defines it first (the cell "
-                "above its check), then this self-check.")
+            return (
+                f"`{name}` is not defined yet: run the setup cell at the top of the notebook first, "
+                "then your exercise cells, then this self-check."
+            )
+        return (
+            f"`{name}` is not defined yet: run the exercise's cell that defines it first (the cell "
+            "above its check), then this self-check."
+        )
     return f"{type(exc).__name__}: {exc}"
 
 
-def run_check(check: PublicCheck, namespace: dict, lab: str = "lab", setup: set[str] = frozenset(),
-              pattern: str | None = None) -> CheckResult:
+def run_check(
+    check: PublicCheck,
+    namespace: dict,
+    lab: str = "lab",
+    setup: set[str] = frozenset(),
+    pattern: str | None = None,
+) -> CheckResult:
     """Execute one test cell in ``namespace`` with its output captured; never raises (except on
     KeyboardInterrupt), so one broken exercise does not hide the others' messages."""
     out, err = io.StringIO(), _Writes()
@@ -352,10 +403,18 @@ def run_check(check: PublicCheck, namespace: dict, lab: str = "lab", setup: set[
         printed = out.getvalue().strip().splitlines()
         passed, message = (not noise), (printed[-1] if printed else "passed")
         if noise:
-            message = ("the check passed, but the cell wrote to stderr, and the grader gives 0 points to a "
-                       f"test cell that does. It wrote: {noise[:300]}")
-    return CheckResult(check.grade_id, check.points, passed, message, stdout=out.getvalue(),
-                       seconds=time.perf_counter() - started)
+            message = (
+                "the check passed, but the cell wrote to stderr, and the grader gives 0 points to a "
+                f"test cell that does. It wrote: {noise[:300]}"
+            )
+    return CheckResult(
+        check.grade_id,
+        check.points,
+        passed,
+        message,
+        stdout=out.getvalue(),
+        seconds=time.perf_counter() - started,
+    )
 
 
 def check_all(lab: str, namespace: dict | None = None) -> SelfCheckReport:
@@ -371,8 +430,11 @@ def check_all(lab: str, namespace: dict | None = None) -> SelfCheckReport:
     if namespace is None:
         namespace = sys._getframe(1).f_globals
     if os.environ.get("NBGRADER_EXECUTION"):
-        return SelfCheckReport(lab, skipped=f"nbgrader ({os.environ['NBGRADER_EXECUTION']}) runs the "
-                                            "checks itself, in the cells above.")
+        return SelfCheckReport(
+            lab,
+            skipped=f"nbgrader ({os.environ['NBGRADER_EXECUTION']}) runs the "
+            "checks itself, in the cells above.",
+        )
     checks = public_checks(lab)
     setup, pattern = setup_names(lab), ignore_pattern()
     code, where = learner_code(lab, namespace)

@@ -5,6 +5,7 @@ real handwriting (the UCI set shipped in ``data/digits/``), reshaped to MNIST's 
 so that every slice in the lesson means the same thing; ``Digits.source`` says which one loaded,
 and the lesson prints it.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -32,8 +33,10 @@ class Digits:
     source: str
 
     def __str__(self) -> str:
-        return (f"{self.source}: {len(self.x_train)} training and {len(self.x_test)} test images "
-                f"of shape {self.x_train.shape[1:]}, dtype {self.x_train.dtype}")
+        return (
+            f"{self.source}: {len(self.x_train)} training and {len(self.x_test)} test images "
+            f"of shape {self.x_train.shape[1:]}, dtype {self.x_train.dtype}"
+        )
 
 
 def keras_mnist_cache() -> Path:

@@ -15,6 +15,7 @@ shuffle → augmentation → repeat → batch → prefetch) with two changes:
 ``size`` below 64 takes the central ``size``×``size`` crop of every image: the lessons' fast
 profile trains on 32×32 crops (a Dense layer of 32·32 units costs 1/16 of a 64·64 one).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,7 +52,7 @@ def load_image(path: tf.Tensor, size: int = FULL_SIZE) -> tf.Tensor:
         if not 0 < size <= FULL_SIZE:
             raise ValueError(f"size must be in 1..{FULL_SIZE}, got {size}")
         start = (FULL_SIZE - size) // 2
-        img = img[start:start + size, start:start + size, :]
+        img = img[start : start + size, start : start + size, :]
     return tf.image.convert_image_dtype(img, tf.float32)  # uint8 0..255 → float 0..1
 
 
@@ -76,8 +77,7 @@ def _drop_index(_index: tf.Tensor, image: tf.Tensor) -> tf.Tensor:
     return image
 
 
-def augmentation(size: int = FULL_SIZE, shift: int | None = None, flip: bool = True,
-                 seed: int = 0) -> list:
+def augmentation(size: int = FULL_SIZE, shift: int | None = None, flip: bool = True, seed: int = 0) -> list:
     """The article's random shift (±``shift`` px, default 10 px scaled to ``size``) and flip, as
     Keras preprocessing layers that keep the pixels binary."""
     import keras
@@ -86,16 +86,25 @@ def augmentation(size: int = FULL_SIZE, shift: int | None = None, flip: bool = T
     layers = []
     if shift:
         factor = shift / size
-        layers.append(keras.layers.RandomTranslation(factor, factor, fill_mode="constant",
-                                                     interpolation="nearest", seed=seed))
+        layers.append(
+            keras.layers.RandomTranslation(
+                factor, factor, fill_mode="constant", interpolation="nearest", seed=seed
+            )
+        )
     if flip:
         layers.append(keras.layers.RandomFlip("horizontal", seed=seed + 1))
     return layers
 
 
-def prepare_for_training(images: tf.data.Dataset, batch_size: int, size: int = FULL_SIZE,
-                         shift: int | None = None, flip: bool = True, seed: int = 0,
-                         shuffle_buffer: int = 1000) -> tf.data.Dataset:
+def prepare_for_training(
+    images: tf.data.Dataset,
+    batch_size: int,
+    size: int = FULL_SIZE,
+    shift: int | None = None,
+    flip: bool = True,
+    seed: int = 0,
+    shuffle_buffer: int = 1000,
+) -> tf.data.Dataset:
     """cache → shuffle → augment → repeat → batch → prefetch, as ``(x, x)`` pairs: an infinite
     stream, so ``fit`` needs ``steps_per_epoch``."""
     layers = augmentation(size, shift, flip, seed)
@@ -112,8 +121,9 @@ def prepare_for_training(images: tf.data.Dataset, batch_size: int, size: int = F
     return ds.map(lambda x: (x, x))
 
 
-def prepare_for_evaluation(images: tf.data.Dataset, batch_size: int,
-                           n_images: int | None = None) -> tf.data.Dataset:
+def prepare_for_evaluation(
+    images: tf.data.Dataset, batch_size: int, n_images: int | None = None
+) -> tf.data.Dataset:
     """The test images as ``(x, x)`` batches, no augmentation; full batches only (as the article:
     ``drop_remainder=True``).
 
@@ -153,18 +163,24 @@ class FlightTracks:
 
     def __str__(self) -> str:
         n_train, n_test = count_files()
-        return (f"flight tracks {self.size}×{self.size}: {n_train} training images (an augmented, "
-                f"repeating stream of batches of {self.batch_size}), {n_test} test images "
-                f"({n_test // self.batch_size} full batches)")
+        return (
+            f"flight tracks {self.size}×{self.size}: {n_train} training images (an augmented, "
+            f"repeating stream of batches of {self.batch_size}), {n_test} test images "
+            f"({n_test // self.batch_size} full batches)"
+        )
 
 
-def load(size: int = FULL_SIZE, batch_size: int = 128, shift: int | None = None, flip: bool = True,
-         seed: int = 0) -> FlightTracks:
+def load(
+    size: int = FULL_SIZE, batch_size: int = 128, shift: int | None = None, flip: bool = True, seed: int = 0
+) -> FlightTracks:
     """The whole pipeline of the article, at ``size`` (64, or a central crop)."""
     images = image_files(shuffle=False).map(lambda p: load_image(p, size))
     train_images, test_images = split(images)
     return FlightTracks(
-        size=size, batch_size=batch_size, train_images=train_images, test_images=test_images,
+        size=size,
+        batch_size=batch_size,
+        train_images=train_images,
+        test_images=test_images,
         train=prepare_for_training(train_images, batch_size, size, shift, flip, seed),
         test=prepare_for_evaluation(test_images, batch_size, n_images=count_files()[1]),
     )
@@ -182,7 +198,6 @@ def leaky_test_split_overlap(passes: int = 2, seed: int | None = None) -> float:
     pass' test files that were *training* files in the first pass."""
     files = tf.data.Dataset.list_files(image_pattern(), seed=seed)  # shuffle=True, the default
     indexed = files.enumerate()
-    test_sets = [set(indexed.filter(is_test).map(_drop_index).as_numpy_iterator())
-                 for _ in range(passes)]
+    test_sets = [set(indexed.filter(is_test).map(_drop_index).as_numpy_iterator()) for _ in range(passes)]
     first, last = test_sets[0], test_sets[-1]
     return len(last - first) / len(last)

@@ -6,6 +6,7 @@ The figure compared is the autograde work both do (for ``make grade``: the worke
 serial recording pass into the gradebook); ``make grade``'s feedback and report come on top and
 are listed apart. Both must give every student the same score, or the speed-up means nothing.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -50,28 +51,48 @@ def compare(n: int = 40, workers: int | None = None) -> dict:
         serial_s = time.monotonic() - started
         serial_scores = {s: serial.total(LAB, s, LAB)[0] for s in students}
 
-        report = grade_class(LAB, tmp / "export", tmp / "parallel", workers=workers, progress=False,
-                             limits=Limits(threads_per_kernel=max(1, default_workers() // workers)))
-        parallel_s = report.timings["autograde (parallel workers)"] + report.timings["record in the gradebook"]
+        report = grade_class(
+            LAB,
+            tmp / "export",
+            tmp / "parallel",
+            workers=workers,
+            progress=False,
+            limits=Limits(threads_per_kernel=max(1, default_workers() // workers)),
+        )
+        parallel_s = (
+            report.timings["autograde (parallel workers)"] + report.timings["record in the gradebook"]
+        )
         parallel_scores = {r.student: r.score for r in report.results}
-    return {"n": n, "workers": workers, "serial_s": serial_s, "parallel_s": parallel_s,
-            "speedup": serial_s / parallel_s, "timings": report.timings, "total_s": report.seconds,
-            "same_scores": serial_scores == parallel_scores,
-            "full_marks": sum(v == report.max_score for v in parallel_scores.values())}
+    return {
+        "n": n,
+        "workers": workers,
+        "serial_s": serial_s,
+        "parallel_s": parallel_s,
+        "speedup": serial_s / parallel_s,
+        "timings": report.timings,
+        "total_s": report.seconds,
+        "same_scores": serial_scores == parallel_scores,
+        "full_marks": sum(v == report.max_score for v in parallel_scores.values()),
+    }
 
 
 def section(n: int = 40) -> list[str]:
     r = compare(n)
     t = r["timings"]
-    return [f"{r['n']} submissions of lab 1 (the full solution each), {r['workers']} workers:", "",
-            "| | seconds |", "|---|---:|",
-            f"| plain `nbgrader autograde`, serial | {r['serial_s']:.0f} |",
-            f"| `make grade`: parallel workers + recording in the gradebook | {r['parallel_s']:.0f} |",
-            f"| **speed-up** | **{r['speedup']:.2f}×** |", "",
-            f"`make grade` in all: {r['total_s']:.0f} s (set-up and screening "
-            f"{t.get('set-up, collect and screen', 0):.0f} s, feedback {t.get('feedback', 0):.0f} s, report included). "
-            f"Same score for every student both ways: {'yes' if r['same_scores'] else '**NO**'} "
-            f"({r['full_marks']}/{r['n']} full marks)."]
+    return [
+        f"{r['n']} submissions of lab 1 (the full solution each), {r['workers']} workers:",
+        "",
+        "| | seconds |",
+        "|---|---:|",
+        f"| plain `nbgrader autograde`, serial | {r['serial_s']:.0f} |",
+        f"| `make grade`: parallel workers + recording in the gradebook | {r['parallel_s']:.0f} |",
+        f"| **speed-up** | **{r['speedup']:.2f}×** |",
+        "",
+        f"`make grade` in all: {r['total_s']:.0f} s (set-up and screening "
+        f"{t.get('set-up, collect and screen', 0):.0f} s, feedback {t.get('feedback', 0):.0f} s, report included). "
+        f"Same score for every student both ways: {'yes' if r['same_scores'] else '**NO**'} "
+        f"({r['full_marks']}/{r['n']} full marks).",
+    ]
 
 
 def register() -> None:

@@ -11,6 +11,7 @@ A student's notebook may have any name (``Copy of lab01_tensors.ipynb``): nbgrad
 files named like the assignment's, so the file is renamed and the rename reported. A student with
 no notebook, or several, is reported too, never silently dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,11 @@ def extract(archive: Path, into: Path) -> Path:
 
 
 def _candidates(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and not IGNORED.search(str(p.relative_to(folder))) and p.suffix == ".ipynb")
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not IGNORED.search(str(p.relative_to(folder))) and p.suffix == ".ipynb"
+    )
 
 
 def pick(notebooks: list[Path], lab: str) -> tuple[Path | None, list[str], str | None]:

@@ -8,6 +8,7 @@ nbgrader is run as a subprocess (``python -m nbgrader``), one step per call: it 
 instructor runs, it keeps nbgrader's global traitlets state out of the caller, and with this
 interpreter's ``bin/`` put on ``PATH`` it finds ``alembic``, which it calls by name.
 """
+
 from __future__ import annotations
 
 import os
@@ -73,8 +74,9 @@ class Course:
     def nbgrader(self, *args: str, timeout: float | None = 1800) -> subprocess.CompletedProcess:
         """Run one nbgrader command in the course root; raise :class:`NbgraderError` on failure."""
         cmd = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={self.root}"]
-        proc = subprocess.run(cmd, cwd=self.root, env=self.env(), capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(
+            cmd, cwd=self.root, env=self.env(), capture_output=True, text=True, timeout=timeout
+        )
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
             raise NbgraderError(f"`nbgrader {' '.join(args)}` exited {proc.returncode}:\n{tail}")

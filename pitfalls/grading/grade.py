@@ -11,6 +11,7 @@ Everything lands in ``--out`` (default ``graded/<lab>``, ignored by git): ``grad
 the gradebook, the submitted, autograded and ``feedback/<student>/<lab>/<lab>.html`` files, which
 formgrader can open for manual review.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,7 +64,9 @@ def execution_notes(notebook: Path, cell_timeout: float) -> list[str]:
             if out.get("ename") == "NotImplementedError" and not out.get("evalue"):
                 notes.append(f"cell {name} is not answered yet (it still raises NotImplementedError)")
             elif out.get("ename") in ("KeyboardInterrupt", "CellTimeoutError"):
-                notes.append(f"cell {name} ran past the per-cell time limit ({cell_timeout:g} s) and was interrupted")
+                notes.append(
+                    f"cell {name} ran past the per-cell time limit ({cell_timeout:g} s) and was interrupted"
+                )
             else:
                 notes.append(f"cell {name} raised {out.get('ename')}: {str(out.get('evalue'))[:160]}")
             break
@@ -76,8 +79,16 @@ def _points(course: Course, lab: str) -> dict[str, float]:
     return {grade_id(c): points(c) for c in nb.cells if is_grade(c)}
 
 
-def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None, *, workers: int | None = None,
-                limits: Limits = Limits(), cell_timeout: float | None = None, progress: bool = True) -> Report:
+def grade_class(
+    lab: str,
+    submissions: Path | str,
+    out: Path | str | None = None,
+    *,
+    workers: int | None = None,
+    limits: Limits = Limits(),  # noqa: B008  (frozen dataclass: one shared default is safe)
+    cell_timeout: float | None = None,
+    progress: bool = True,
+) -> Report:
     """Grade every submission of ``lab`` found in ``submissions`` (folder or zip); see the module doc."""
     started = time.monotonic()
     root = repo_root()
@@ -125,7 +136,9 @@ def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None
     if graded:
         # Record the executed notebooks in the one real gradebook, serially: no concurrent writers.
         mark = time.monotonic()
-        course.nbgrader("autograde", lab, "--no-execute", "--force", "--CourseDirectory.submitted_directory=executed")
+        course.nbgrader(
+            "autograde", lab, "--no-execute", "--force", "--CourseDirectory.submitted_directory=executed"
+        )
         timings["record in the gradebook"] = time.monotonic() - mark
         mark = time.monotonic()
         course.nbgrader("generate_feedback", lab, "--force")
@@ -140,24 +153,47 @@ def grade_class(lab: str, submissions: Path | str, out: Path | str | None = None
             add_notes(page, r.notes)
         else:
             page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(failure_page(lab, r.student, r.problem or "unknown", r.notes, sum(points.values())),
-                            encoding="utf-8")
-    report = Report(lab, points, sorted(results.values(), key=lambda r: r.student), out,
-                    seconds=time.monotonic() - started, timings=timings)
+            page.write_text(
+                failure_page(lab, r.student, r.problem or "unknown", r.notes, sum(points.values())),
+                encoding="utf-8",
+            )
+    report = Report(
+        lab,
+        points,
+        sorted(results.values(), key=lambda r: r.student),
+        out,
+        seconds=time.monotonic() - started,
+        timings=timings,
+    )
     report.write()
     return report
 
 
-def _autograde(course: Course, out: Path, lab: str, jobs: list[tuple[str, Path]], workers: int, limits: Limits,
-               progress: bool) -> list[Outcome]:
+def _autograde(
+    course: Course,
+    out: Path,
+    lab: str,
+    jobs: list[tuple[str, Path]],
+    workers: int,
+    limits: Limits,
+    progress: bool,
+) -> list[Outcome]:
     bar = None
     if progress and jobs:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=len(jobs), desc=f"autograding {lab} on {workers} worker(s)", unit="submission")
     try:
-        return run_pool(course.root, out / "workers", course.root / "executed", lab, jobs, workers, limits,
-                        progress=(lambda o: bar.update(1)) if bar else None)
+        return run_pool(
+            course.root,
+            out / "workers",
+            course.root / "executed",
+            lab,
+            jobs,
+            workers,
+            limits,
+            progress=(lambda o: bar.update(1)) if bar else None,
+        )
     finally:
         if bar:
             bar.close()
@@ -170,19 +206,40 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("submissions", type=Path, help="a zip or folder of submissions")
     parser.add_argument("--out", type=Path, help="where results go (default: graded/<lab>)")
     parser.add_argument("--workers", type=int, help="parallel graders (default: all cores)")
-    parser.add_argument("--cell-timeout", type=float, help="seconds per cell (default: autograder/nbgrader_config.py)")
-    parser.add_argument("--submission-timeout", type=float, default=Limits.submission_timeout,
-                        help="seconds per submission (default %(default)s)")
-    parser.add_argument("--memory-gib", type=float, default=Limits.memory_bytes / GIB,
-                        help="address space per submission, GiB (default %(default)s)")
+    parser.add_argument(
+        "--cell-timeout", type=float, help="seconds per cell (default: autograder/nbgrader_config.py)"
+    )
+    parser.add_argument(
+        "--submission-timeout",
+        type=float,
+        default=Limits.submission_timeout,
+        help="seconds per submission (default %(default)s)",
+    )
+    parser.add_argument(
+        "--memory-gib",
+        type=float,
+        default=Limits.memory_bytes / GIB,
+        help="address space per submission, GiB (default %(default)s)",
+    )
     args = parser.parse_args(argv)
-    limits = Limits(submission_timeout=args.submission_timeout, memory_bytes=int(args.memory_gib * GIB),
-                    threads_per_kernel=max(1, default_workers() // (args.workers or default_workers())))
-    report = grade_class(args.lab, args.submissions, args.out, workers=args.workers, limits=limits,
-                         cell_timeout=args.cell_timeout)
+    limits = Limits(
+        submission_timeout=args.submission_timeout,
+        memory_bytes=int(args.memory_gib * GIB),
+        threads_per_kernel=max(1, default_workers() // (args.workers or default_workers())),
+    )
+    report = grade_class(
+        args.lab,
+        args.submissions,
+        args.out,
+        workers=args.workers,
+        limits=limits,
+        cell_timeout=args.cell_timeout,
+    )
     print(report.summary())
-    print(f"Grades: {report.out / 'grades.csv'}\nPer exercise: {report.out / 'exercises.csv'}\n"
-          f"Plot: {report.out / 'scores.png'}\nFeedback: {report.out / 'course' / 'feedback'}/<student>/{args.lab}/")
+    print(
+        f"Grades: {report.out / 'grades.csv'}\nPer exercise: {report.out / 'exercises.csv'}\n"
+        f"Plot: {report.out / 'scores.png'}\nFeedback: {report.out / 'course' / 'feedback'}/<student>/{args.lab}/"
+    )
     sys.stdout.flush()
 
 

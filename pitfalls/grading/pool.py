@@ -14,6 +14,7 @@ Limits, so one submission costs only its own time:
 * memory: each worker and its kernels run under ``RLIMIT_AS``, so a memory bomb meets a
   ``MemoryError`` in its own cell instead of the machine's OOM killer.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,9 +27,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 import psutil
 
@@ -61,6 +62,7 @@ class Outcome:
 def _limit_memory(limit: int) -> Callable[[], None]:
     def apply() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
     return apply
 
 
@@ -89,15 +91,27 @@ class Worker:
     def start(self) -> None:
         if self.root.exists():
             shutil.rmtree(self.root)
-        shutil.copytree(self.template, self.root, symlinks=True,
-                        ignore=shutil.ignore_patterns("submitted", "autograded", "feedback", "executed"))
+        shutil.copytree(
+            self.template,
+            self.root,
+            symlinks=True,
+            ignore=shutil.ignore_patterns("submitted", "autograded", "feedback", "executed"),
+        )
         threads = str(self.limits.threads_per_kernel)
-        env = tool_env({"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads,
-                        "TF_NUM_INTEROP_THREADS": threads})
+        env = tool_env(
+            {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads, "TF_NUM_INTEROP_THREADS": threads}
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pitfalls.grading.worker", str(self.root)], cwd=self.root, env=env,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-            start_new_session=True, preexec_fn=_limit_memory(self.limits.memory_bytes))
+            [sys.executable, "-m", "pitfalls.grading.worker", str(self.root)],
+            cwd=self.root,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+            preexec_fn=_limit_memory(self.limits.memory_bytes),
+        )
         ready = self._read(120)
         if not ready or not ready.get("ready"):
             self.stop()
@@ -116,7 +130,7 @@ class Worker:
                 if not line:
                     return None  # the worker died
                 if line.startswith(RESULT_PREFIX):
-                    return json.loads(line[len(RESULT_PREFIX):])
+                    return json.loads(line[len(RESULT_PREFIX) :])
         return None
 
     def stop(self) -> None:
@@ -141,8 +155,10 @@ class Worker:
             if died:
                 problem = f"the grader's worker crashed{where} (out of memory, or the process was killed)"
             else:
-                problem = (f"stopped after {self.limits.submission_timeout:.0f} s{where}: the submission kept running "
-                           "past the time limit (an endless loop that ignores interrupts, or a hung kernel)")
+                problem = (
+                    f"stopped after {self.limits.submission_timeout:.0f} s{where}: the submission kept running "
+                    "past the time limit (an endless loop that ignores interrupts, or a hung kernel)"
+                )
             return Outcome(student, None, problem, seconds, last)
         if not reply["success"]:
             return Outcome(student, None, explain_failure(reply), seconds, reply.get("last_cell"))
@@ -166,17 +182,29 @@ def explain_failure(reply: dict, cell_timeout: float | None = None) -> str:
     before = reply.get("errors") or []
     earlier = f"; before that, {'; '.join(before[-3:])}" if before else ""
     if "DeadKernelError" in text or "Kernel died" in text:
-        return (f"the Python kernel died{where} (a call such as os._exit, a crash in native code, or too much "
-                f"memory), so the notebook could not be run to the end{earlier}")
+        return (
+            f"the Python kernel died{where} (a call such as os._exit, a crash in native code, or too much "
+            f"memory), so the notebook could not be run to the end{earlier}"
+        )
     if "CellTimeoutError" in text or "UnresponsiveKernelError" in text or "Timeout" in text:
-        return (f"the kernel stopped responding{where}: the cell ran past the per-cell time limit and ignored the "
-                f"interrupt sent to stop it{earlier}")
+        return (
+            f"the kernel stopped responding{where}: the cell ran past the per-cell time limit and ignored the "
+            f"interrupt sent to stop it{earlier}"
+        )
     last = [line for line in text.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
     return f"nbgrader could not grade the notebook{where}: {last[0][:300]}{earlier}"
 
 
-def run_pool(template: Path, workdir: Path, executed: Path, lab: str, jobs: Iterable[tuple[str, Path]], workers: int,
-             limits: Limits, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+def run_pool(
+    template: Path,
+    workdir: Path,
+    executed: Path,
+    lab: str,
+    jobs: Iterable[tuple[str, Path]],
+    workers: int,
+    limits: Limits,
+    progress: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
     """Grade every ``(student, notebook)`` job on ``workers`` processes; outcomes in job order."""
     jobs = list(jobs)
     todo: queue.Queue = queue.Queue()
@@ -202,7 +230,9 @@ def run_pool(template: Path, workdir: Path, executed: Path, lab: str, jobs: Iter
         finally:
             worker.stop()
 
-    threads = [threading.Thread(target=serve, args=(k,), daemon=True) for k in range(max(1, min(workers, len(jobs))))]
+    threads = [
+        threading.Thread(target=serve, args=(k,), daemon=True) for k in range(max(1, min(workers, len(jobs))))
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -3,6 +3,7 @@
 Every submission has a row, graded or not: a student whose file could not be graded scores 0
 and the ``problem`` column says why, in the same words as their feedback.
 """
+
 from __future__ import annotations
 
 import csv
@@ -51,26 +52,38 @@ class Report:
         rows = []
         for gid, points in self.points.items():
             got = [r.cells.get(gid, 0.0) for r in self.results]
-            rows.append({"cell": gid, "points": points,
-                         "median": statistics.median(got) if got else 0.0,
-                         "mean": round(statistics.fmean(got), 2) if got else 0.0,
-                         "full marks": f"{sum(g == points for g in got)}/{len(got)}",
-                         "zero": f"{sum(g == 0 for g in got)}/{len(got)}"})
+            rows.append(
+                {
+                    "cell": gid,
+                    "points": points,
+                    "median": statistics.median(got) if got else 0.0,
+                    "mean": round(statistics.fmean(got), 2) if got else 0.0,
+                    "full marks": f"{sum(g == points for g in got)}/{len(got)}",
+                    "zero": f"{sum(g == 0 for g in got)}/{len(got)}",
+                }
+            )
         return rows
 
     def summary(self) -> str:
         graded = [r for r in self.results if r.graded]
         failed = [r for r in self.results if not r.graded]
         totals = [r.score for r in self.results]
-        lines = [f"# {self.lab}: {len(self.results)} submissions, {len(graded)} graded, "
-                 f"{len(failed)} not graded, in {self.seconds:.0f} s", ""]
+        lines = [
+            f"# {self.lab}: {len(self.results)} submissions, {len(graded)} graded, "
+            f"{len(failed)} not graded, in {self.seconds:.0f} s",
+            "",
+        ]
         if totals:
-            lines.append(f"Median score {statistics.median(totals):g} / {self.max_score:g} "
-                         f"(mean {statistics.fmean(totals):.2f}).")
+            lines.append(
+                f"Median score {statistics.median(totals):g} / {self.max_score:g} "
+                f"(mean {statistics.fmean(totals):.2f})."
+            )
             lines.append("")
         lines += ["| cell | points | median | mean | full marks | zero |", "|---|---|---|---|---|---|"]
-        lines += [f"| {r['cell']} | {r['points']:g} | {r['median']:g} | {r['mean']:g} | {r['full marks']} | {r['zero']} |"
-                  for r in self.exercise_rows()]
+        lines += [
+            f"| {r['cell']} | {r['points']:g} | {r['median']:g} | {r['mean']:g} | {r['full marks']} | {r['zero']} |"
+            for r in self.exercise_rows()
+        ]
         if failed:
             lines += ["", "## Not graded (0 points; the feedback says why)", ""]
             lines += [f"- **{r.student}**: {r.problem}" for r in failed]
@@ -87,8 +100,17 @@ class Report:
             w = csv.writer(f)
             w.writerow(["student", "status", "score", "max_score", *self.points, "problem", "notes"])
             for r in self.results:
-                w.writerow([r.student, "graded" if r.graded else "not graded", f"{r.score:g}", f"{self.max_score:g}",
-                            *[f"{r.cells.get(g, 0.0):g}" for g in self.points], r.problem or "", "; ".join(r.notes)])
+                w.writerow(
+                    [
+                        r.student,
+                        "graded" if r.graded else "not graded",
+                        f"{r.score:g}",
+                        f"{self.max_score:g}",
+                        *[f"{r.cells.get(g, 0.0):g}" for g in self.points],
+                        r.problem or "",
+                        "; ".join(r.notes),
+                    ]
+                )
         rows = self.exercise_rows()
         with open(self.out / "exercises.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["cell"])
@@ -108,10 +130,16 @@ class Report:
         totals = [r.score for r in self.results]
         bins = [x - 0.5 for x in range(int(self.max_score) + 2)]
         left.hist(totals, bins=bins, color="#4c72b0", edgecolor="white")
-        left.set(xlabel=f"score (of {self.max_score:g})", ylabel="students", title=f"{self.lab}: total scores")
+        left.set(
+            xlabel=f"score (of {self.max_score:g})", ylabel="students", title=f"{self.lab}: total scores"
+        )
         cells = list(self.points)
-        share = [statistics.fmean([r.cells.get(g, 0.0) for r in self.results]) / self.points[g] if self.results else 0
-                 for g in cells]
+        share = [
+            statistics.fmean([r.cells.get(g, 0.0) for r in self.results]) / self.points[g]
+            if self.results
+            else 0
+            for g in cells
+        ]
         right.barh(cells[::-1], share[::-1], color="#55a868")
         right.set(xlim=(0, 1), xlabel="mean share of the cell's points", title="per graded cell")
         fig.tight_layout()
@@ -122,12 +150,14 @@ class Report:
 def failure_page(lab: str, student: str, problem: str, notes: list[str], max_score: float) -> str:
     """The feedback a student gets when their submission could not be graded."""
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(lab)} feedback</title></head>"
-            f"<body><h1>{html.escape(lab)}: feedback for {html.escape(student)}</h1>"
-            f"<p><strong>Score: 0 / {max_score:g}.</strong> Your submission could not be graded:</p>"
-            f"<p class='pitfalls-problem'>{html.escape(problem)}</p>"
-            + (f"<ul>{items}</ul>" if items else "") +
-            "<p>Fix the notebook and submit it again, or ask your instructor.</p></body></html>")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(lab)} feedback</title></head>"
+        f"<body><h1>{html.escape(lab)}: feedback for {html.escape(student)}</h1>"
+        f"<p><strong>Score: 0 / {max_score:g}.</strong> Your submission could not be graded:</p>"
+        f"<p class='pitfalls-problem'>{html.escape(problem)}</p>"
+        + (f"<ul>{items}</ul>" if items else "")
+        + "<p>Fix the notebook and submit it again, or ask your instructor.</p></body></html>"
+    )
 
 
 def add_notes(feedback_html: Path, notes: list[str]) -> None:
@@ -136,8 +166,10 @@ def add_notes(feedback_html: Path, notes: list[str]) -> None:
         return
     text = feedback_html.read_text(encoding="utf-8")
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-    box = (f"<div class='pitfalls-notes' style='border:1px solid #c90;padding:8px;margin:8px'>"
-           f"<strong>Notes from the grader</strong><ul>{items}</ul></div>")
+    box = (
+        f"<div class='pitfalls-notes' style='border:1px solid #c90;padding:8px;margin:8px'>"
+        f"<strong>Notes from the grader</strong><ul>{items}</ul></div>"
+    )
     at = text.find("<body")
     at = text.find(">", at) + 1 if at >= 0 else 0
     feedback_html.write_text(text[:at] + box + text[at:], encoding="utf-8")

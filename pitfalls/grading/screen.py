@@ -7,6 +7,7 @@ a grade (0) and feedback saying what was wrong with the file, and the rest of th
 as usual. Edited or deleted instructor cells are not problems (nbgrader puts the instructor's
 version back); they become notes in the feedback.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -68,14 +69,18 @@ def screen(path: Path, lab: str, root: Path | None = None) -> Screening:
     graded = {c["grade_id"] for c in release if c["grade"]}
     answers = {c["grade_id"] for c in release if c["grade_id"] and not c["locked"]}
     if not (found & (graded | answers)):
-        return Screening(f"the notebook has none of {lab}'s exercise cells (their hidden metadata is missing): "
-                         "answers pasted into a new notebook cannot be graded — write them in the lab's notebook")
+        return Screening(
+            f"the notebook has none of {lab}'s exercise cells (their hidden metadata is missing): "
+            "answers pasted into a new notebook cannot be graded — write them in the lab's notebook"
+        )
     screening = Screening(notebook=nb)
     by_id = {c["grade_id"]: c for c in cells if c["grade_id"]}
     for c in release:
         mine = by_id.get(c["grade_id"])
         if c["locked"] and mine is not None and mine["source"].strip() != c["source"].strip():
-            screening.notes.append(f"the instructor's cell {c['grade_id']!r} had been edited; the original was run")
+            screening.notes.append(
+                f"the instructor's cell {c['grade_id']!r} had been edited; the original was run"
+            )
     for gid in restore_missing(nb, lab, root):
         screening.notes.append(f"the instructor's cell {gid!r} was missing; it was put back and run")
     screening.tampering = tampering(lab, cells, root)

@@ -4,6 +4,7 @@ A variant replaces the code of some solution cells (by nbgrader ``grade_id``) wi
 might write. The tests autograde such variants to prove that wrong answers lose exactly the
 points they should, with the message they should, and that right answers keep theirs.
 """
+
 from __future__ import annotations
 
 import html
@@ -31,7 +32,9 @@ def fill_release(release_nb: Path, answers: dict[str, str]) -> nbformat.Notebook
     return nb
 
 
-def variant(lab: str, release_nb: Path, replace: dict[str, str], root: Path | None = None) -> nbformat.NotebookNode:
+def variant(
+    lab: str, release_nb: Path, replace: dict[str, str], root: Path | None = None
+) -> nbformat.NotebookNode:
     """The full solution with the cells in ``replace`` swapped for other code."""
     answers = solution_cells(lab, root)
     unknown = set(replace) - set(answers)

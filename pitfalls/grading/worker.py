@@ -8,6 +8,7 @@ copy, so workers never write the same SQLite file; the pool merges their results
 While a notebook runs, the worker writes the cell being executed to ``<course>/progress.json``:
 when the pool has to kill a stuck or crashed submission, that file names the cell to blame.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,10 +74,16 @@ def grade(api, progress: Path, root: Path, job: dict) -> dict:
     result = api.autograde(lab, student, force=True, create=True)
     autograded = step_notebook(root, "autograded", lab, student)
     last = json.loads(progress.read_text()) if progress.exists() else {}
-    return {"student": student, "success": bool(result.get("success")) and autograded.exists(),
-            "autograded": str(autograded) if autograded.exists() else None,
-            "error": (result.get("error") or "")[-3000:], "log": (result.get("log") or "")[-3000:],
-            "last_cell": last.get("cell"), "errors": last.get("errors", []), "seconds": time.time() - started}
+    return {
+        "student": student,
+        "success": bool(result.get("success")) and autograded.exists(),
+        "autograded": str(autograded) if autograded.exists() else None,
+        "error": (result.get("error") or "")[-3000:],
+        "log": (result.get("log") or "")[-3000:],
+        "last_cell": last.get("cell"),
+        "errors": last.get("errors", []),
+        "seconds": time.time() - started,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

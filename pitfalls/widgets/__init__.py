@@ -10,6 +10,7 @@ The factories are imported lazily: ``from pitfalls.widgets import sigmoid_explor
 import Keras (only the threshold, imshow-scale and BatchNormalization explorers need it, to run
 the identity-sigmoid model on real flight tracks).
 """
+
 from __future__ import annotations
 
 import importlib

@@ -22,6 +22,7 @@ Why it is built this way:
   renderer, which cannot render widget views (not tried: no network here). One output instead
   of "a static PNG, then the widget" avoids a second copy of the figure in Jupyter.
 """
+
 from __future__ import annotations
 
 import base64
@@ -31,14 +32,17 @@ import io
 import statistics
 import sys
 import time
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
 #: The line shown where no widget front end runs (HTML export, GitHub, a terminal).
-NEEDS_JUPYTER = ("Static picture of the first state. The interactive version (sliders) needs "
-                 "Jupyter: run this cell in JupyterLab, Notebook, Binder or Colab.")
+NEEDS_JUPYTER = (
+    "Static picture of the first state. The interactive version (sliders) needs "
+    "Jupyter: run this cell in JupyterLab, Notebook, Binder or Colab."
+)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -49,6 +53,7 @@ DPI = 90
 # --------------------------------------------------------------------------------------------
 # Colab
 # --------------------------------------------------------------------------------------------
+
 
 def on_colab() -> bool:
     """True when ``google.colab`` is importable (a Colab kernel); False locally, on Binder, in CI."""
@@ -91,6 +96,7 @@ def colab_display_metadata() -> dict:
 # --------------------------------------------------------------------------------------------
 # Figures → PNG
 # --------------------------------------------------------------------------------------------
+
 
 def new_figure(width: float, height: float, dpi: int = DPI):
     """A pyplot-free figure on an Agg canvas (no global figure list, no inline-backend output)."""
@@ -169,16 +175,24 @@ def png_size(png: bytes) -> tuple[int, int]:
 def fallback_html(png: bytes, title: str) -> str:
     """The static stand-in: the picture and the one line saying where the sliders work."""
     b64 = base64.b64encode(png).decode("ascii")
-    return (f'<div class="pitfalls-static-figure"><img alt="{html.escape(title)}" '
-            f'src="data:image/png;base64,{b64}"/><p><em>{html.escape(NEEDS_JUPYTER)}</em></p></div>')
+    return (
+        f'<div class="pitfalls-static-figure"><img alt="{html.escape(title)}" '
+        f'src="data:image/png;base64,{b64}"/><p><em>{html.escape(NEEDS_JUPYTER)}</em></p></div>'
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # The explorer widget
 # --------------------------------------------------------------------------------------------
 
-SLIDER_TYPES = ("FloatSlider", "IntSlider", "FloatLogSlider", "SelectionSlider", "FloatRangeSlider",
-                "IntRangeSlider")
+SLIDER_TYPES = (
+    "FloatSlider",
+    "IntSlider",
+    "FloatLogSlider",
+    "SelectionSlider",
+    "FloatRangeSlider",
+    "IntRangeSlider",
+)
 
 
 def is_slider(control: Any) -> bool:
@@ -195,8 +209,15 @@ class Explorer(widgets.VBox):
     ``self.blitter.invalidate()`` when something static changed (axis limits).
     """
 
-    def __init__(self, title: str, controls: Sequence[Any], figure, *, about: str = "",
-                 rows: Sequence[Sequence[Any]] | None = None):
+    def __init__(
+        self,
+        title: str,
+        controls: Sequence[Any],
+        figure,
+        *,
+        about: str = "",
+        rows: Sequence[Sequence[Any]] | None = None,
+    ):
         enable_colab_widgets()
         self.title = title
         self.figure = figure
@@ -204,16 +225,20 @@ class Explorer(widgets.VBox):
         if "blitter" not in self.__dict__:
             self.blitter = Blitter(figure)
         width = int(figure.get_size_inches()[0] * figure.dpi)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(
-            width=f"{width}px", max_width="100%", height="auto"))
+        self.image = widgets.Image(
+            format="png", layout=widgets.Layout(width=f"{width}px", max_width="100%", height="auto")
+        )
         self.readout = widgets.HTML(layout=widgets.Layout(min_height="2.6em"))
         self.readout.add_class("pitfalls-readout")
         self.image.add_class("pitfalls-figure")
         self.last_ms = float("nan")
         self.redraws = 0
         header = widgets.HTML(f"<b>{html.escape(title)}</b>" + (f" — {about}" if about else ""))
-        boxes = [widgets.HBox(list(row)) for row in rows] if rows else [
-            widgets.HBox(self.controls[i:i + 2]) for i in range(0, len(self.controls), 2)]
+        boxes = (
+            [widgets.HBox(list(row)) for row in rows]
+            if rows
+            else [widgets.HBox(self.controls[i : i + 2]) for i in range(0, len(self.controls), 2)]
+        )
         super().__init__([header, *boxes, self.readout, self.image])
         self.add_class("pitfalls-explorer")
         for control in self.controls:
@@ -270,6 +295,7 @@ class Explorer(widgets.VBox):
 # Latency
 # --------------------------------------------------------------------------------------------
 
+
 def moved_value(slider: Any, k: int) -> Any:
     """A value for ``slider`` different from its current one: the k-th of a walk over its range.
 
@@ -298,8 +324,8 @@ def moved_value(slider: Any, k: int) -> Any:
     if name == "FloatLogSlider":
         exponent = slider.min + frac * (slider.max - slider.min)
         exponent = round(exponent / slider.step) * slider.step
-        value = slider.base ** exponent
-        return value if not np.isclose(value, slider.value) else slider.base ** slider.min
+        value = slider.base**exponent
+        return value if not np.isclose(value, slider.value) else slider.base**slider.min
     lo, hi, step = slider.min, slider.max, slider.step
     value = lo + round(frac * (hi - lo) / step) * step
     value = min(max(value, lo), hi)

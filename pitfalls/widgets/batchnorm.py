@@ -17,6 +17,7 @@ pixels black in all of them, larger standard deviations.
 :func:`batchnorm` is the layer's formula in NumPy (unit-tested against
 ``keras.layers.BatchNormalization``), so a slider move does not call TensorFlow.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,15 @@ from pitfalls.widgets._core import Explorer, new_figure
 EPSILON = 1e-3
 
 
-def batchnorm(y: np.ndarray, training: bool, gamma: float = 1.0, beta: float = 0.0,
-              epsilon: float = EPSILON, moving_mean: float = 0.0, moving_variance: float = 1.0) -> np.ndarray:
+def batchnorm(
+    y: np.ndarray,
+    training: bool,
+    gamma: float = 1.0,
+    beta: float = 0.0,
+    epsilon: float = EPSILON,
+    moving_mean: float = 0.0,
+    moving_variance: float = 1.0,
+) -> np.ndarray:
     """Keras' BatchNormalization over the last axis of ``y`` (features), in float64.
 
     ``training=True``: each feature is standardised with its mean and (biased) variance over all
@@ -74,7 +82,9 @@ def output_stats(y_true: np.ndarray, y_out: np.ndarray, beta: float | None = Non
     )
 
 
-def class_histograms(y_true: np.ndarray, y_out: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def class_histograms(
+    y_true: np.ndarray, y_out: np.ndarray, edges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Counts of outputs per bin, for black-target and lit-target pixels; values outside the
     edges are counted in the first/last bin (so nothing silently disappears)."""
     y_true = np.asarray(y_true).astype(bool).ravel()
@@ -89,8 +99,15 @@ class BatchNormExplorer(Explorer):
 
     X_RANGE = (-2.0, 8.0)
 
-    def __init__(self, enabled: bool = False, training: bool = True, batch_size: int = 128,
-                 gamma: float = 1.0, beta: float = 0.0, n_images: int = 128):
+    def __init__(
+        self,
+        enabled: bool = False,
+        training: bool = True,
+        batch_size: int = 128,
+        gamma: float = 1.0,
+        beta: float = 0.0,
+        n_images: int = 128,
+    ):
         from pitfalls.widgets.tracks import identity_sigmoid_batch
 
         batch = identity_sigmoid_batch(n_images)
@@ -99,21 +116,41 @@ class BatchNormExplorer(Explorer):
         self.y_true = batch.images.reshape(n, h * w)
         self.y_sig = batch.predictions.reshape(n, h * w).astype("float64")
         style = {"description_width": "initial"}
-        self.enabled = widgets.ToggleButtons(options=[("off", False), ("on", True)], value=enabled,
-                                             description="BatchNormalization",
-                                             style={"button_width": "auto", "description_width": "initial"},
-                                             layout=widgets.Layout(width="auto"))
-        self.training = widgets.ToggleButtons(options=[("training=True (fit)", True),
-                                                       ("training=False (predict)", False)],
-                                              value=training, description="mode",
-                                              style={"button_width": "auto", "description_width": "initial"},
-                                              layout=widgets.Layout(width="auto"))
-        self.batch_size = widgets.IntSlider(value=min(batch_size, n), min=4, max=n, step=4,
-                                            description="images per batch", style=style)
-        self.gamma = widgets.FloatSlider(value=gamma, min=0.0, max=2.0, step=0.01, description="γ (scale)",
-                                         readout_format=".2f", style=style)
-        self.beta = widgets.FloatSlider(value=beta, min=-1.0, max=1.0, step=0.01, description="β (offset)",
-                                        readout_format=".2f", style=style)
+        self.enabled = widgets.ToggleButtons(
+            options=[("off", False), ("on", True)],
+            value=enabled,
+            description="BatchNormalization",
+            style={"button_width": "auto", "description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.training = widgets.ToggleButtons(
+            options=[("training=True (fit)", True), ("training=False (predict)", False)],
+            value=training,
+            description="mode",
+            style={"button_width": "auto", "description_width": "initial"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.batch_size = widgets.IntSlider(
+            value=min(batch_size, n), min=4, max=n, step=4, description="images per batch", style=style
+        )
+        self.gamma = widgets.FloatSlider(
+            value=gamma,
+            min=0.0,
+            max=2.0,
+            step=0.01,
+            description="γ (scale)",
+            readout_format=".2f",
+            style=style,
+        )
+        self.beta = widgets.FloatSlider(
+            value=beta,
+            min=-1.0,
+            max=1.0,
+            step=0.01,
+            description="β (offset)",
+            readout_format=".2f",
+            style=style,
+        )
         self.edges = np.linspace(*self.X_RANGE, 201)
         fig = new_figure(8.0, 3.2)
         ax_hist, ax_img = fig.subplots(1, 2, gridspec_kw={"width_ratios": [2.3, 1]})
@@ -136,9 +173,13 @@ class BatchNormExplorer(Explorer):
         self.img_title = ax_img.set_title("", fontsize=9)
         self.animate(self.stairs_black, self.stairs_lit, self.hist_title, self.img, self.img_title)
         controls = [self.enabled, self.training, self.batch_size, self.gamma, self.beta]
-        super().__init__("BatchNormalization explorer", controls, fig,
-                         about="Dense(identity, sigmoid) → BatchNormalization on real flight tracks",
-                         rows=[[self.enabled], [self.training], [self.batch_size], [self.gamma, self.beta]])
+        super().__init__(
+            "BatchNormalization explorer",
+            controls,
+            fig,
+            about="Dense(identity, sigmoid) → BatchNormalization on real flight tracks",
+            rows=[[self.enabled], [self.training], [self.batch_size], [self.gamma, self.beta]],
+        )
 
     def outputs(self) -> np.ndarray:
         """The model's outputs for the current batch, BatchNormalization applied or not."""
@@ -169,13 +210,23 @@ class BatchNormExplorer(Explorer):
         self.hist_title.set_text(what)
         extra = ""
         if on and self.training.value:
-            extra = (f" · {stats.black_at_beta:.1%} of black pixels are exactly β = {self.beta.value:.2f} "
-                     f"(pixels black in all {b} images: x − mean = 0)")
-        return (f"{what}, {b} images: MSE <b>{stats.mse:.4f}</b> · BinaryAccuracy(0.5) <b>{stats.binary_accuracy:.4f}</b> · "
-                f"mean output on black pixels {stats.mean_black:.4f}, on lit pixels {stats.mean_lit:.4f}{extra}")
+            extra = (
+                f" · {stats.black_at_beta:.1%} of black pixels are exactly β = {self.beta.value:.2f} "
+                f"(pixels black in all {b} images: x − mean = 0)"
+            )
+        return (
+            f"{what}, {b} images: MSE <b>{stats.mse:.4f}</b> · BinaryAccuracy(0.5) <b>{stats.binary_accuracy:.4f}</b> · "
+            f"mean output on black pixels {stats.mean_black:.4f}, on lit pixels {stats.mean_lit:.4f}{extra}"
+        )
 
 
-def batchnorm_explorer(enabled: bool = False, training: bool = True, batch_size: int = 128,
-                       gamma: float = 1.0, beta: float = 0.0, n_images: int = 128) -> BatchNormExplorer:
+def batchnorm_explorer(
+    enabled: bool = False,
+    training: bool = True,
+    batch_size: int = 128,
+    gamma: float = 1.0,
+    beta: float = 0.0,
+    n_images: int = 128,
+) -> BatchNormExplorer:
     """The BatchNormalization explorer widget; make it the last expression of a cell to show it."""
     return BatchNormExplorer(enabled, training, batch_size, gamma, beta, n_images)

@@ -6,6 +6,7 @@ message and the browser's decode are not included) and renders a Markdown table.
 ``pitfalls.authoring.bench`` adds :func:`latency_section` to ``make bench`` (the import goes that
 way: learner-side code never imports the course's tooling).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,12 +29,17 @@ def latency_rows(n: int = 20) -> list[dict]:
 
 def latency_section(n: int = 20) -> list[str]:
     """The Markdown lines of the bench section."""
-    lines = [f"Per slider move, headless, {n} moves per slider ({os.cpu_count()} cores; "
-             "the target is < 100 ms):", "",
-             "| widget | moves | median (ms) | p95 (ms) | max (ms) |", "|---|---:|---:|---:|---:|"]
+    lines = [
+        f"Per slider move, headless, {n} moves per slider ({os.cpu_count()} cores; the target is < 100 ms):",
+        "",
+        "| widget | moves | median (ms) | p95 (ms) | max (ms) |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for r in latency_rows(n):
-        lines.append(f"| `{r['factory']}()` | {r['moves']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
-                     f"{r['max_ms']:.1f} |")
+        lines.append(
+            f"| `{r['factory']}()` | {r['moves']} | {r['median_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r['max_ms']:.1f} |"
+        )
     return lines
 
 

@@ -10,6 +10,7 @@ it is the scale of the *targets*.
 ``auto_limits`` and ``grey_levels`` are pure NumPy and unit-tested against matplotlib's own
 ``AxesImage.norm``.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -44,20 +45,24 @@ class ImshowScaleExplorer(Explorer):
         batch = identity_sigmoid_batch(n_images)
         self.originals, self.outputs = batch.images[..., 0], batch.predictions[..., 0]
         style = {"description_width": "initial"}
-        self.image_index = widgets.IntSlider(value=image, min=0, max=len(self.outputs) - 1,
-                                             description="image", style=style)
-        self.vmin = widgets.FloatSlider(value=vmin, min=0.0, max=1.0, step=0.01, description="vmin",
-                                        readout_format=".2f", style=style)
-        self.vmax = widgets.FloatSlider(value=vmax, min=0.0, max=1.0, step=0.01, description="vmax",
-                                        readout_format=".2f", style=style)
+        self.image_index = widgets.IntSlider(
+            value=image, min=0, max=len(self.outputs) - 1, description="image", style=style
+        )
+        self.vmin = widgets.FloatSlider(
+            value=vmin, min=0.0, max=1.0, step=0.01, description="vmin", readout_format=".2f", style=style
+        )
+        self.vmax = widgets.FloatSlider(
+            value=vmax, min=0.0, max=1.0, step=0.01, description="vmax", readout_format=".2f", style=style
+        )
         fig = new_figure(8.0, 3.3)
         axes = fig.subplots(1, 3)
         fig.subplots_adjust(left=0.02, right=0.93, bottom=0.05, top=0.8, wspace=0.35)
         shape = self.outputs.shape[1:]
         self.im_orig = axes[0].imshow(np.zeros(shape), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
         self.im_auto = axes[1].imshow(np.zeros(shape), cmap="gray", interpolation="nearest")
-        self.im_fixed = axes[2].imshow(np.zeros(shape), cmap="gray", vmin=vmin, vmax=vmax,
-                                       interpolation="nearest")
+        self.im_fixed = axes[2].imshow(
+            np.zeros(shape), cmap="gray", vmin=vmin, vmax=vmax, interpolation="nearest"
+        )
         for ax, im in zip(axes, (self.im_orig, self.im_auto, self.im_fixed)):
             ax.set_xticks([])
             ax.set_yticks([])
@@ -72,9 +77,13 @@ class ImshowScaleExplorer(Explorer):
         # The fixed scale's colour bar follows the vmin/vmax sliders: drawn every frame (cheap), so
         # those sliders never need a full redraw.
         self.animate(self.im_orig, self.im_auto, self.im_fixed, self.colorbars[2].ax, *self.titles)
-        super().__init__("imshow-scale explorer", [self.image_index, self.vmin, self.vmax], fig,
-                         about="the same reconstruction, automatic vs fixed colour scale",
-                         rows=[[self.image_index], [self.vmin, self.vmax]])
+        super().__init__(
+            "imshow-scale explorer",
+            [self.image_index, self.vmin, self.vmax],
+            fig,
+            about="the same reconstruction, automatic vs fixed colour scale",
+            rows=[[self.image_index], [self.vmin, self.vmax]],
+        )
 
     def update(self) -> str:
         k = self.image_index.value
@@ -101,13 +110,16 @@ class ImshowScaleExplorer(Explorer):
         self.titles[2].set_text(f"output, vmin = {lo:.2f}, vmax = {hi:.2f}")
         black_grey = grey_levels(np.float32(0.5), lo, hi)
         lit_grey = grey_levels(np.float32(0.7310586), lo, hi)
-        return (f"image {k}: the output holds {np.unique(out).size} values, {auto[0]:.4f} and "
-                f"{auto[1]:.4f}. Automatic scale: they are drawn black and white — a perfect copy to "
-                f"the eye. Fixed scale {lo:.2f}…{hi:.2f}{note}: black pixels drawn at "
-                f"<b>{float(black_grey):.0%}</b> white, lit pixels at <b>{float(lit_grey):.0%}</b>.")
+        return (
+            f"image {k}: the output holds {np.unique(out).size} values, {auto[0]:.4f} and "
+            f"{auto[1]:.4f}. Automatic scale: they are drawn black and white — a perfect copy to "
+            f"the eye. Fixed scale {lo:.2f}…{hi:.2f}{note}: black pixels drawn at "
+            f"<b>{float(black_grey):.0%}</b> white, lit pixels at <b>{float(lit_grey):.0%}</b>."
+        )
 
 
-def imshow_scale_explorer(image: int = 0, vmin: float = 0.0, vmax: float = 1.0,
-                          n_images: int = 128) -> ImshowScaleExplorer:
+def imshow_scale_explorer(
+    image: int = 0, vmin: float = 0.0, vmax: float = 1.0, n_images: int = 128
+) -> ImshowScaleExplorer:
     """The imshow-scale explorer widget; make it the last expression of a cell to show it."""
     return ImshowScaleExplorer(image, vmin, vmax, n_images)

@@ -18,6 +18,7 @@ The curves are **precomputed** (one training run takes seconds; a slider must an
 ``data/widgets/meannet_scale_runs.json``; the widget reads it and says so. The functions below
 (units, steps to reach a loss) are pure and unit-tested.
 """
+
 from __future__ import annotations
 
 import math
@@ -29,9 +30,11 @@ import numpy as np
 from pitfalls.widgets._core import Explorer, new_figure
 from pitfalls.widgets.meannet_runs import load, run_key
 
-PRECOMPUTED_NOTE = ("Precomputed: these are measured training runs, stored by "
-                    "<code>python -m pitfalls.widgets.meannet_runs</code> (seeded); moving a control "
-                    "picks a stored run, it does not train.")
+PRECOMPUTED_NOTE = (
+    "Precomputed: these are measured training runs, stored by "
+    "<code>python -m pitfalls.widgets.meannet_runs</code> (seeded); moving a control "
+    "picks a stored run, it does not train."
+)
 
 
 def raw_units(loss: list, scale: float, targets: str) -> np.ndarray:
@@ -40,7 +43,7 @@ def raw_units(loss: list, scale: float, targets: str) -> np.ndarray:
     Scaling the targets by s scales an MSE by s²; with raw targets the loss is already raw.
     """
     values = np.array([np.nan if v is None else v for v in loss], dtype="float64")
-    return values / scale ** 2 if targets == "scaled" else values
+    return values / scale**2 if targets == "scaled" else values
 
 
 def steps_to_reach(losses: np.ndarray, level: float, block: int) -> int | None:
@@ -68,34 +71,61 @@ def scale_label(scale: float) -> str:
 class InputScaleExplorer(Explorer):
     """Pick an input scale (and optimizer, target units): see that setting's measured loss curve."""
 
-    def __init__(self, scale: float = 1.0, optimizer: str = "rmsprop", targets: str = "scaled",
-                 level: float = 10.0, path: Path | None = None):
+    def __init__(
+        self,
+        scale: float = 1.0,
+        optimizer: str = "rmsprop",
+        targets: str = "scaled",
+        level: float = 10.0,
+        path: Path | None = None,
+    ):
         self.doc = load(path)
         settings = self.doc["settings"]
         self.scales = [float(s) for s in settings["scales"]]
         self.block, self.steps_total = int(settings["block"]), int(settings["steps"])
         self.x = np.arange(1, self.steps_total // self.block + 1) * self.block
         style = {"description_width": "initial"}
-        self.scale = widgets.SelectionSlider(options=[(scale_label(s), s) for s in self.scales], value=scale,
-                                             description="input scale s", style=style,
-                                             layout=widgets.Layout(width="30em"))
+        self.scale = widgets.SelectionSlider(
+            options=[(scale_label(s), s) for s in self.scales],
+            value=scale,
+            description="input scale s",
+            style=style,
+            layout=widgets.Layout(width="30em"),
+        )
         opt = settings["optimizers"]
         self.optimizer = widgets.ToggleButtons(
             options=[(f"{v['class']}, learning rate {v['learning_rate']:g}", k) for k, v in opt.items()],
-            value=optimizer, description="optimizer",
-            style={"button_width": "auto", "description_width": "5em"}, layout=widgets.Layout(width="auto"))
-        self.targets = widgets.ToggleButtons(options=[("mean of the scaled inputs", "scaled"),
-                                                      ("mean of the raw numbers", "raw")],
-                                             value=targets, description="target",
-                                             style={"button_width": "auto", "description_width": "5em"},
-                                             layout=widgets.Layout(width="auto"))
-        self.level = widgets.FloatLogSlider(value=level, base=10, min=-4, max=4, step=0.25,
-                                            description="given loss", readout_format=".2g", style=style)
+            value=optimizer,
+            description="optimizer",
+            style={"button_width": "auto", "description_width": "5em"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.targets = widgets.ToggleButtons(
+            options=[("mean of the scaled inputs", "scaled"), ("mean of the raw numbers", "raw")],
+            value=targets,
+            description="target",
+            style={"button_width": "auto", "description_width": "5em"},
+            layout=widgets.Layout(width="auto"),
+        )
+        self.level = widgets.FloatLogSlider(
+            value=level,
+            base=10,
+            min=-4,
+            max=4,
+            step=0.25,
+            description="given loss",
+            readout_format=".2g",
+            style=style,
+        )
         fig = new_figure(8.0, 3.3)
         ax = fig.subplots()
         fig.subplots_adjust(left=0.09, right=0.74, bottom=0.15, top=0.9)
-        finite = [v for key, run in self.doc["runs"].items() for v in
-                  raw_units(run["loss"], float(key.split("/")[2]), key.split("/")[1]) if np.isfinite(v)]
+        finite = [
+            v
+            for key, run in self.doc["runs"].items()
+            for v in raw_units(run["loss"], float(key.split("/")[2]), key.split("/")[1])
+            if np.isfinite(v)
+        ]
         lo, hi = max(min(finite), 1e-10), max(finite)
         ax.set_ylim(10 ** math.floor(math.log10(lo)), 10 ** math.ceil(math.log10(hi)))
         ax.set_yscale("log")
@@ -103,19 +133,31 @@ class InputScaleExplorer(Explorer):
         ax.set_xlabel(f"training step (batch of 64; each point: mean loss of {self.block} steps)")
         ax.set_ylabel("training MSE in raw units²")
         ax.grid(alpha=0.3, which="both")
-        self.others = {s: ax.plot([], [], lw=1, color=f"C{i}", alpha=0.45, label=scale_label(s))[0]
-                       for i, s in enumerate(self.scales)}
+        self.others = {
+            s: ax.plot([], [], lw=1, color=f"C{i}", alpha=0.45, label=scale_label(s))[0]
+            for i, s in enumerate(self.scales)
+        }
         (self.main,) = ax.plot([], [], lw=2.8, color="k")
         self.level_line = ax.axhline(level, color="C3", ls="--", lw=1)
         (self.hit,) = ax.plot([], [], "o", color="C3", ms=7)
         (self.boom,) = ax.plot([], [], "X", color="C3", ms=9)
-        ax.legend(handles=list(self.others.values()), loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  fontsize=7, title="input scale", title_fontsize=7)
+        ax.legend(
+            handles=list(self.others.values()),
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize=7,
+            title="input scale",
+            title_fontsize=7,
+        )
         self.ax_title = ax.set_title("", fontsize=9)
         self.animate(*self.others.values(), self.main, self.level_line, self.hit, self.boom, self.ax_title)
-        super().__init__("Input-scale explorer", [self.scale, self.optimizer, self.targets, self.level], fig,
-                         about="the mean-of-two-numbers net; " + PRECOMPUTED_NOTE,
-                         rows=[[self.optimizer], [self.targets], [self.scale], [self.level]])
+        super().__init__(
+            "Input-scale explorer",
+            [self.scale, self.optimizer, self.targets, self.level],
+            fig,
+            about="the mean-of-two-numbers net; " + PRECOMPUTED_NOTE,
+            rows=[[self.optimizer], [self.targets], [self.scale], [self.level]],
+        )
 
     def curve(self, scale: float) -> np.ndarray:
         run = self.doc["runs"][run_key(self.optimizer.value, self.targets.value, scale)]
@@ -150,12 +192,19 @@ class InputScaleExplorer(Explorer):
         self.ax_title.set_text(f"{scale_label(s)}: {'diverged' if boom else f'last loss {final:.3g}'}")
         opt = self.doc["settings"]["optimizers"][self.optimizer.value]
         target = "mean of the scaled inputs" if self.targets.value == "scaled" else "mean of the raw numbers"
-        return (f"s = {s:g}, {opt['class']}, target = {target}: {outcome}; {last_text}; learned kernel ({kernel}), "
-                f"bias {bias} — the answer is kernel ({want:g}, {want:g}), bias 0. "
-                f"<i>Precomputed runs (seeded), not trained live.</i>")
+        return (
+            f"s = {s:g}, {opt['class']}, target = {target}: {outcome}; {last_text}; learned kernel ({kernel}), "
+            f"bias {bias} — the answer is kernel ({want:g}, {want:g}), bias 0. "
+            f"<i>Precomputed runs (seeded), not trained live.</i>"
+        )
 
 
-def input_scale_explorer(scale: float = 1.0, optimizer: str = "rmsprop", targets: str = "scaled",
-                         level: float = 10.0, path: Path | None = None) -> InputScaleExplorer:
+def input_scale_explorer(
+    scale: float = 1.0,
+    optimizer: str = "rmsprop",
+    targets: str = "scaled",
+    level: float = 10.0,
+    path: Path | None = None,
+) -> InputScaleExplorer:
     """The input-scale explorer widget; make it the last expression of a cell to show it."""
     return InputScaleExplorer(scale, optimizer, targets, level, path)

@@ -24,6 +24,7 @@ Usage::
 ``--verify`` exits 1 when a recomputed run differs from the file (relative tolerance 1e-4 on
 every finite loss, and the same steps where the loss became non-finite).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,8 @@ import json
 import math
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -82,8 +83,15 @@ def _finite(value: float) -> float | None:
     return float(f"{value:.7g}") if math.isfinite(value) else None
 
 
-def train_run(optimizer: str, targets: str, scale: float, steps: int = STEPS, block: int = BLOCK,
-              batch: int = BATCH, seed: int = SEED) -> dict:
+def train_run(
+    optimizer: str,
+    targets: str,
+    scale: float,
+    steps: int = STEPS,
+    block: int = BLOCK,
+    batch: int = BATCH,
+    seed: int = SEED,
+) -> dict:
     """Train the mean net once: its per-block losses (Keras' units), final weights, and seconds."""
     from pitfalls.session import quiet_env, silence_warnings
 
@@ -102,8 +110,9 @@ def train_run(optimizer: str, targets: str, scale: float, steps: int = STEPS, bl
     cls, lr = OPTIMIZERS[optimizer]
     model.compile(loss="mse", optimizer=getattr(keras.optimizers, cls)(learning_rate=lr))
     started = time.perf_counter()
-    history = model.fit(x, y, batch_size=batch, epochs=steps // block, steps_per_epoch=block,
-                        shuffle=False, verbose=0)
+    history = model.fit(
+        x, y, batch_size=batch, epochs=steps // block, steps_per_epoch=block, shuffle=False, verbose=0
+    )
     seconds = time.perf_counter() - started
     kernel, bias = (np.asarray(w, dtype="float64") for w in model.layers[-1].get_weights())
     losses = [_finite(float(v)) for v in history.history["loss"]]
@@ -132,18 +141,29 @@ def build(keys: Sequence[str] | None = None, progress: bool = True) -> dict:
         runs[key] = train_run(*parse_key(key))
         if progress:
             last = runs[key]["loss"][-1]
-            print(f"[{i}/{len(keys)}] {key}: {runs[key]['seconds']:.1f} s, last block loss {last}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"[{i}/{len(keys)}] {key}: {runs[key]['seconds']:.1f} s, last block loss {last}",
+                file=sys.stderr,
+                flush=True,
+            )
         del runs[key]["seconds"]
     return {
-        "about": ("Measured loss curves of the mean-of-two-numbers net (Input(2) → Dense(1), MSE, batch "
-                  f"{BATCH}) for input scales s: inputs s·a, s·b with a, b integers in [0, 100); targets "
-                  "the mean of the scaled inputs ('scaled') or of the raw integers ('raw'). 'loss' is "
-                  f"Keras' mean training loss of each block of {BLOCK} steps, in the targets' units."),
+        "about": (
+            "Measured loss curves of the mean-of-two-numbers net (Input(2) → Dense(1), MSE, batch "
+            f"{BATCH}) for input scales s: inputs s·a, s·b with a, b integers in [0, 100); targets "
+            "the mean of the scaled inputs ('scaled') or of the raw integers ('raw'). 'loss' is "
+            f"Keras' mean training loss of each block of {BLOCK} steps, in the targets' units."
+        ),
         "made_by": "python -m pitfalls.widgets.meannet_runs",
-        "settings": {"scales": list(SCALES), "optimizers": {k: {"class": c, "learning_rate": lr}
-                                                             for k, (c, lr) in OPTIMIZERS.items()},
-                     "targets": list(TARGETS), "steps": STEPS, "block": BLOCK, "batch": BATCH, "seed": SEED},
+        "settings": {
+            "scales": list(SCALES),
+            "optimizers": {k: {"class": c, "learning_rate": lr} for k, (c, lr) in OPTIMIZERS.items()},
+            "targets": list(TARGETS),
+            "steps": STEPS,
+            "block": BLOCK,
+            "batch": BATCH,
+            "seed": SEED,
+        },
         "versions": versions(),
         "runs": runs,
     }
@@ -180,10 +200,18 @@ def write(doc: dict, path: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pitfalls.widgets.meannet_runs", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=None, help="JSON file (default data/widgets/meannet_scale_runs.json)")
-    parser.add_argument("--verify", nargs="*", metavar="KEY",
-                        help="recompute these runs (default: all) and compare with the file")
+    parser = argparse.ArgumentParser(
+        prog="python -m pitfalls.widgets.meannet_runs", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="JSON file (default data/widgets/meannet_scale_runs.json)"
+    )
+    parser.add_argument(
+        "--verify",
+        nargs="*",
+        metavar="KEY",
+        help="recompute these runs (default: all) and compare with the file",
+    )
     args = parser.parse_args(argv)
     path = args.out or default_path()
     if args.verify is not None:

@@ -12,6 +12,7 @@ The predictions are the real Keras model's on 128 real flight-track test images
 (:mod:`pitfalls.widgets.tracks`). The counting functions are pure NumPy, compare in float32 like
 Keras does, and are unit-tested against ``keras.metrics.BinaryAccuracy``.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -70,19 +71,36 @@ class ThresholdExplorer(Explorer):
         self.grid = np.linspace(0.0, 1.0, 1001)
         self.curve = accuracy_curve(self.y_true, self.y_pred, self.grid)
 
-        self.threshold = widgets.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.005,
-                                             description="threshold t", readout_format=".3f",
-                                             style={"description_width": "initial"})
-        self.image_index = widgets.IntSlider(value=image, min=0, max=len(self.y_true) - 1,
-                                             description="image", style={"description_width": "initial"})
+        self.threshold = widgets.FloatSlider(
+            value=threshold,
+            min=0.0,
+            max=1.0,
+            step=0.005,
+            description="threshold t",
+            readout_format=".3f",
+            style={"description_width": "initial"},
+        )
+        self.image_index = widgets.IntSlider(
+            value=image,
+            min=0,
+            max=len(self.y_true) - 1,
+            description="image",
+            style={"description_width": "initial"},
+        )
         fig = new_figure(8.0, 3.1)
         ax_hist, ax_acc, ax_img = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.1, 1.3, 0.8]})
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.16, top=0.86, wspace=0.45)
         values, counts = np.unique(self.y_pred, return_counts=True)
         ax_hist.bar(values, counts, width=0.012, color="C0")
         for v, c in zip(values, counts):
-            ax_hist.annotate(f"{v:.4f}\n{c / self.y_pred.size:.2%}", (v, c), xytext=(-3, 2),
-                             textcoords="offset points", ha="right", fontsize=7)
+            ax_hist.annotate(
+                f"{v:.4f}\n{c / self.y_pred.size:.2%}",
+                (v, c),
+                xytext=(-3, 2),
+                textcoords="offset points",
+                ha="right",
+                fontsize=7,
+            )
         ax_hist.set_yscale("log")
         ax_hist.set_ylim(1, self.y_pred.size * 8)
         ax_hist.set_xlim(0, 1)
@@ -105,14 +123,19 @@ class ThresholdExplorer(Explorer):
         self.acc_title = ax_acc.set_title("", fontsize=9)
 
         self.ax_img = ax_img
-        self.img = ax_img.imshow(np.zeros(self.y_pred.shape[1:3]), cmap="gray", vmin=0, vmax=1,
-                                 interpolation="nearest")
+        self.img = ax_img.imshow(
+            np.zeros(self.y_pred.shape[1:3]), cmap="gray", vmin=0, vmax=1, interpolation="nearest"
+        )
         ax_img.set_xticks([])
         ax_img.set_yticks([])
         self.img_title = ax_img.set_title("", fontsize=9)
         self.animate(self.t_hist, self.t_acc, self.dot, self.acc_title, self.img, self.img_title)
-        super().__init__("Threshold explorer", [self.threshold, self.image_index], fig,
-                         about="the identity-sigmoid model's real predictions on real flight tracks")
+        super().__init__(
+            "Threshold explorer",
+            [self.threshold, self.image_index],
+            fig,
+            about="the identity-sigmoid model's real predictions on real flight tracks",
+        )
 
     def update(self) -> str:
         t = self.threshold.value
@@ -126,9 +149,11 @@ class ThresholdExplorer(Explorer):
         self.img.set_data((pred_k > np.float32(t)).astype("float32"))
         self.img_title.set_text(f"image {k}: output > t")
         lo, hi = self.interval or (float("nan"), float("nan"))
-        return (f"t = {t:.3f}: BinaryAccuracy = <b>{acc:.4f}</b> · Accuracy (exact equality) = "
-                f"<b>{self.exact:.4f}</b> · 1.0 for {lo:.4f} ≤ t < {hi:.4f}; below: p = {self.p:.4f}, "
-                f"above: 1 − p = {1 - self.p:.4f} (lit fraction p of these {len(self.y_true)} images)")
+        return (
+            f"t = {t:.3f}: BinaryAccuracy = <b>{acc:.4f}</b> · Accuracy (exact equality) = "
+            f"<b>{self.exact:.4f}</b> · 1.0 for {lo:.4f} ≤ t < {hi:.4f}; below: p = {self.p:.4f}, "
+            f"above: 1 − p = {1 - self.p:.4f} (lit fraction p of these {len(self.y_true)} images)"
+        )
 
 
 def threshold_explorer(threshold: float = 0.5, image: int = 0, n_images: int = 128) -> ThresholdExplorer:

@@ -10,6 +10,7 @@ kernel: a fraction of a second).
 The PNGs are read with Pillow, not ``tf.data``: a widget cell must not depend on the lesson's
 pipeline module, and decoding 128 tiny PNGs takes milliseconds.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
