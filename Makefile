@@ -21,12 +21,14 @@ GRADE_ARGS ?=
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(BIN):$(PATH)
 export PITFALLS_ROOT := $(CURDIR)
-export CHROMIUM
 
 STAMP := $(VENV)/.installed-stamp
 # The widget browser test drives Debian's chromium through Playwright (Playwright's own browser
 # download cannot work offline). Installed here when missing and we may (root, as in CI).
+# (Exported only after this default: a bare `export CHROMIUM` above it would define it empty, and
+# make would never install it.)
 CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
 .PHONY: install lab check lint test bench grade generate check-generated lock clean
 

@@ -78,3 +78,18 @@ def test_readme_has_an_instructor_badge_into_the_formgrader():
         f"https://mybinder.org/v2/gh/{slug}/{launch.BRANCH}?urlpath=formgrader"
         in (ROOT / "README.md").read_text()
     )
+
+
+def test_make_test_installs_chromium_first():
+    """`make test` must depend on Chromium's path, or a fresh machine never gets the browser the
+    widget test needs (a bare `export CHROMIUM` before its default once left the prerequisite empty)."""
+    database = subprocess.run(
+        ["make", "-p", "-q", "-f", "Makefile", "__database_only__"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "CHROMIUM"},  # the Makefile's own default
+    ).stdout
+    test_rule = next(line for line in database.splitlines() if line.startswith("test:"))
+    assert "/usr/bin/chromium" in test_rule.split(), test_rule
