@@ -24,6 +24,7 @@ TIMINGS_DIR = ROOT / "artifacts" / "timings"
 #: Integration modules (whole module slow), longest first: the order the slow tier starts in.
 SLOW_MODULES = [
     "test_grade_class.py",
+    "test_new_lesson.py",
     "test_autograde.py",
     "test_browser_widgets.py",
     "test_notebooks.py",

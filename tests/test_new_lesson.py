@@ -40,7 +40,8 @@ lab = "{LAB}"
 checks = "the mean of two uint8 images, a per-image stretch to [0, 1]"
 '''
 
-pytestmark = pytest.mark.slow
+# One worker builds the scratch course (module fixture) and runs every test on it.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("new-lesson")]
 
 
 def fill_placeholders(text: str) -> str:
