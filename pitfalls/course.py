@@ -8,7 +8,6 @@ rebuilding it. Learner-side code may import this module: it imports nothing of t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import tomllib
@@ -112,13 +111,9 @@ class Lab:
 
 def lessons(root: Path | None = None) -> list[Lesson]:
     """Every lesson of the catalogue, in teaching order."""
-    return list(_lessons((root or repo_root()).resolve()))
-
-
-@cache
-def _lessons(root: Path) -> tuple[Lesson, ...]:
+    root = (root or repo_root()).resolve()
     entries = tomllib.loads((root / CATALOGUE).read_text())["lesson"]
-    return tuple(Lesson(root, e["folder"], e["title"], e.get("lab"), e.get("checks", "")) for e in entries)
+    return [Lesson(root, e["folder"], e["title"], e.get("lab"), e.get("checks", "")) for e in entries]
 
 
 def labs(root: Path | None = None) -> list[Lab]:

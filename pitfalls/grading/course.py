@@ -37,12 +37,15 @@ class CellScore:
     max_score: float
 
 
-def step_notebook(root: Path, step: str, lab: str, student: str | None = None) -> Path:
+def step_notebook(
+    root: Path, step: str, lab: str, student: str | None = None, repo: Path | None = None
+) -> Path:
     """Where an nbgrader course at ``root`` keeps ``lab``'s notebook at ``step`` (``release``,
     ``submitted``, ``autograded``, ``feedback``, or our ``executed``): nbgrader's
-    ``{root}/{step}/[{student}/]{lab}/{notebook}``, a lab's one notebook named like its master."""
+    ``{root}/{step}/[{student}/]{lab}/{notebook}``, a lab's one notebook named like its master
+    (``repo``: the checkout whose catalogue holds the lab; the default one when None)."""
     folder = root / step / student if student else root / step
-    return folder / lab / lab_named(lab).source.name
+    return folder / lab / lab_named(lab, repo).source.name
 
 
 def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -90,7 +93,7 @@ class Course:
 
     def notebook(self, step: str, lab: str, student: str | None = None) -> Path:
         """Where this course keeps ``lab``'s notebook at ``step`` (see :func:`step_notebook`)."""
-        return step_notebook(self.root, step, lab, student)
+        return step_notebook(self.root, step, lab, student, self.repo)
 
     def generate(self, lab: str) -> Path:
         """``nbgrader generate_assignment``: the student version of ``lab`` in ``release/``."""
