@@ -18,19 +18,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from conftest import ROOT  # noqa: E402
 
-from pitfalls.widgets import (  # noqa: E402  # noqa: E402
-    FACTORIES,
-    _core,
-    batchnorm,
-    factory,
-    imshow_scale,
-    meannet,
-    meannet_runs,
-    measure_latency,
-    sigmoid,
-    threshold,
-    tracks,
-)
+from lessons.l02_mean_of_two import widget_input_scale as meannet  # noqa: E402
+from lessons.l04_identity_autoencoder import widget_imshow_scale as imshow_scale  # noqa: E402
+from lessons.l04_identity_autoencoder import widget_sigmoid as sigmoid  # noqa: E402
+from lessons.l04_identity_autoencoder import widget_threshold as threshold  # noqa: E402
+from lessons.l05_activation_experiments import widget_batchnorm as batchnorm  # noqa: E402
+from pitfalls.widgets import FACTORIES, _core, factory, meannet_runs, measure_latency, tracks  # noqa: E402
 
 SIG1 = np.float32(1 / (1 + math.exp(-1)))  # σ(1) rounded to float32: 0.7310586
 

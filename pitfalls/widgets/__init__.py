@@ -1,6 +1,11 @@
 """Interactive figures for the lessons: one call per cell, e.g.
 ``from pitfalls.widgets import sigmoid_explorer; sigmoid_explorer()``.
 
+Each explorer lives in its lesson's folder (``lessons/l04_identity_autoencoder/widget_sigmoid.py``);
+this package keeps what they share (``_core``: the persistent picture; ``tracks``: the flight tracks
+the lesson-4 and -5 explorers draw; ``bench``: slider latency; ``meannet_runs``: the builder of the
+shipped runs the input-scale explorer reads) and finds the explorers through the catalogue.
+
 Each explorer is an ipywidgets box whose one picture (a matplotlib figure rendered to PNG) is
 redrawn in place when a control moves; see :mod:`pitfalls.widgets._core` for why, and
 ``docs/widgets.md`` for what each one shows and where the lessons use it. Every explorer keeps
@@ -16,15 +21,25 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+WIDGET_PREFIX = "widget_"
+
+
+def _discover() -> dict[str, str]:
+    """``{factory name: module}`` for every lesson folder's ``widget_<name>.py``, which defines
+    ``<name>_explorer``: a lesson's widget lives in its folder and needs no entry here."""
+    from pitfalls.course import lessons
+
+    found = {}
+    for lesson in lessons():
+        for path in sorted(lesson.dir.glob(f"{WIDGET_PREFIX}*.py")):
+            name = path.stem.removeprefix(WIDGET_PREFIX)
+            found[f"{name}_explorer"] = f"{lesson.package}.{path.stem}"
+    return found
+
+
 #: factory name → module that defines it (``make bench`` and the unit tests iterate over it; the
 #: browser test reads its targets from tests/browser/targets.json).
-FACTORIES: dict[str, str] = {
-    "sigmoid_explorer": "pitfalls.widgets.sigmoid",
-    "threshold_explorer": "pitfalls.widgets.threshold",
-    "imshow_scale_explorer": "pitfalls.widgets.imshow_scale",
-    "batchnorm_explorer": "pitfalls.widgets.batchnorm",
-    "input_scale_explorer": "pitfalls.widgets.meannet",
-}
+FACTORIES: dict[str, str] = _discover()
 
 __all__ = [*FACTORIES, "FACTORIES", "factory", "measure_latency"]
 
