@@ -330,7 +330,9 @@ def wait_kernel_idle(page, timeout: float) -> None:
 
 def widget_cell(page, widget: str):
     """The code cell whose source calls ``widget(``."""
-    cells = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=re.compile(rf"\b{widget}\s*\("))
+    # No \b before the name: the editor's text content joins lines without a separator, so the call
+    # on the line after `from pitfalls.widgets import <widget>` reads "...<widget><widget>(".
+    cells = page.locator(".jp-Notebook .jp-CodeCell").filter(has_text=re.compile(rf"{widget}\s*\("))
     assert cells.count() >= 1, f"no code cell calls {widget}() in this notebook"
     return cells.first
 
