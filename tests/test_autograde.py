@@ -99,6 +99,22 @@ def test_solution_scores_full_marks(lab, graded):
 
 
 @pytest.mark.parametrize("lab", LAB_PARAMS)
+def test_solution_runs_without_an_error_in_any_cell(lab, graded):
+    """nbgrader does not fail on an error in an ungraded cell (a try-it cell, say): the executed
+    solution must have none anywhere, hidden tests included. (This run of the solution's code is
+    why tests/test_notebooks.py does not execute solutions/ a second time.)"""
+    executed = nbformat.read(graded.course.notebook("autograded", lab, "solution"), as_version=4)
+    errors = [
+        (cell.metadata.get("nbgrader", {}).get("grade_id") or f"#{i}", out.get("ename"))
+        for i, cell in enumerate(executed.cells)
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.output_type == "error"
+    ]
+    assert not errors, f"the solution raised in cells {errors}"
+
+
+@pytest.mark.parametrize("lab", LAB_PARAMS)
 def test_untouched_release_scores_zero(lab, graded):
     scores = graded.scores("blank")
     assert scores, "the blank submission was not graded"

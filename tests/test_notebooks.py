@@ -1,4 +1,7 @@
-"""Every lesson and every executed solution runs top to bottom in a fresh kernel, offline.
+"""Every lesson runs top to bottom in a fresh kernel, offline.
+
+(Each lab's solution is executed by its end-to-end autograde, tests/test_autograde.py, which also
+asserts that no cell of it raised; ``make generate`` executes it whenever its code changes.)
 
 The kernel runs with every non-loopback connection refused, which proves each notebook works
 with no network (online conveniences such as the MNIST download must fall back)."""
@@ -12,7 +15,7 @@ from conftest import ROOT, record_timing
 
 from pitfalls.authoring.notebooks import execute
 
-NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("solutions/*/*.ipynb"))
+NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb"))
 
 
 def test_there_are_notebooks():
