@@ -1,8 +1,8 @@
 # %% [markdown]
 # # Lesson 2 — A net that learns the mean of two numbers, and a shape that breaks it
 #
-# A blog article (Habr, in Russian; `/work/shared/articles/000_…` holds an English translation)
-# trains the smallest network there is: two numbers in, their arithmetic mean out. It runs into
+# A blog article on Habr, *Making a neural network: how not to break the brain* (written in
+# Russian; the title is its English translation's), trains the smallest network there is: two numbers in, their arithmetic mean out. It runs into
 # two pitfalls. The first, a data generator that hands out the same array twice, is lesson 3.
 # The second is here: one missing `expand_dims` turns a loss of 0 into a loss of about 830 that
 # the author calls "incomprehensible".
