@@ -22,6 +22,7 @@ import argparse
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -31,36 +32,34 @@ from pitfalls.authoring.labs import solution_notebook
 from pitfalls.authoring.launch import repository_url
 from pitfalls.authoring.sources import canonicalise, notebook_from_text, write_notebook
 from pitfalls.course import Lab, labs, lessons
+from pitfalls.grading.course import Course
 from pitfalls.paths import repo_root
 
 DIGEST_KEY = "pitfalls_solution_digest"
 
 
 def generate_notebooks(root: Path) -> list[Path]:
-    """Lesson notebooks and nbgrader masters from their text sources."""
-    url, written = repository_url(root), []
-    made = {}
-    for text in [t for lesson in lessons(root) for t in (lesson.text, lesson.lab and lesson.lab.text) if t]:
+    """Lesson notebooks and nbgrader masters from their text sources (put in canonical form first)."""
+    url, written, made = repository_url(root), [], {}
+    pairs = []  # (text source, notebook it makes, what the notebook's badges open)
+    for lesson in lessons(root):
+        pairs.append((lesson.text, lesson.notebook, lesson.notebook))
+        if lesson.lab:
+            pairs.append((lesson.lab.text, lesson.lab.source, lesson.lab.release))
+    for text, notebook, target in pairs:
         if canonicalise(text):
             written.append(text)
-    for lesson in lessons(root):
-        made[lesson.notebook] = notebook_from_text(lesson.text, url, _rel(lesson.notebook, root))
-        if lesson.lab:
-            made[lesson.lab.source] = notebook_from_text(lesson.lab.text, url, _rel(lesson.lab.release, root))
+        made[notebook] = notebook_from_text(text, url, _rel(target, root))
     for path, nb in made.items():
         if write_notebook(nb, path):
             written.append(path)
     _remove_others(root / "notebooks", set(made), "*.ipynb")
-    _remove_others(root / "source", {p.parent for p in made}, "*")
+    _remove_others(root / "source", {lab.source.parent for lab in labs(root)}, "*")
     return written
 
 
 def generate_release(lab: Lab, out: Path | None = None) -> Path:
     """The student version, as ``nbgrader generate_assignment`` makes it, in ``out/<lab>``."""
-    import tempfile
-
-    from pitfalls.grading.course import Course
-
     target = (out or lab.root / "release") / lab.name
     with tempfile.TemporaryDirectory(prefix="release-") as scratch:
         made = Course(Path(scratch), repo=lab.root).generate(lab.name)
