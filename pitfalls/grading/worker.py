@@ -6,7 +6,9 @@ then reads jobs, one JSON line each, from stdin. Each worker owns a course folde
 copy, so workers never write the same SQLite file; the pool merges their results.
 
 While a notebook runs, the worker writes the cell being executed to ``<course>/progress.json``:
-when the pool has to kill a stuck or crashed submission, that file names the cell to blame.
+when the pool has to kill a stuck or crashed submission, that file names the cell to blame. Every
+output the kernel sends is charged against :mod:`pitfalls.grading.outputs`' allowance as it arrives
+(nbclient's ``output`` is wrapped), so a flood of prints never fills the worker's memory or a page.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 RESULT_PREFIX = "@@pitfalls-result "
 
 
-def _api(root: Path):
+def _api(root: Path, quota):
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
@@ -32,6 +35,7 @@ def _api(root: Path):
     config.CourseDirectory.root = str(root)
     progress = root / "progress.json"
     state: dict = {}
+    names: dict[int, str] = {}  # cell index -> the name notes use
 
     def name(cell, cell_index) -> str:
         gid = grade_id(cell)
@@ -41,7 +45,7 @@ def _api(root: Path):
         return f"#{cell_index + 1} (`{first.strip()[:60]}`)"
 
     def on_cell_start(cell, cell_index, **_):
-        state["cell"] = name(cell, cell_index)
+        state["cell"] = names[cell_index] = name(cell, cell_index)
         progress.write_text(json.dumps(state))
 
     def on_cell_error(cell, cell_index, execute_reply=None, **_):
@@ -51,13 +55,46 @@ def _api(root: Path):
 
     def reset() -> None:
         state.clear()
+        names.clear()
+        api.budget.budget = api.budget.new()
         progress.unlink(missing_ok=True)
 
     config.Execute.on_cell_start = on_cell_start
     config.Execute.on_cell_error = on_cell_error
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
     api.reset_progress = reset
+    api.budget = _capped_outputs(config, quota)
+    api.cell_names = names
     return api, progress
+
+
+def _capped_outputs(config, quota):
+    """Wrap nbgrader's ``Execute.output`` so each output meets the allowance as it arrives; returns
+    a holder whose ``budget`` the worker renews for each submission."""
+    from nbgrader.preprocessors import Execute
+
+    from pitfalls.grading.outputs import Budget
+
+    pattern = config.IgnorePattern.get("pattern") if config.IgnorePattern.get("enabled") else None
+    holder = SimpleNamespace(new=lambda: Budget(quota, ignored=pattern or None))
+    holder.budget = holder.new()
+    original = Execute.output
+
+    def output(self, outs, msg, display_id, cell_index):
+        out = original(self, outs, msg, display_id, cell_index)
+        if out is not None and not holder.budget.admit(out, cell_index):
+            if display_id:  # nbclient keeps this output's index for later updates: keep a stub there
+                out["data"], out["metadata"] = {"text/plain": "[cut by the grader]"}, {}
+                return out
+            if outs and outs[-1] is out:
+                outs.pop()
+            note, new = holder.budget.note(cell_index)
+            if new:
+                outs.append(note)
+        return out
+
+    Execute.output = output
+    return holder
 
 
 def grade(api, progress: Path, root: Path, job: dict) -> dict:
@@ -74,6 +111,9 @@ def grade(api, progress: Path, root: Path, job: dict) -> dict:
     result = api.autograde(lab, student, force=True, create=True)
     autograded = step_notebook(root, "autograded", lab, student)
     last = json.loads(progress.read_text()) if progress.exists() else {}
+    cut = api.budget.budget.notes(api.cell_names)
+    if autograded.exists():
+        cut += _cap_file(autograded, api.budget.new(), api.cell_names)
     return {
         "student": student,
         "success": bool(result.get("success")) and autograded.exists(),
@@ -82,13 +122,31 @@ def grade(api, progress: Path, root: Path, job: dict) -> dict:
         "log": (result.get("log") or "")[-3000:],
         "last_cell": last.get("cell"),
         "errors": last.get("errors", []),
+        "cut": cut,
         "seconds": time.time() - started,
     }
 
 
+def _cap_file(notebook: Path, budget, names: dict) -> list[str]:
+    """The allowance again on the saved notebook (a display update can have grown an output)."""
+    import nbformat
+
+    from pitfalls.grading.outputs import cap_notebook
+
+    nb = nbformat.read(notebook, as_version=4)
+    cap_notebook(nb, budget)
+    if budget.cells and any(t.dropped for t in budget.cells.values()):
+        nbformat.write(nb, notebook)
+    return budget.notes(names)
+
+
 def main(argv: list[str] | None = None) -> None:
-    root = Path((argv or sys.argv[1:])[0]).resolve()
-    api, progress = _api(root)
+    from pitfalls.grading.outputs import OutputQuota
+
+    args = argv or sys.argv[1:]
+    root = Path(args[0]).resolve()
+    quota = OutputQuota(*map(int, args[1:3])) if len(args) >= 3 else OutputQuota()
+    api, progress = _api(root, quota)
     print(RESULT_PREFIX + json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         if not line.strip():
