@@ -45,31 +45,54 @@ def is_test_cell(cell) -> bool:
     return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
 
 
-def read_notebook(path: Path) -> tuple[nbformat.NotebookNode | None, str | None]:
-    """The notebook, or the reason it cannot be read, in words a student understands."""
+def read_notebook(path: Path, name: str | None = None) -> tuple[nbformat.NotebookNode | None, str | None]:
+    """The notebook, or the reason it cannot be read, in words a student understands (``name``: the
+    file's name as the student knows it, when ``path`` is a copy)."""
+    name = name or path.name
     data = path.read_bytes()
     if not data.strip():
         return (
             None,
-            f"the file {path.name} is empty ({len(data)} bytes): the notebook was not saved before submitting",
+            f"the file {name} is empty ({len(data)} bytes): the notebook was not saved before submitting",
         )
     try:
         raw = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
-        return None, f"the file {path.name} is not a text file, so not a notebook"
+        return None, f"the file {name} is not a text file, so not a notebook"
+    except RecursionError:
+        return None, f"the file {name} is not a notebook: its JSON is nested too deeply to read"
     except json.JSONDecodeError as err:
         return None, (
-            f"the file {path.name} is not a readable notebook (broken JSON at line {err.lineno}, "
+            f"the file {name} is not a readable notebook (broken JSON at line {err.lineno}, "
             f"column {err.colno}: {err.msg}); it was probably cut off or edited outside Jupyter"
         )
     if not isinstance(raw, dict) or "cells" not in raw:
-        return None, f"the file {path.name} is JSON but not a Jupyter notebook (no cells)"
+        return None, f"the file {name} is JSON but not a Jupyter notebook (no cells)"
+    if (depth := nesting(raw)) > MAX_NESTING:
+        return None, (
+            f"the file {name} is not a notebook Jupyter wrote: its JSON is nested {depth} levels deep "
+            f"(a notebook needs fewer than {MAX_NESTING})"
+        )
     try:
         nb = nbformat.reads(json.dumps(raw), as_version=4)
         nbformat.validate(nb)
     except Exception as err:  # nbformat raises several types for a malformed notebook
-        return None, f"the file {path.name} is not a valid notebook: {str(err).splitlines()[0][:200]}"
+        return None, f"the file {name} is not a valid notebook: {str(err).splitlines()[0][:200]}"
     return nb, None
+
+
+MAX_NESTING = 64  # a notebook needs ~6 levels; nbformat, nbconvert and nbgrader recurse on each
+
+
+def nesting(value) -> int:
+    """How deeply JSON data nests, without recursion (deep data must not crash the reader)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            todo += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
 
 
 def cell_dicts(nb: nbformat.NotebookNode) -> list[dict]:

@@ -48,6 +48,19 @@ def step_notebook(
     return folder / lab / lab_named(lab, repo).source.name
 
 
+def restore(root: Path, snapshot: dict[str, bytes]) -> None:
+    """Write every file of ``snapshot`` (``{path under root: bytes}``) back under ``root``, replacing
+    whatever stands there now, a link or a folder included."""
+    for rel, data in snapshot.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+        elif path.exists():
+            shutil.rmtree(path)
+        path.write_bytes(data)
+
+
 def tool_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     """The environment for nbgrader and Jupyter subprocesses: this interpreter's ``bin/`` first on
     ``PATH`` (nbgrader shells out to ``alembic`` by name) and TensorFlow kept quiet."""
@@ -72,6 +85,15 @@ class Course:
         if not source.exists():
             source.symlink_to(self.repo / "source", target_is_directory=True)
         shutil.copyfile(config or self.repo / "autograder" / CONFIG_FILE, self.root / CONFIG_FILE)
+
+    def snapshot(self, lab: str) -> dict[str, bytes]:
+        """The files grading ``lab`` needs (configuration, gradebook, the lab's source and release),
+        as bytes: what each grading worker starts from, and what the course is put back to after
+        learners' code has run (:func:`restore`)."""
+        files = [self.root / CONFIG_FILE, self.root / "gradebook.db"]
+        for step in ("source", "release"):
+            files += sorted(p for p in (self.root / step / lab).rglob("*") if p.is_file())
+        return {str(p.relative_to(self.root)): p.read_bytes() for p in files}
 
     # -- running nbgrader ------------------------------------------------------------------
     def nbgrader(self, *args: str, timeout: float | None = 1800) -> subprocess.CompletedProcess:

@@ -6,18 +6,26 @@
 
 or from Python: ``pitfalls.grading.grade.grade_class("lab03_generators", "path/to.zip")``.
 
-Everything lands in ``--out`` (default ``graded/<lab>``, ignored by git): ``grades.csv``,
-``exercises.csv``, ``summary.md``, ``scores.png``, and ``course/`` — a real nbgrader course with
-the gradebook, the submitted, autograded and ``feedback/<student>/<lab>/<lab>.html`` files, which
-formgrader can open for manual review.
+Several exports may be given (``a.zip late/``): a student in two is one student. Everything lands
+in ``--out`` (default ``graded/<lab>``, ignored by git): ``grades.csv`` (a row per student),
+``files.csv`` (a row per file of the exports, graded or not, and why), ``students.csv`` (each id as
+given → nbgrader's id), ``exercises.csv``, ``summary.md``, ``scores.png``, and ``course/`` — a real
+nbgrader course with the gradebook, the submitted, autograded and
+``feedback/<grader_id>/<lab>/<lab>.html`` files, which formgrader can open for manual review.
+
+One bad file costs only its own row: every file is read under size limits (:mod:`.inbox`), every
+output under an allowance (:mod:`.outputs`), and an nbgrader step that fails for the class is run
+again one student at a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import nbformat
@@ -26,9 +34,10 @@ from nbgrader.utils import is_grade, is_locked
 from pitfalls.authoring.labs import lab_names
 from pitfalls.course import lab_named
 from pitfalls.grading.collect import collect
-from pitfalls.grading.course import Course
+from pitfalls.grading.course import Course, NbgraderError, restore
+from pitfalls.grading.inbox import MIB, Quota
 from pitfalls.grading.pool import GIB, Limits, Outcome, default_workers, run_pool
-from pitfalls.grading.report import Report, StudentResult, add_notes, failure_page
+from pitfalls.grading.report import Report, StudentResult, add_notes, failure_page, scores_page
 from pitfalls.grading.screen import screen
 from pitfalls.notebook_cells import grade_id, points
 from pitfalls.paths import repo_root
@@ -81,7 +90,7 @@ def _points(course: Course, lab: str) -> dict[str, float]:
 
 def grade_class(
     lab: str,
-    submissions: Path | str,
+    submissions: Path | str | Sequence[Path | str],
     out: Path | str | None = None,
     *,
     workers: int | None = None,
@@ -89,7 +98,7 @@ def grade_class(
     cell_timeout: float | None = None,
     progress: bool = True,
 ) -> Report:
-    """Grade every submission of ``lab`` found in ``submissions`` (folder or zip); see the module doc."""
+    """Grade every submission of ``lab`` found in ``submissions`` (folders or zips); see the module doc."""
     started = time.monotonic()
     root = repo_root()
     try:
@@ -104,59 +113,62 @@ def grade_class(
     course = _course(out, cell_timeout)
     course.generate(lab)
     points = _points(course, lab)
+    snapshot = course.snapshot(lab)
+    sources = [submissions] if isinstance(submissions, str | Path) else list(submissions)
+    collection = collect([Path(s) for s in sources], lab, out / "unpacked", limits.files)
     results: dict[str, StudentResult] = {}
     jobs: list[tuple[str, Path]] = []
-    shutil.rmtree(out / "unpacked", ignore_errors=True)
-    for found in collect(Path(submissions), lab, workdir=out / "unpacked"):
-        result = results[found.student] = StudentResult(found.student, graded=False, notes=list(found.notes))
+    for found in collection.students:
+        result = results[found.grader_id] = StudentResult(
+            found.student, graded=False, notes=list(found.notes), grader_id=found.grader_id, files=found.files
+        )
         if found.problem:
             result.problem = found.problem
             continue
-        screening = screen(found.path, lab, root)
+        screening = screen(found.path, lab, root, found.chosen.name)
         result.notes += screening.notes
         if not screening.gradable:
             result.problem = screening.problem
             continue
-        target = course.notebook("submitted", lab, found.student)
+        target = course.notebook("submitted", lab, found.grader_id)
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(screening.notebook, target)
-        jobs.append((found.student, target))
+        jobs.append((found.grader_id, target))
 
     timings = {"set-up, collect and screen": time.monotonic() - started}
     mark = time.monotonic()
-    outcomes = _autograde(course, out, lab, jobs, workers or default_workers(), limits, progress)
+    outcomes = _autograde(course, snapshot, lab, jobs, workers or default_workers(), limits, progress)
     timings["autograde (parallel workers)"] = time.monotonic() - mark
-    graded = [o.student for o in outcomes if o.problem is None]
+    # Learners' code has run: put the course back as it was made before the grader reads it again.
+    restore(course.root, {k: v for k, v in snapshot.items() if not k.startswith("source")})
     timeout = cell_timeout_of(course)
     for o in outcomes:
-        results[o.student].seconds = o.seconds
-        results[o.student].problem = o.problem
+        result = results[o.student]
+        result.seconds, result.problem = o.seconds, o.problem
+        if o.autograded and hashlib.sha256(o.autograded.read_bytes()).hexdigest() != o.sha256:
+            result.problem = "the executed notebook was changed after it ran (by code of another submission?)"
         if o.autograded:
-            results[o.student].notes += execution_notes(o.autograded, timeout)
+            result.notes += execution_notes(o.autograded, timeout) + o.cut
+    graded = [o.student for o in outcomes if results[o.student].problem is None]
     if graded:
         # Record the executed notebooks in the one real gradebook, serially: no concurrent writers.
         mark = time.monotonic()
-        course.nbgrader(
-            "autograde", lab, "--no-execute", "--force", "--CourseDirectory.submitted_directory=executed"
-        )
+        args = ("--no-execute", "--force", "--CourseDirectory.submitted_directory=executed")
+        for student, problem in _each(course, ("autograde", lab, *args), graded).items():
+            results[student].problem = f"nbgrader could not record the executed notebook: {problem}"
         timings["record in the gradebook"] = time.monotonic() - mark
         mark = time.monotonic()
-        course.nbgrader("generate_feedback", lab, "--force")
+        recorded = [s for s in graded if results[s].problem is None]
+        for student, problem in _each(course, ("generate_feedback", lab, "--force"), recorded).items():
+            results[student].notes.append(f"nbgrader could not make the feedback page: {problem}")
         timings["feedback"] = time.monotonic() - mark
-        for student in graded:
+        for student in recorded:
             scores = course.scores(lab, student, lab)
             results[student].graded = True
             results[student].cells = {gid: s.score for gid, s in scores.items()}
     for r in results.values():
-        page = course.notebook("feedback", lab, r.student).with_suffix(".html")
-        if r.graded:
-            add_notes(page, r.notes)
-        else:
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(
-                failure_page(lab, r.student, r.problem or "unknown", r.notes, sum(points.values())),
-                encoding="utf-8",
-            )
+        _feedback_page(course, lab, r, sum(points.values()), limits.page_bytes)
+        _settle_files(r)
     report = Report(
         lab,
         points,
@@ -164,14 +176,59 @@ def grade_class(
         out,
         seconds=time.monotonic() - started,
         timings=timings,
+        unclaimed=collection.unclaimed,
     )
     report.write()
     return report
 
 
+def _each(course: Course, command: tuple[str, ...], students: list[str]) -> dict[str, str]:
+    """Run an nbgrader step for the class; if it fails, again one student at a time, so that one
+    notebook nbgrader cannot take costs only its own row. Returns ``{student: why it failed}``."""
+    try:
+        course.nbgrader(*command)
+        return {}
+    except NbgraderError:
+        pass
+    failed = {}
+    for student in students:
+        try:
+            course.nbgrader(*command, f"--student={student}")
+        except NbgraderError as err:
+            failed[student] = str(err).splitlines()[-1][:300]
+    return failed
+
+
+def _feedback_page(course: Course, lab: str, r: StudentResult, max_score: float, page_bytes: int) -> None:
+    page = course.notebook("feedback", lab, r.grader_id).with_suffix(".html")
+    if r.graded and page.is_file() and page.stat().st_size > page_bytes:
+        r.notes.append(
+            f"the feedback page was {page.stat().st_size / 2**20:.1f} MiB, over the "
+            f"{page_bytes / 2**20:.0f} MiB a page may have: it lists the scores and notes only"
+        )
+        page.write_text(scores_page(lab, r, max_score), encoding="utf-8")
+    elif r.graded and page.is_file():
+        add_notes(page, r.notes)
+    elif r.graded:
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(scores_page(lab, r, max_score), encoding="utf-8")
+    else:
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(
+            failure_page(lab, r.student, r.problem or "unknown", r.notes, max_score), encoding="utf-8"
+        )
+
+
+def _settle_files(r: StudentResult) -> None:
+    """Each of the student's files gets its final fate: graded, not graded (why), or ignored."""
+    for f in r.files:
+        if not f.fate:
+            f.fate = "graded" if r.graded else f"not graded: {r.problem}"
+
+
 def _autograde(
     course: Course,
-    out: Path,
+    snapshot: dict[str, bytes],
     lab: str,
     jobs: list[tuple[str, Path]],
     workers: int,
@@ -185,8 +242,7 @@ def _autograde(
         bar = tqdm(total=len(jobs), desc=f"autograding {lab} on {workers} worker(s)", unit="submission")
     try:
         return run_pool(
-            course.root,
-            out / "workers",
+            snapshot,
             course.root / "executed",
             lab,
             jobs,
@@ -197,13 +253,12 @@ def _autograde(
     finally:
         if bar:
             bar.close()
-        shutil.rmtree(out / "workers", ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="pitfalls-grade", description=__doc__.split("\n\n")[0])
     parser.add_argument("lab", help="the lab to grade, e.g. lab03_generators")
-    parser.add_argument("submissions", type=Path, help="a zip or folder of submissions")
+    parser.add_argument("submissions", type=Path, nargs="+", help="zips or folders of submissions")
     parser.add_argument("--out", type=Path, help="where results go (default: graded/<lab>)")
     parser.add_argument("--workers", type=int, help="parallel graders (default: all cores)")
     parser.add_argument(
@@ -221,11 +276,24 @@ def main(argv: list[str] | None = None) -> None:
         default=Limits.memory_bytes / GIB,
         help="address space per submission, GiB (default %(default)s)",
     )
+    parser.add_argument(
+        "--max-file-mib",
+        type=float,
+        default=Limits.files.file_bytes / MIB,
+        help="largest file read from an export, MiB (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-export-mib",
+        type=float,
+        default=Limits.files.total_bytes / MIB,
+        help="most bytes read from all exports together, MiB (default %(default)s)",
+    )
     args = parser.parse_args(argv)
     limits = Limits(
         submission_timeout=args.submission_timeout,
         memory_bytes=int(args.memory_gib * GIB),
         threads_per_kernel=max(1, default_workers() // (args.workers or default_workers())),
+        files=Quota(int(args.max_file_mib * MIB), int(args.max_export_mib * MIB)),
     )
     report = grade_class(
         args.lab,
@@ -237,8 +305,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(report.summary())
     print(
-        f"Grades: {report.out / 'grades.csv'}\nPer exercise: {report.out / 'exercises.csv'}\n"
-        f"Plot: {report.out / 'scores.png'}\nFeedback: {report.out / 'course' / 'feedback'}/<student>/{args.lab}/"
+        f"Grades: {report.out / 'grades.csv'}\nEvery file: {report.out / 'files.csv'}\n"
+        f"Per exercise: {report.out / 'exercises.csv'}\nPlot: {report.out / 'scores.png'}\nFeedback: {report.out / 'course' / 'feedback'}/<student>/{args.lab}/"
     )
     sys.stdout.flush()
 

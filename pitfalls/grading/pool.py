@@ -12,28 +12,41 @@ Limits, so one submission costs only its own time:
   swallows the interrupt, a hung kernel) has its worker and kernel killed; a fresh worker takes
   the next job;
 * memory: each worker and its kernels run under ``RLIMIT_AS``, so a memory bomb meets a
-  ``MemoryError`` in its own cell instead of the machine's OOM killer.
+  ``MemoryError`` in its own cell instead of the machine's OOM killer;
+* output: see :mod:`pitfalls.grading.outputs`.
+
+Where kernels run: each worker's course lives in a temporary folder of its own, away from the
+class's course, report and unpacked submissions, and holds real copies (no links back to the
+repository). Before each submission its course files are rewritten from the snapshot taken when
+the class's course was made, and after it the submitted and executed copies are removed; so what a
+kernel writes in reach of its folder (``..`` and all) never reaches a later student or the grader.
+The sandbox (bubblewrap, a later issue) closes the absolute paths too.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import queue
+import re
 import resource
 import selectors
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 
-from pitfalls.grading.course import tool_env
+from pitfalls.grading.course import restore, tool_env
+from pitfalls.grading.inbox import Quota
+from pitfalls.grading.outputs import OutputQuota
 from pitfalls.grading.worker import RESULT_PREFIX
 
 GIB = 2**30
@@ -46,6 +59,9 @@ class Limits:
     submission_timeout: float = 900.0
     memory_bytes: int = 6 * GIB
     threads_per_kernel: int = 1
+    files: Quota = Quota()
+    outputs: OutputQuota = OutputQuota()
+    page_bytes: int = 8 * 2**20  # one feedback page
 
 
 @dataclass
@@ -57,6 +73,8 @@ class Outcome:
     problem: str | None
     seconds: float
     last_cell: str | None = None
+    sha256: str | None = None  # of ``autograded`` as the worker left it
+    cut: list[str] = field(default_factory=list)  # outputs the allowance cut, one line per cell
 
 
 def _limit_memory(limit: int) -> Callable[[], None]:
@@ -84,25 +102,25 @@ def kill_tree(pid: int) -> None:
 class Worker:
     """A worker process over its own copy of the course, restarted after a kill."""
 
-    def __init__(self, template: Path, root: Path, limits: Limits, executed: Path):
-        self.template, self.root, self.limits, self.executed = template, root, limits, executed
+    def __init__(self, snapshot: dict[str, bytes], root: Path, limits: Limits, executed: Path):
+        self.snapshot, self.root, self.limits, self.executed = snapshot, root, limits, executed
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
-        if self.root.exists():
-            shutil.rmtree(self.root)
-        shutil.copytree(
-            self.template,
-            self.root,
-            symlinks=True,
-            ignore=shutil.ignore_patterns("submitted", "autograded", "feedback", "executed"),
-        )
+        self.reset()
         threads = str(self.limits.threads_per_kernel)
         env = tool_env(
             {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads, "TF_NUM_INTEROP_THREADS": threads}
         )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pitfalls.grading.worker", str(self.root)],
+            [
+                sys.executable,
+                "-m",
+                "pitfalls.grading.worker",
+                str(self.root),
+                str(self.limits.outputs.cell_bytes),
+                str(self.limits.outputs.notebook_bytes),
+            ],
             cwd=self.root,
             env=env,
             stdin=subprocess.PIPE,
@@ -138,9 +156,24 @@ class Worker:
             kill_tree(self.proc.pid)
             self.proc = None
 
+    def reset(self) -> None:
+        """The worker's course as the snapshot has it; no student's files left."""
+        for step in ("submitted", "autograded", "feedback"):
+            shutil.rmtree(self.root / step, ignore_errors=True)
+        restore(self.root, self.snapshot)
+
     def grade(self, lab: str, student: str, notebook: Path) -> Outcome:
         if self.proc is None or self.proc.poll() is not None:
             self.start()
+        else:
+            self.reset()
+        try:
+            return self._grade(lab, student, notebook)
+        finally:
+            for step in ("submitted", "autograded"):
+                shutil.rmtree(self.root / step, ignore_errors=True)
+
+    def _grade(self, lab: str, student: str, notebook: Path) -> Outcome:
         started = time.monotonic()
         assert self.proc and self.proc.stdin
         self.proc.stdin.write(json.dumps({"lab": lab, "student": student, "notebook": str(notebook)}) + "\n")
@@ -165,8 +198,10 @@ class Worker:
         # Out of the worker's folder, which a restart wipes: ``executed/<student>/<lab>/<lab>.ipynb``.
         kept = self.executed / student / lab / f"{lab}.ipynb"
         kept.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(reply["autograded"], kept)
-        return Outcome(student, kept, None, seconds, reply.get("last_cell"))
+        data = Path(reply["autograded"]).read_bytes()
+        kept.write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        return Outcome(student, kept, None, seconds, reply.get("last_cell"), digest, reply.get("cut", []))
 
     def _last_cell(self) -> str | None:
         try:
@@ -191,13 +226,14 @@ def explain_failure(reply: dict, cell_timeout: float | None = None) -> str:
             f"the kernel stopped responding{where}: the cell ran past the per-cell time limit and ignored the "
             f"interrupt sent to stop it{earlier}"
         )
-    last = [line for line in text.strip().splitlines() if line.strip()][-1:] or ["unknown error"]
-    return f"nbgrader could not grade the notebook{where}: {last[0][:300]}{earlier}"
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    raised = [line for line in lines if re.match(r"[\w.]*(Error|Exception)\b.*: ", line)]
+    last = (raised or lines or ["unknown error"])[-1]
+    return f"nbgrader could not grade the notebook{where}: {last[:300]}{earlier}"
 
 
 def run_pool(
-    template: Path,
-    workdir: Path,
+    snapshot: dict[str, bytes],
     executed: Path,
     lab: str,
     jobs: Iterable[tuple[str, Path]],
@@ -205,7 +241,9 @@ def run_pool(
     limits: Limits,
     progress: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
-    """Grade every ``(student, notebook)`` job on ``workers`` processes; outcomes in job order."""
+    """Grade every ``(student, notebook)`` job on ``workers`` processes; outcomes in job order.
+
+    ``snapshot``: the course files every worker starts each job from (:meth:`Course.snapshot`)."""
     jobs = list(jobs)
     todo: queue.Queue = queue.Queue()
     for i, job in enumerate(jobs):
@@ -214,7 +252,7 @@ def run_pool(
     errors: list[BaseException] = []
 
     def serve(k: int) -> None:
-        worker = Worker(template, workdir / f"worker-{k}", limits, executed)
+        worker = Worker(snapshot, Path(tempfile.mkdtemp(prefix=f"pitfalls-worker-{k}-")), limits, executed)
         try:
             while True:
                 try:
@@ -229,6 +267,7 @@ def run_pool(
             errors.append(err)
         finally:
             worker.stop()
+            shutil.rmtree(worker.root, ignore_errors=True)
 
     threads = [
         threading.Thread(target=serve, args=(k,), daemon=True) for k in range(max(1, min(workers, len(jobs))))

@@ -1,7 +1,9 @@
 """What the instructor gets back: a grades CSV, a per-exercise table, a score plot, a summary.
 
-Every submission has a row, graded or not: a student whose file could not be graded scores 0
-and the ``problem`` column says why, in the same words as their feedback.
+Every student has a row, graded or not: a student whose file could not be graded scores 0 and
+the ``problem`` column says why, in the same words as their feedback. Every file of the export has
+a row in ``files.csv`` (its path as exported, whose it is, what became of it), and
+``students.csv`` maps each student id as given to the id nbgrader used for its folders.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import html
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from pitfalls.grading.inbox import InputFile
 
 
 @dataclass
@@ -23,6 +27,11 @@ class StudentResult:
     problem: str | None = None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    grader_id: str = ""  # nbgrader's id for the student (``students.csv``); the id as given if empty
+    files: list[InputFile] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.grader_id = self.grader_id or self.student
 
     @property
     def score(self) -> float:
@@ -39,6 +48,7 @@ class Report:
     out: Path
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    unclaimed: list[InputFile] = field(default_factory=list)  # files of no student
 
     @property
     def max_score(self) -> float:
@@ -91,6 +101,14 @@ class Report:
         if noted:
             lines += ["", "## Graded, with notes", ""]
             lines += [f"- **{r.student}**: " + "; ".join(r.notes) for r in noted]
+        renamed = [r for r in self.results if r.grader_id != r.student]
+        if renamed:
+            lines += ["", "## Ids nbgrader uses for names it cannot use as folders (students.csv)", ""]
+            lines += [f"- {r.student!r} → `{r.grader_id}`" for r in renamed]
+        odd = [f for f in self.unclaimed if not f.junk]
+        if odd:
+            lines += ["", "## Files of no student (files.csv)", ""]
+            lines += [f"- `{f.source}`: {f.fate}" for f in odd]
         return "\n".join(lines) + "\n"
 
     def write(self) -> None:
@@ -98,19 +116,43 @@ class Report:
         self.out.mkdir(parents=True, exist_ok=True)
         with open(self.out / "grades.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
-            w.writerow(["student", "status", "score", "max_score", *self.points, "problem", "notes"])
+            w.writerow(
+                [
+                    "student",
+                    "grader_id",
+                    "status",
+                    "score",
+                    "max_score",
+                    *self.points,
+                    "problem",
+                    "notes",
+                    "files",
+                ]
+            )
             for r in self.results:
                 w.writerow(
                     [
                         r.student,
+                        r.grader_id,
                         "graded" if r.graded else "not graded",
                         f"{r.score:g}",
                         f"{self.max_score:g}",
                         *[f"{r.cells.get(g, 0.0):g}" for g in self.points],
                         r.problem or "",
                         "; ".join(r.notes),
+                        "; ".join(f"{f.source} ({f.fate})" for f in r.files),
                     ]
                 )
+        with open(self.out / "files.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["file", "student", "grader_id", "bytes", "fate"])
+            for r in self.results:
+                w.writerows([i.source, r.student, r.grader_id, i.size, i.fate] for i in r.files)
+            w.writerows([i.source, "", "", i.size, i.fate] for i in self.unclaimed)
+        with open(self.out / "students.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["student", "grader_id"])
+            w.writerows([r.student, r.grader_id] for r in self.results)
         rows = self.exercise_rows()
         with open(self.out / "exercises.csv", "w", newline="", encoding="utf-8") as f:
             w = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["cell"])
@@ -157,6 +199,23 @@ def failure_page(lab: str, student: str, problem: str, notes: list[str], max_sco
         f"<p class='pitfalls-problem'>{html.escape(problem)}</p>"
         + (f"<ul>{items}</ul>" if items else "")
         + "<p>Fix the notebook and submit it again, or ask your instructor.</p></body></html>"
+    )
+
+
+def scores_page(lab: str, r: StudentResult, max_score: float) -> str:
+    """A plain feedback page for a graded submission: the score per graded cell and the notes
+    (when nbgrader's page is missing or too large to send)."""
+    rows = "".join(
+        f"<tr><td>{html.escape(gid)}</td><td>{score:g}</td></tr>" for gid, score in r.cells.items()
+    )
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in r.notes)
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(lab)} feedback</title></head>"
+        f"<body><h1>{html.escape(lab)}: feedback for {html.escape(r.student)}</h1>"
+        f"<p><strong>Score: {r.score:g} / {max_score:g}.</strong></p>"
+        f"<table><tr><th>cell</th><th>points</th></tr>{rows}</table>"
+        + (f"<ul class='pitfalls-notes'>{items}</ul>" if items else "")
+        + "</body></html>"
     )
 
 

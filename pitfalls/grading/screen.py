@@ -55,9 +55,10 @@ def restore_missing(nb: nbformat.NotebookNode, lab: str, root: Path | None = Non
     return restored
 
 
-def screen(path: Path, lab: str, root: Path | None = None) -> Screening:
-    """Everything the grader must know about one submitted notebook before running it."""
-    nb, problem = read_notebook(path)
+def screen(path: Path, lab: str, root: Path | None = None, name: str | None = None) -> Screening:
+    """Everything the grader must know about one submitted notebook before running it (``name``:
+    the file's name in the export, when ``path`` is the grader's copy)."""
+    nb, problem = read_notebook(path, name)
     if problem:
         return Screening(problem)
     release = release_cells(lab, root)
