@@ -95,7 +95,7 @@ def test_the_export_total_is_a_limit_too(tmp_path):
     assert "size limit" in found.students[-1].problem
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.text(min_size=1, max_size=12), max_size=12))
 def test_grader_ids_are_plain_unique_and_stable(names):
     ids = grader_ids(names)

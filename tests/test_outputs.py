@@ -72,7 +72,7 @@ REAL_STDERR = nbformat.v4.new_output("stream", name="stderr", text="the check fa
 HALF = nbformat.v4.new_output("execute_result", data={"text/plain": "0.5" + " " * 200}, execution_count=1)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(outputs)
 @example([FILL, REAL_STDERR])  # prints must not push the failing stderr line out
 @example([WARNING, FILL, REAL_STDERR])  # nor may an ignored warning stand in for it

@@ -51,7 +51,6 @@ SABOTAGE = (
 )
 
 CASES: dict[str, dict] = {
-    "honest-1": {"cells": {}, "expect": {"graded": True, "score": MAX}},
     "张伟": {"cells": {}, "zip": True, "expect": {"graded": True, "score": MAX}},  # UTF-8, no zip flag
     "李娜": {  # honest answers and a flood of output: graded in full, the output cut
         "cells": {},
@@ -59,10 +58,7 @@ CASES: dict[str, dict] = {
         "expect": {"graded": True, "score": MAX, "says": "were cut"},
     },
     "bob": {"cells": {}, "expect": {"graded": True, "score": MAX}},
-    "-bob": {
-        "cells": {"ex1": WRONG_EX1},
-        "expect": {"graded": True, "score": MAX - 2, "zero": ["ex1-check"]},
-    },
+    "-bob": {"cells": {}, "corrupt": "empty", "expect": {"graded": False, "says": "is empty"}},  # not bob's
     "sabotage": {  # may lose its own points; must cost nobody else anything
         "cells": {},
         "append": {"ex1": SABOTAGE},
@@ -141,7 +137,7 @@ CASES: dict[str, dict] = {
         "cells": {
             "ex3": (
                 "import numpy as np\nhog = []\nfor _ in range(12):  # 1 GiB a step, 12 GiB at most\n"
-                "    hog.append(np.ones(2**27))\n"
+                "    hog.append(np.empty(2**27))  # address space: the limit bites without touching a page\n"
             )
         },
         # The bomb meets MemoryError in its own cell; what it holds may starve a later cell, which
