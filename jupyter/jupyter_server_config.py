@@ -24,9 +24,14 @@ from jupyter_server.services.contents.largefilemanager import AsyncLargeFileMana
 HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821
 
+# nbgrader's package enables these four in the environment's jupyter_server_config.d; "nbgrader"
+# itself would load all of them.
 c.ServerApp.jpserver_extensions = {
-    f"nbgrader.server_extensions.{name}": False
-    for name in ("formgrader", "validate_assignment", "assignment_list", "course_list")
+    "nbgrader": False,
+    **{
+        f"nbgrader.server_extensions.{name}": False
+        for name in ("formgrader", "validate_assignment", "assignment_list", "course_list")
+    },
 }
 c.LabApp.app_settings_dir = str(HERE / "lab-settings")
 c.LabApp.news_url = None
