@@ -1,5 +1,6 @@
 # Keras Pitfalls Lab. Two commands do all set-up on a fresh machine:
 #   make lab    create .venv if missing, install, serve JupyterLab on the course (prints the URL)
+#   make fetch-lab LAB=lab01_tensors   your own copy of a lab in work/ (make lab makes missing ones)
 #   make check  lint + the fast tests (< 3 min)
 #   make test   create .venv if missing, install, run the whole test suite (fast, generated gate, slow)
 #   make grade LAB=lab03_generators SUBMISSIONS=path/to.zip   grade a class (see README, Instructors)
@@ -14,6 +15,8 @@ LAB_IP ?= 127.0.0.1
 LAB_PORT ?= 8888
 PYTEST_ARGS ?=
 LAB ?=
+# Where learners' own copies of the labs live (make fetch-lab, make lab); ignored by git.
+WORK ?= work
 SUBMISSIONS ?=
 OUT ?= graded/$(LAB)
 GRADE_ARGS ?=
@@ -23,6 +26,19 @@ export PATH := $(BIN):$(PATH)
 export PITFALLS_ROOT := $(CURDIR)
 
 STAMP := $(VENV)/.installed-stamp
+
+# copy_labs(labs, quiet): copy each release/<lab>/ to $(WORK)/<lab>/ unless that exists; an
+# existing copy is kept and (unless quiet) said so. Fails on a lab release/ does not have.
+copy_labs = for lab in $(1); do \
+	    if [ ! -d "release/$$lab" ]; then \
+	        echo "no lab '$$lab' in release/; labs: $$(ls release | tr '\n' ' ')"; exit 2; \
+	    elif [ -e "$(WORK)/$$lab" ]; then \
+	        [ -n "$(2)" ] || echo "$(WORK)/$$lab/ exists: your copy is kept as it is (rename it and run this again for a fresh one)"; \
+	    else \
+	        mkdir -p "$(WORK)" && cp -R "release/$$lab" "$(WORK)/$$lab" && rm -rf "$(WORK)/$$lab/.ipynb_checkpoints" \
+	        && echo "release/$$lab/ copied to $(WORK)/$$lab/: work in that copy"; \
+	    fi; \
+	done
 # The widget browser test drives Debian's chromium through Playwright (Playwright's own browser
 # download cannot work offline). Installed here when missing and we may (root, as in CI).
 # (Exported only after this default: a bare `export CHROMIUM` above it would define it empty, and
@@ -30,7 +46,7 @@ STAMP := $(VENV)/.installed-stamp
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: install lab check lint test bench grade generate check-generated lock clean
+.PHONY: install lab fetch-lab check lint test bench grade generate check-generated lock clean
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,9 +65,22 @@ $(CHROMIUM):
 	         "(or set CHROMIUM=/path/to/chromium)."; exit 1; \
 	fi
 
+# The learner's JupyterLab: jupyter/ holds its configuration (no nbgrader interface, the README
+# rendered, no news pop-up, *.egg-info hidden, notebooks not "modified" on open; see
+# jupyter/jupyter_server_config.py), read for this target only. Copies every lab a learner has no
+# copy of yet into $(WORK)/ first.
 lab: $(STAMP)
+	@$(call copy_labs,$$(ls release),quiet)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH} \
 	$(BIN)/jupyter lab --no-browser --ip=$(LAB_IP) --port=$(LAB_PORT) $(ALLOW_ROOT) \
 	    --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/README.md
+
+# A learner's own copy of a lab: release/<lab>/ -> $(WORK)/<lab>/ (ignored by git), so `git pull`
+# and the generated-files gate never meet a learner's edits. An existing copy is never overwritten.
+fetch-lab:
+	@if [ -z "$(LAB)" ]; then echo "usage: make fetch-lab LAB=<lab, e.g. lab01_tensors>"; \
+	    echo "labs: $$(ls release | tr '\n' ' ')"; exit 2; fi
+	@$(call copy_labs,$(LAB),)
 
 # The fast tier (< 3 min on 2 cores): lint, then every test not marked slow (tests/conftest.py says
 # which are: notebook kernels, real nbgrader, the browser, a served JupyterLab, fresh training runs).

@@ -264,4 +264,10 @@ assert test_acc > 0.8, "a small dense net should classify most held-out digits"
 # %% [markdown]
 # **What to remember.** A slice can drop an axis (`images[100]`) or keep it (`images[:100]`);
 # `reshape` never checks that your pixels still belong together; `(N,)` and `(1, N)` are different
-# tensors. Lab 1 (`source/lab01_tensors`) practises each of these.
+# tensors.
+#
+# **Next: lab 1**, which practises each of these, in your own copy:
+# [`work/lab01_tensors/lab01_tensors.ipynb`](../work/lab01_tensors/lab01_tensors.ipynb). `make lab`
+# made it from the student version in `release/`; `make fetch-lab LAB=lab01_tensors` makes it too,
+# and never overwrites a copy you have. Work there, not in `release/`. On Colab or Binder, open
+# the lab from its badge in the README's "Start here".

@@ -5,10 +5,20 @@
 # a `Lambda` layer that keeps the shape `(batch, 1)`, the "incomprehensible" loss of the shape
 # bug computed by hand, and a mean squared error that cannot broadcast.
 #
+# **Work in your own copy**, `work/lab02_mean_net/lab02_mean_net.ipynb`: `make lab` makes it, and so
+# does `make fetch-lab LAB=lab02_mean_net`, which never overwrites a copy you have. Not in
+# `release/`: that folder belongs to the course, and edits there break `git pull`. (On Colab or
+# Binder this notebook is your own copy already.)
+#
 # **How this lab is checked.** Each exercise asks for a *function*. The check cell under it calls
 # your function on fresh inputs of its own (other sizes and ranges than the lesson's, so a
 # hard-coded number shows) and, when something is wrong, says what in words. Run a check cell as
 # often as you like: the autograder runs the same checks. Points are shown on each check cell.
+#
+# **Run All stops at the first check that fails**: in a fresh lab that is exercise 1's, and every
+# cell below it stays `[ ]`. That is expected. To see every exercise at once, run the setup cell and
+# your exercise cells, then the **Check everything** cell at the bottom (click it, Shift+Enter): it
+# runs every check, says for each what the grader will say, and does not stop at a failure.
 #
 # Replace every `raise NotImplementedError()` with your code. Do not rename the functions.
 

@@ -5,11 +5,21 @@
 # are no longer paired, a training generator whose batches are independent and correctly paired,
 # a detector of aliasing generators, and the `keras.utils.PyDataset` pattern.
 #
+# **Work in your own copy**, `work/lab03_generators/lab03_generators.ipynb`: `make lab` makes it,
+# and so does `make fetch-lab LAB=lab03_generators`, which never overwrites a copy you have. Not in
+# `release/`: that folder belongs to the course, and edits there break `git pull`. (On Colab or
+# Binder this notebook is your own copy already.)
+#
 # **How this lab is checked.** Each exercise asks for a *function* (or a class). The check cell
 # under it calls your code on fresh inputs of its own and, when something is wrong, says what in
 # words. Generators are checked the way lesson 3 measured them: the check *keeps* the first batch,
 # draws a second, and looks at whether the two share memory (`np.shares_memory`) and whether the
 # first changed. Run a check cell as often as you like: the autograder runs the same checks.
+#
+# **Run All stops at the first check that fails**: in a fresh lab that is exercise 1's, and every
+# cell below it stays `[ ]`. That is expected. To see every exercise at once, run the setup cell and
+# your exercise cells, then the **Check everything** cell at the bottom (click it, Shift+Enter): it
+# runs every check, says for each what the grader will say, and does not stop at a failure.
 #
 # Replace every `raise NotImplementedError()` with your code. Do not rename the functions.
 

@@ -5,11 +5,21 @@
 # pictures that do not lie about their scale, the metric that tells the truth, and binary
 # cross-entropy by hand.
 #
+# **Work in your own copy**, `work/lab04_autoencoder/lab04_autoencoder.ipynb`: `make lab` makes it,
+# and so does `make fetch-lab LAB=lab04_autoencoder`, which never overwrites a copy you have. Not in
+# `release/`: that folder belongs to the course, and edits there break `git pull`. (On Colab or
+# Binder this notebook is your own copy already.)
+#
 # **How this lab is checked.** Each exercise asks for a *function*. The check cell under it calls
 # your function on fresh inputs of its own — flight tracks of 12×12, 20×20, 24×24 or 18×26 pixels,
 # sizes the lessons never used, so a hard-coded 32 or 64 shows — and, when something is wrong, says
 # what in words. Run a check cell as often as you like: the autograder runs the same checks. Points
 # are shown on each check cell (10 in all).
+#
+# **Run All stops at the first check that fails**: in a fresh lab that is exercise 1's, and every
+# cell below it stays `[ ]`. That is expected. To see every exercise at once, run the setup cell and
+# your exercise cells, then the **Check everything** cell at the bottom (click it, Shift+Enter): it
+# runs every check, says for each what the grader will say, and does not stop at a failure.
 #
 # Replace every `raise NotImplementedError()` with your code. Do not rename the functions.
 
