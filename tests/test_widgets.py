@@ -87,6 +87,22 @@ def test_identity_pixel_outputs_and_mse_formula():
         sigmoid.pixel_outputs(1, 0, 1.5)
 
 
+def test_the_sigmoid_reference_follows_the_input_range():
+    """At w = 1, b = 0 the curve is σ(x) itself: over any input range the grey reference must lie
+    under it. It was cached with the first range's x scale and drifted apart when the range moved."""
+    moved = sigmoid.sigmoid_explorer(x_range=(-4.0, 4.0))
+    moved.x_range.value = (-10.0, 10.0)
+    assert np.array_equal(moved.reference.get_xdata(), moved.curve.get_xdata())
+    assert np.array_equal(moved.reference.get_ydata(), moved.curve.get_ydata())
+    assert moved.reference.get_xdata()[[0, -1]].tolist() == [-10.0, 10.0]
+    fresh = sigmoid.sigmoid_explorer(x_range=(-10.0, 10.0))
+    assert moved.png == fresh.png  # the same picture as an explorer drawn at that range from the start
+    moved.weight.value = 2.0  # another w: the reference stays σ(x) over the range
+    assert np.allclose(moved.reference.get_ydata(), sigmoid.sigmoid(moved.reference.get_xdata()))
+    moved.close()
+    fresh.close()
+
+
 def test_mse_formula_matches_the_real_model_and_keras(batch):
     import keras
 
