@@ -107,10 +107,13 @@ class BatchNormExplorer(Explorer):
         gamma: float = 1.0,
         beta: float = 0.0,
         n_images: int = 128,
+        *,
+        images=None,
+        predictions=None,
     ):
-        from pitfalls.widgets.tracks import identity_sigmoid_batch
+        from pitfalls.widgets.tracks import explorer_batch
 
-        batch = identity_sigmoid_batch(n_images)
+        batch = explorer_batch(n_images, images, predictions)
         n, h, w, _ = batch.images.shape
         self.side = (h, w)
         self.y_true = batch.images.reshape(n, h * w)
@@ -227,6 +230,14 @@ def batchnorm_explorer(
     gamma: float = 1.0,
     beta: float = 0.0,
     n_images: int = 128,
+    *,
+    images=None,
+    predictions=None,
 ) -> BatchNormExplorer:
-    """The BatchNormalization explorer widget; make it the last expression of a cell to show it."""
-    return BatchNormExplorer(enabled, training, batch_size, gamma, beta, n_images)
+    """The BatchNormalization explorer widget; make it the last expression of a cell to show it.
+
+    ``images`` and ``predictions``: the lesson's own test images and its identity-sigmoid model's
+    output for them (default: the first ``n_images`` shipped test images, 64×64)."""
+    return BatchNormExplorer(
+        enabled, training, batch_size, gamma, beta, n_images, images=images, predictions=predictions
+    )
