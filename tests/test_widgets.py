@@ -295,8 +295,10 @@ def test_explorers_show_the_lessons_own_images_at_the_lessons_index(lesson_batch
         float(images.mean())
     )  # the lesson's lit fraction
     assert f"of these {len(images)} images" in chosen.readout.value
-    normalised = batchnorm.batchnorm_explorer(batch_size=8, images=images, predictions=predictions)
+    normalised = batchnorm.batchnorm_explorer(batch_size=8, images=images, predictions=predictions, image=3)
     assert normalised.side == (32, 32) and np.array_equal(normalised.y_true, images.reshape(12, -1))
+    assert np.array_equal(normalised.img.get_array(), predictions[3, :, :, 0])
+    assert normalised.img_title.get_text() == "image 3, fixed scale 0…1"
     for widget in (shown, chosen, normalised):
         widget.close()
 
