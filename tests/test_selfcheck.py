@@ -7,17 +7,23 @@ kernel, and the self-check's table is compared with the checks' own messages.
 
 from __future__ import annotations
 
+import shutil
+import threading
+
 import nbformat
 import pytest
 from conftest import ROOT, load_variants
 
+from pitfalls.authoring import launch
 from pitfalls.authoring.labs import lab_names
 from pitfalls.checks import selfcheck
 from pitfalls.checks.core import CheckFailed
+from pitfalls.checks.integrity import tampering
 from pitfalls.checks.selfcheck import PublicCheck, check_all, public_checks, run_check
 from pitfalls.grading.screen import screen
 from pitfalls.grading.submissions import solution_cells, variant
-from pitfalls.notebook_cells import is_test_cell, nbgrader_meta
+from pitfalls.notebook_cells import cell_dicts, is_test_cell, nbgrader_meta
+from pitfalls.notebook_cells import release_cells as release_cells_read
 
 LAB = "lab01_tensors"
 RELEASE = ROOT / "release" / LAB / f"{LAB}.ipynb"
@@ -151,13 +157,18 @@ def test_stderr_is_scored_like_the_grader(capsys):
 
 def test_the_checks_it_runs_are_the_release_graded_cells_never_the_master(solution_ns, monkeypatch):
     read = []
-    real_read = nbformat.read
+    real_read, real_read_notebook = nbformat.read, selfcheck.read_notebook
 
     def spy(path, *args, **kwargs):
         read.append(str(path))
         return real_read(path, *args, **kwargs)
 
+    def spy_notebook(path, *args, **kwargs):
+        read.append(str(path))
+        return real_read_notebook(path, *args, **kwargs)
+
     monkeypatch.setattr(nbformat, "read", spy)
+    monkeypatch.setattr(selfcheck, "read_notebook", spy_notebook)
     check_all(LAB, {})
     assert read and all(p == str(RELEASE) for p in read), read
     checks = public_checks(LAB)
@@ -166,12 +177,13 @@ def test_the_checks_it_runs_are_the_release_graded_cells_never_the_master(soluti
     ]
 
 
-def test_a_missing_release_gives_a_clear_error(tmp_path, monkeypatch):
+def test_a_missing_release_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setenv("PITFALLS_ROOT", str(tmp_path))
-    with pytest.raises(FileNotFoundError) as raised:
-        check_all(LAB, {})
-    message = str(raised.value)
-    assert str(tmp_path / "release" / LAB / f"{LAB}.ipynb") in message and "clone of the course" in message
+    report = check_all(LAB, {})
+    text = str(report)
+    assert report.problem and not report.passed and "\n" not in text and "Traceback" not in text
+    assert str(tmp_path / "release" / LAB / f"{LAB}.ipynb") in text and "clone of the course" in text
+    assert text.startswith(f"{LAB} self-check could not run:") and "could not run" in report._repr_html_()
 
 
 def test_under_nbgrader_it_runs_nothing(monkeypatch):
@@ -240,9 +252,9 @@ def test_the_saved_notebook_is_screened_like_the_grader_does(solution_ns, tmp_pa
         notebook,
     )
     ns = answered(solution_ns, {})
-    ns.update(__session__=str(notebook), _ih=["", "import pathlib"])  # the file wins over the history
+    ns.update(__session__=str(notebook), _ih=["", "x = 1"])
     report = check_all(LAB, ns)
-    assert [(f.cell, f.code) for f in report.refused] == [("ex3", "import sys")]
+    assert [(f.cell, f.code) for f in report.refused] == [("ex3", "import sys")] and not report.unsaved
     assert report.screened == f"the saved notebook {notebook.name}" and "does not count" not in str(report)
     graded = screen(notebook, LAB, ROOT)
     assert report.refused == graded.tampering and not graded.gradable  # the same lines, the same verdict
@@ -266,3 +278,155 @@ def test_without_any_code_to_read_it_says_so(solution_ns):
 def test_the_plain_text_view_is_the_table(solution_ns):
     report = check_all(LAB, dict(solution_ns))
     assert repr(report) == str(report) and repr(report).startswith("check")  # not the dataclass's fields
+
+
+# --- live code, and notebooks read while Jupyter saves them ------------------------------------------
+# These run the checks in an empty namespace (each fails at once with a NameError): only the screen
+# and the reading are under test, so none of them trains a model.
+SAFE_EX3 = "def center_columns(X):\n    return X - X.mean(axis=0)\n"
+REFUSED_EX3 = "import sys\n" + SAFE_EX3
+
+
+@pytest.fixture
+def quick_retries(monkeypatch):
+    monkeypatch.setattr(selfcheck, "READ_ATTEMPTS", 3)
+    monkeypatch.setattr(selfcheck, "READ_PAUSE", 0.05)
+
+
+def saved_lab(path, ex3: str = SAFE_EX3):
+    """A learner's saved lab: the solution, with exercise 3 as given."""
+    nbformat.write(variant(LAB, RELEASE, {"ex3": ex3}, ROOT), path)
+    return path
+
+
+def cut_off(path) -> bytes:
+    """``path`` as a reader sees it halfway through Jupyter's save (truncated, then written in place)."""
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    return whole
+
+
+def test_a_refused_line_run_but_not_saved_is_named(tmp_path):
+    notebook = saved_lab(tmp_path / f"{LAB}.ipynb")
+    saved_ex3 = next(c.source for c in nbformat.read(notebook, as_version=4).cells if c.source == SAFE_EX3)
+    ns = {"__session__": str(notebook), "_ih": ["", saved_ex3, "import os\nprint(os.listdir('.'))"]}
+    report = check_all(LAB, ns)
+    text = str(report)
+    assert not report.refused and [(f.cell, f.code) for f in report.unsaved] == [("In [2]", "import os")]
+    assert not report.passed and "grader will give 0 if the lines above" in report.total()
+    assert f"Run in this kernel but not in the saved notebook {notebook.name} (not saved yet" in text
+    assert "no longer in your notebook does not count" in text and "import os" in report._repr_html_()
+
+
+def test_a_saved_refused_line_run_in_the_kernel_is_named_once(tmp_path):
+    notebook = saved_lab(tmp_path / f"{LAB}.ipynb", REFUSED_EX3)
+    ns = {"__session__": str(notebook), "_ih": ["", REFUSED_EX3, "import json"]}
+    report = check_all(LAB, ns)
+    assert [(f.cell, f.code) for f in report.refused] == [("ex3", "import sys")]
+    assert [(f.cell, f.code) for f in report.unsaved] == [("In [2]", "import json")]
+    text = str(report)
+    assert (
+        text.startswith("The grader would give this notebook 0 points") and "Also run in this kernel" in text
+    )
+    assert "Screened" not in text
+
+
+def test_a_notebook_read_mid_save_is_read_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(selfcheck, "READ_PAUSE", 0.1)
+    notebook = saved_lab(tmp_path / f"{LAB}.ipynb", REFUSED_EX3)
+    whole = cut_off(notebook)
+    finish = threading.Timer(0.25, notebook.write_bytes, [whole])  # the save completes meanwhile
+    finish.start()
+    try:
+        report = check_all(LAB, {"__session__": str(notebook)})
+    finally:
+        finish.join()
+    assert report.screened == f"the saved notebook {notebook.name}" and report.note is None
+    assert [(f.cell, f.code) for f in report.refused] == [("ex3", "import sys")]
+
+
+def test_a_notebook_cut_off_is_read_from_jupyters_previous_save(tmp_path, quick_retries):
+    notebook = saved_lab(tmp_path / f"{LAB}.ipynb", REFUSED_EX3)
+    selfcheck.jupyter_backup(notebook).write_bytes(cut_off(notebook))  # the copy Jupyter keeps meanwhile
+    report = check_all(LAB, {"__session__": str(notebook)})
+    assert report.screened == f"the saved notebook {notebook.name}" and [f.code for f in report.refused] == [
+        "import sys"
+    ]
+    assert "was being saved, so its previous save" in str(report) and "Traceback" not in str(report)
+
+
+def test_an_unreadable_notebook_falls_back_to_the_history(tmp_path, quick_retries):
+    notebook = saved_lab(tmp_path / f"{LAB}.ipynb")
+    cut_off(notebook)
+    report = check_all(LAB, {"__session__": str(notebook), "_ih": ["", "import os"]})
+    text = str(report)
+    assert report.screened == "the cells run in this kernel" and [f.code for f in report.refused] == [
+        "import os"
+    ]
+    assert "Your saved notebook could not be read: the file" in text and "broken JSON" in text
+
+
+@pytest.fixture
+def scratch_course(tmp_path, monkeypatch):
+    """A course whose release is a writable copy: the learner works in ``release/<lab>/`` itself, as
+    under ``make lab`` and on Binder."""
+    course = tmp_path / "course"
+    (course / "lessons").mkdir(parents=True)
+    shutil.copy(ROOT / "lessons" / "catalogue.toml", course / "lessons")
+    for folder in (ROOT / "lessons").iterdir():
+        if folder.is_dir():
+            (course / "lessons" / folder.name).symlink_to(folder)
+    shutil.copytree(ROOT / "release", course / "release")
+    (course / "autograder").symlink_to(ROOT / "autograder")
+    monkeypatch.setenv("PITFALLS_ROOT", str(course))
+    release_cells_read.cache_clear()  # its cache is keyed by the root given, None here and in the course
+    yield course
+    release_cells_read.cache_clear()
+
+
+def test_working_in_the_release_itself_the_saved_cells_are_screened(scratch_course):
+    release = scratch_course / "release" / LAB / f"{LAB}.ipynb"
+    saved_lab(release, REFUSED_EX3)  # saved before the first self-check: the release file *is* this
+    report = check_all(LAB, {"__session__": str(release), "_ih": ["", REFUSED_EX3]})
+    assert [(f.cell, f.code) for f in report.refused] == [("ex3", "import sys")] and not report.unsaved
+    saved_lab(release)  # every answer saved, honest: exercise stubs and "Try it" cells have nothing refused
+    honest = check_all(LAB, {"__session__": str(release)})
+    assert honest.screened == f"the saved notebook {release.name}" and not honest.refused, str(honest)
+    assert [r.grade_id for r in honest.results] == [c.grade_id for c in public_checks(LAB, ROOT)]
+
+
+def test_the_release_read_mid_save_is_one_line_never_a_traceback(scratch_course, quick_retries):
+    release = scratch_course / "release" / LAB / f"{LAB}.ipynb"
+    cut_off(saved_lab(release))
+    report = check_all(LAB, {"__session__": str(release)})
+    text = str(report)
+    assert report.problem and not report.results and not report.passed
+    assert "\n" not in text and "Traceback" not in text and "NotJSONError" not in text
+    assert text.startswith(f"{LAB} self-check could not run: the lab's checks are read from {release.name}")
+    assert "run this cell again" in text and "could not run" in report._repr_html_()
+
+
+def test_any_other_failure_is_one_line(monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("something deep\nwith a second line")
+
+    monkeypatch.setattr(selfcheck, "ignore_pattern", broken)
+    report = check_all(LAB, {})
+    assert str(report) == (
+        f"{LAB} self-check could not run: it failed (RuntimeError: something deep). Run this cell again; "
+        "if it fails again, restart the kernel, run all cells, and tell your instructor if it still does."
+    )
+
+
+@pytest.mark.parametrize("lab", lab_names(ROOT))
+def test_in_a_copy_of_the_release_only_course_cells_are_left_unscreened_and_untouched_ones_pass(lab):
+    """When the learner's file is the release, the course's cells are its locked cells and the Colab
+    set-up (``course_cells``): every other cell is screened, so none of them may be refused as shipped."""
+    nb = nbformat.read(ROOT / "release" / lab / f"{lab}.ipynb", as_version=4)
+    course = selfcheck.course_cells(nb)
+    assert {c["grade_id"] for c in course} >= {"setup", "selfcheck"}
+    assert any(
+        launch.SETUP_TAG in c.metadata.get("tags", []) and c.source == course[0]["source"] for c in nb.cells
+    )
+    assert tampering(lab, cell_dicts(nb), ROOT, course=course) == []
+    assert selfcheck.SETUP_TAG == launch.SETUP_TAG

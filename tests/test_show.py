@@ -84,3 +84,46 @@ def test_in_a_real_ipython_shell_it_publishes_html_and_the_source():
     first, *source = result.stdout.splitlines()
     assert "'text/html'" in first and "'text/plain'" in first
     assert source[:2] == ["# from pitfalls.session: quiet_env", "def quiet_env() -> None:"]
+
+
+def long_function(identifier, flag):
+    """A function whose statements span several lines, like Keras' own ``get_metric``."""
+    if identifier is None:
+        raise ValueError("Expected a value")
+    if flag:
+        value = dict(
+            name=str(identifier),
+            flag=flag,
+        )
+    else:
+        value = dict(
+            name=str(identifier),
+        )
+    value["seen"] = True
+    return value
+
+
+def test_a_cut_falls_after_a_whole_statement_never_inside_one():
+    code = show.source_of(long_function).split("\n", 1)[1].rstrip("\n")
+    total = len(code.splitlines())
+    for max_lines in range(3, total + 1):
+        cut = show.cut_at_statement(code, max_lines)
+        kept = cut.splitlines()
+        if max_lines >= total:
+            assert cut == code
+            continue
+        *shown, marker = kept
+        assert len(shown) <= max_lines and marker.strip() == f"# … {total - len(shown)} more lines"
+        compile("\n".join(shown), "<cut>", "exec")  # this function's prefixes parse when whole statements
+        assert not shown[-1].rstrip().endswith(("(", ",")), (max_lines, shown[-1])
+    # Line 6 opens dict(...) and line 5 is the `if` it belongs to: the cut backs up to the raise.
+    mid_call = show.cut_at_statement(code, 6)
+    assert mid_call.splitlines()[:-1] == code.splitlines()[:4]
+
+
+def test_show_source_can_show_the_first_statements(capsys, monkeypatch):
+    monkeypatch.setattr(show, "_ipython_shell", lambda: None)
+    show.show_source(long_function, max_lines=11)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == f"# from {__name__}: long_function"
+    assert out[-2] == "        )" and out[-1] == "    # … 6 more lines"  # the `else` and what follows

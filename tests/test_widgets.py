@@ -87,6 +87,22 @@ def test_identity_pixel_outputs_and_mse_formula():
         sigmoid.pixel_outputs(1, 0, 1.5)
 
 
+def test_the_sigmoid_reference_follows_the_input_range():
+    """At w = 1, b = 0 the curve is σ(x) itself: over any input range the grey reference must lie
+    under it. It was cached with the first range's x scale and drifted apart when the range moved."""
+    moved = sigmoid.sigmoid_explorer(x_range=(-4.0, 4.0))
+    moved.x_range.value = (-10.0, 10.0)
+    assert np.array_equal(moved.reference.get_xdata(), moved.curve.get_xdata())
+    assert np.array_equal(moved.reference.get_ydata(), moved.curve.get_ydata())
+    assert moved.reference.get_xdata()[[0, -1]].tolist() == [-10.0, 10.0]
+    fresh = sigmoid.sigmoid_explorer(x_range=(-10.0, 10.0))
+    assert moved.png == fresh.png  # the same picture as an explorer drawn at that range from the start
+    moved.weight.value = 2.0  # another w: the reference stays σ(x) over the range
+    assert np.allclose(moved.reference.get_ydata(), sigmoid.sigmoid(moved.reference.get_xdata()))
+    moved.close()
+    fresh.close()
+
+
 def test_mse_formula_matches_the_real_model_and_keras(batch):
     import keras
 
@@ -254,6 +270,45 @@ def test_meannet_runs_file_is_what_the_script_makes():
         cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------------------------------
+# The lesson's own data
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def lesson_batch() -> tuple[np.ndarray, np.ndarray]:
+    """Stand-ins for a lesson's 32×32 test crops and its identity-sigmoid model's output (σ(x))."""
+    images = (np.random.default_rng(0).random((12, 32, 32, 1)) < 0.03).astype("float32")
+    return images, sigmoid.sigmoid(images).astype("float32")
+
+
+def test_explorers_show_the_lessons_own_images_at_the_lessons_index(lesson_batch):
+    images, predictions = lesson_batch
+    shown = imshow_scale.imshow_scale_explorer(3, images=images, predictions=predictions)
+    assert np.array_equal(shown.im_orig.get_array(), images[3, :, :, 0])
+    assert np.array_equal(shown.im_auto.get_array(), predictions[3, :, :, 0])
+    assert shown.image_index.max == len(images) - 1 and "original 3" in shown.titles[0].get_text()
+    chosen = threshold.threshold_explorer(image=3, images=images, predictions=predictions)
+    assert chosen.image_index.value == 3 and chosen.p == pytest.approx(
+        float(images.mean())
+    )  # the lesson's lit fraction
+    assert f"of these {len(images)} images" in chosen.readout.value
+    normalised = batchnorm.batchnorm_explorer(batch_size=8, images=images, predictions=predictions, image=3)
+    assert normalised.side == (32, 32) and np.array_equal(normalised.y_true, images.reshape(12, -1))
+    assert np.array_equal(normalised.img.get_array(), predictions[3, :, :, 0])
+    assert normalised.img_title.get_text() == "image 3, fixed scale 0…1"
+    for widget in (shown, chosen, normalised):
+        widget.close()
+
+
+def test_explorers_need_both_the_images_and_the_predictions(lesson_batch):
+    images, predictions = lesson_batch
+    with pytest.raises(ValueError, match="give both"):
+        imshow_scale.imshow_scale_explorer(images=images)
+    with pytest.raises(ValueError, match="same shape"):
+        threshold.threshold_explorer(images=images, predictions=predictions[:, :16])
 
 
 # ------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 # comment is fine), then run the cell and compare.
 
 # %%
+# Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 # Quiet TensorFlow's logs, seed everything, print versions. Always the first cell.
 from pitfalls.session import start
 

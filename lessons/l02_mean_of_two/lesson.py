@@ -13,6 +13,7 @@
 # checked by an `assert` with a tolerance.
 
 # %%
+# Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
 start(seed=0)
@@ -90,6 +91,7 @@ assert tuple(model.output.shape) == (None, 1)
 # like — remember that it is the *average* over the epoch's 1000 batches.
 
 # %%
+# Takes a while: 3000 training steps, 13 s on 2 busy CPU cores.
 t0 = time.perf_counter()
 history = model.fit(mean_batches(), steps_per_epoch=1000, epochs=3, verbose=2)
 seconds = time.perf_counter() - t0
@@ -137,6 +139,7 @@ assert abs(prediction - 65) < 0.2, prediction
 # inputs and keeps the targets raw.
 
 # %%
+# Takes a while: five training runs, 12 s on 2 busy CPU cores.
 rng = np.random.default_rng(1)
 x_train, y_train = pairs(64_000, rng)
 x_test, y_test = pairs(2048, rng)

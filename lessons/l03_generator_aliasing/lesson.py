@@ -12,6 +12,7 @@
 # the text claims are computed and checked by `assert`s with tolerances.
 
 # %%
+# Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
 start(seed=0)
@@ -235,6 +236,7 @@ assert keras2_like_fresh < 1e-6
 
 
 # %%
+# Takes a while: two runs of 3000 steps through the queue, 27 s on 2 busy CPU cores.
 def create_model():
     inputs = keras.Input(shape=(2,), name="x")
     model = keras.Model(inputs, keras.layers.Dense(1)(inputs))

@@ -16,9 +16,10 @@
 # papermill: `papermill 04_identity_autoencoder.ipynb out.ipynb -p profile article`.
 
 # %%
+# Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
-start(seed=0)
+session = start(seed=0)
 
 # %% tags=["parameters"]
 profile = "fast"
@@ -97,6 +98,7 @@ assert abs(leak - 0.75) < 0.05, leak
 # *Predict:* after training, what will "accuracy" say, and what will the reconstructions look like?
 
 # %%
+# Takes a while: trains the tutorial autoencoder, 7–16 s on 2 busy CPU cores.
 keras.utils.set_random_seed(0)
 tutorial = keras.Sequential(
     [
@@ -154,6 +156,7 @@ fig, _ = rows({"original": x, "no-op": out}, title="Flatten → Reshape")
 # *Predict:* will it learn the identity in the same number of steps?
 
 # %%
+# Takes a while: trains the one-Dense model, 12 s on 2 busy CPU cores.
 keras.utils.set_random_seed(0)
 single = keras.Sequential(
     [
@@ -196,12 +199,14 @@ show_source(identity_model)
 # %%
 identity = identity_model(SIDE, learning_rate=P.learning_rate)
 y = identity.predict(x, verbose=0)
-image, row = next((i, r) for i in range(len(x)) for r in range(SIDE) if x[i, r].sum() >= 2)
+image = int(np.argmax(x.sum(axis=(1, 2, 3))))  # the test image with the longest track
+row = int(np.argmax(x[image, :, :, 0].sum(axis=1)))  # its row with the most lit pixels
 np.set_printoptions(precision=7, linewidth=100)
 print(f"row {row} of test image {image}, input:\n{x[image, row, :, 0]}\noutput:\n{y[image, row, :, 0]}")
 values = np.unique(y)
 print("every value the model outputs on the batch:", values)
 assert np.allclose(values, [0.5, SIGMOID_1], atol=1e-6), values
+assert x[image, row].sum() >= 2, (image, row)
 measured["identity: black pixel"], measured["identity: lit pixel"] = float(values[0]), float(values[1])
 
 # %% [markdown]
@@ -232,12 +237,12 @@ assert abs(auto.norm.vmin - 0.5) < 1e-6 and abs(auto.norm.vmax - SIGMOID_1) < 1e
 assert (fixed.norm.vmin, fixed.norm.vmax) == (0, 1)
 
 # %% [markdown]
-# **Try it.** Move the vmin/vmax sliders: the same reconstruction, with imshow's automatic scale and with a fixed one.
+# **Try it.** Move the vmin/vmax sliders: the same reconstruction of test image `image`, with imshow's automatic scale and with a fixed one (the image slider walks through this test batch).
 
 # %%
 from pitfalls.widgets import imshow_scale_explorer
 
-imshow_scale_explorer()
+imshow_scale_explorer(image, images=x, predictions=y)  # this lesson's test batch and the model's output
 
 # %% [markdown]
 # ## 3. The loss it reports
@@ -261,12 +266,12 @@ print(f"the article's 0.2488 corresponds to p = {article_p:.2%} in its own data"
 assert abs(article_p - 0.0068) < 0.0005
 
 # %% [markdown]
-# **Try it.** σ(w·x + b) for the identity model's weight and bias: what a black and a lit pixel come out as, and the MSE that follows for a lit fraction.
+# **Try it.** σ(w·x + b) for the identity model's weight and bias: what a black and a lit pixel come out as, and the MSE that follows for a lit fraction (it starts at this lesson's `p`).
 
 # %%
 from pitfalls.widgets import sigmoid_explorer
 
-sigmoid_explorer()
+sigmoid_explorer(lit_fraction=p)  # the lit fraction of this lesson's test images
 
 # %% [markdown]
 # The article measured 0.2488: the same formula with its own, sparser images (p ≈ 0.7 %). The
@@ -332,14 +337,10 @@ assert (
 # sees targets and predictions. Here is the rule, from Keras 3's own source:
 
 # %%
-import inspect
-
 from keras.src.trainers import compile_utils
 
-source = inspect.getsource(compile_utils.is_binary_or_sparse_categorical) + inspect.getsource(
-    compile_utils.get_metric
-)
-print("\n".join(source.splitlines()[:31]))
+show_source(compile_utils.is_binary_or_sparse_categorical)
+show_source(compile_utils.get_metric, max_lines=22)  # up to the choice of the accuracy metric
 
 # %% [markdown]
 # The last axis of our output is 1 (`(side, side, 1)`), so the string becomes `BinaryAccuracy`,
@@ -396,17 +397,17 @@ assert abs(float(strict.result()) - (1 - p_batch)) < 1e-5
 # becomes "0": the score is then the fraction of black pixels. A metric is an opinion; the loss is
 # what training minimises.
 #
-# ## 5. Losses by hand: MSE, binary cross-entropy, logits
-#
-# **MSE** is the mean of squared differences:
-
-# %% [markdown]
-# **Try it.** Move the binary-accuracy threshold over the identity-sigmoid model's real predictions: 1.0 while 0.5 ≤ t < σ(1), collapsing outside; plain `Accuracy` beside it.
+# **Try it.** Move the binary-accuracy threshold over the identity-sigmoid model's predictions `y` on this test batch: 1.0 while 0.5 ≤ t < σ(1), collapsing outside; plain `Accuracy` beside it.
 
 # %%
 from pitfalls.widgets import threshold_explorer
 
-threshold_explorer()
+threshold_explorer(image=image, images=x, predictions=y)
+
+# %% [markdown]
+# ## 5. Losses by hand: MSE, binary cross-entropy, logits
+#
+# **MSE** is the mean of squared differences:
 
 # %%
 mse_hand = np.mean((x - y) ** 2)

@@ -39,10 +39,19 @@ def grey_levels(image: np.ndarray, vmin: float, vmax: float) -> np.ndarray:
 class ImshowScaleExplorer(Explorer):
     """The same identity-sigmoid reconstruction under imshow's auto scale and under vmin/vmax."""
 
-    def __init__(self, image: int = 0, vmin: float = 0.0, vmax: float = 1.0, n_images: int = 128):
-        from pitfalls.widgets.tracks import identity_sigmoid_batch
+    def __init__(
+        self,
+        image: int = 0,
+        vmin: float = 0.0,
+        vmax: float = 1.0,
+        n_images: int = 128,
+        *,
+        images=None,
+        predictions=None,
+    ):
+        from pitfalls.widgets.tracks import explorer_batch
 
-        batch = identity_sigmoid_batch(n_images)
+        batch = explorer_batch(n_images, images, predictions)
         self.originals, self.outputs = batch.images[..., 0], batch.predictions[..., 0]
         style = {"description_width": "initial"}
         self.image_index = widgets.IntSlider(
@@ -119,7 +128,16 @@ class ImshowScaleExplorer(Explorer):
 
 
 def imshow_scale_explorer(
-    image: int = 0, vmin: float = 0.0, vmax: float = 1.0, n_images: int = 128
+    image: int = 0,
+    vmin: float = 0.0,
+    vmax: float = 1.0,
+    n_images: int = 128,
+    *,
+    images=None,
+    predictions=None,
 ) -> ImshowScaleExplorer:
-    """The imshow-scale explorer widget; make it the last expression of a cell to show it."""
-    return ImshowScaleExplorer(image, vmin, vmax, n_images)
+    """The imshow-scale explorer widget; make it the last expression of a cell to show it.
+
+    ``images`` and ``predictions``: the lesson's own test images and its identity-sigmoid model's
+    output for them (default: the first ``n_images`` shipped test images, 64×64)."""
+    return ImshowScaleExplorer(image, vmin, vmax, n_images, images=images, predictions=predictions)

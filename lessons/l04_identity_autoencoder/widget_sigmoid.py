@@ -110,8 +110,10 @@ class SigmoidExplorer(Explorer):
         self.ax_curve, self.ax_mse = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.5, 1]})
         fig.subplots_adjust(left=0.07, right=0.97, bottom=0.16, top=0.88, wspace=0.55)
         ax = self.ax_curve
-        x0, y0 = sigmoid_curve(1.0, 0.0, -10, 10, 401)
-        ax.plot(x0, y0, color="0.8", lw=1, label="σ(x)")
+        # The reference σ(x) is redrawn over the current input range like the curve (it is animated):
+        # in the cached background it kept the first range's x scale, so at w = 1, b = 0 the two
+        # curves, which are the same function, were drawn apart once the range moved.
+        (self.reference,) = ax.plot([], [], color="0.8", lw=1, label="σ(x)")
         (self.curve,) = ax.plot([], [], color="C0", lw=2, label="σ(w·x + b)")
         for y, text in ((SIGMOID_0, "σ(0) = 0.5"), (SIGMOID_1, "σ(1) = 0.7311")):
             ax.axhline(y, color="0.45", ls="--", lw=0.8)
@@ -145,6 +147,7 @@ class SigmoidExplorer(Explorer):
         # range move needs no full redraw either.
         self.animate(
             ax.xaxis,
+            self.reference,
             self.curve,
             self.dot_black,
             self.dot_lit,
@@ -166,8 +169,8 @@ class SigmoidExplorer(Explorer):
         if hi <= lo:
             hi = lo + 0.5
         out = pixel_outputs(w, b, self.lit.value)
-        x, y = sigmoid_curve(w, b, lo, hi)
-        self.curve.set_data(x, y)
+        self.reference.set_data(*sigmoid_curve(1.0, 0.0, lo, hi))
+        self.curve.set_data(*sigmoid_curve(w, b, lo, hi))
         self.ax_curve.set_xlim(lo, hi)
         self.dot_black.set_data([0.0], [out.black])
         self.dot_lit.set_data([1.0], [out.lit])

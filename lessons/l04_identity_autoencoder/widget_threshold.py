@@ -60,10 +60,12 @@ def perfect_interval(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[float, flo
 class ThresholdExplorer(Explorer):
     """A threshold slider over the identity-sigmoid model's predictions on real flight tracks."""
 
-    def __init__(self, threshold: float = 0.5, image: int = 0, n_images: int = 128):
-        from pitfalls.widgets.tracks import identity_sigmoid_batch
+    def __init__(
+        self, threshold: float = 0.5, image: int = 0, n_images: int = 128, *, images=None, predictions=None
+    ):
+        from pitfalls.widgets.tracks import explorer_batch
 
-        batch = identity_sigmoid_batch(n_images)
+        batch = explorer_batch(n_images, images, predictions)
         self.y_true, self.y_pred = batch.images, batch.predictions
         self.p = batch.lit_fraction
         self.exact = exact_accuracy(self.y_true, self.y_pred)
@@ -156,6 +158,11 @@ class ThresholdExplorer(Explorer):
         )
 
 
-def threshold_explorer(threshold: float = 0.5, image: int = 0, n_images: int = 128) -> ThresholdExplorer:
-    """The threshold explorer widget; make it the last expression of a cell to show it."""
-    return ThresholdExplorer(threshold, image, n_images)
+def threshold_explorer(
+    threshold: float = 0.5, image: int = 0, n_images: int = 128, *, images=None, predictions=None
+) -> ThresholdExplorer:
+    """The threshold explorer widget; make it the last expression of a cell to show it.
+
+    ``images`` and ``predictions``: the lesson's own test images and its identity-sigmoid model's
+    output for them (default: the first ``n_images`` shipped test images, 64×64)."""
+    return ThresholdExplorer(threshold, image, n_images, images=images, predictions=predictions)

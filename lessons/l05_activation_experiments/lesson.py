@@ -15,9 +15,10 @@
 # 20 epochs × 100 steps, batch 128 (for a GPU).
 
 # %%
+# Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
-start(seed=0)
+session = start(seed=0)
 
 # %% tags=["parameters"]
 profile = "fast"
@@ -89,6 +90,7 @@ measured["exact identity, relu: binary cross-entropy"] = bce["loss"]
 
 
 # %%
+# Takes a while: trains four models, 68 s on 2 busy CPU cores (a progress bar per model).
 def candidate(activation, batch_norm=False):
     """The one-layer autoencoder to train: Dense(N, no bias, default initializer) [+ BN]."""
     layers = [
@@ -224,12 +226,14 @@ measured["BN: output for s = 0.5 (median)"] = float(np.median(gain * 0.5 + offse
 # accuracy 1.0?
 
 # %% [markdown]
-# **Try it.** Switch BatchNormalization on and off after the sigmoid and watch the output histogram.
+# **Try it.** Switch BatchNormalization on and off after the sigmoid and watch the output histogram
+# (on this lesson's test batch `x`, through lesson 4's identity-sigmoid model).
 
 # %%
 from pitfalls.widgets import batchnorm_explorer
 
-batchnorm_explorer()
+image = int(np.argmax(x.sum(axis=(1, 2, 3))))  # the test image with the longest track, as in lesson 4
+batchnorm_explorer(images=x, predictions=identity_model(SIDE).predict(x, verbose=0), image=image)
 
 
 # %%

@@ -107,12 +107,19 @@ class BatchNormExplorer(Explorer):
         gamma: float = 1.0,
         beta: float = 0.0,
         n_images: int = 128,
+        *,
+        images=None,
+        predictions=None,
+        image: int = 0,
     ):
-        from pitfalls.widgets.tracks import identity_sigmoid_batch
+        from pitfalls.widgets.tracks import explorer_batch
 
-        batch = identity_sigmoid_batch(n_images)
+        batch = explorer_batch(n_images, images, predictions)
         n, h, w, _ = batch.images.shape
         self.side = (h, w)
+        if not 0 <= image < n:
+            raise ValueError(f"image must be an index of the {n} images, got {image}")
+        self.shown_image = image
         self.y_true = batch.images.reshape(n, h * w)
         self.y_sig = batch.predictions.reshape(n, h * w).astype("float64")
         style = {"description_width": "initial"}
@@ -199,8 +206,9 @@ class BatchNormExplorer(Explorer):
         black, lit = class_histograms(y_true, y_out, self.edges)
         self.stairs_black.set_data(np.maximum(black, 1e-3))
         self.stairs_lit.set_data(np.maximum(lit, 1e-3))
-        self.img.set_data(y_out[0].reshape(self.side))
-        self.img_title.set_text("image 0, fixed scale 0…1")
+        k = min(self.shown_image, b - 1)  # the image shown is in the batch
+        self.img.set_data(y_out[k].reshape(self.side))
+        self.img_title.set_text(f"image {k}, fixed scale 0…1")
         if not on:
             what = "sigmoid outputs, no BatchNormalization"
         elif self.training.value:
@@ -227,6 +235,24 @@ def batchnorm_explorer(
     gamma: float = 1.0,
     beta: float = 0.0,
     n_images: int = 128,
+    *,
+    images=None,
+    predictions=None,
+    image: int = 0,
 ) -> BatchNormExplorer:
-    """The BatchNormalization explorer widget; make it the last expression of a cell to show it."""
-    return BatchNormExplorer(enabled, training, batch_size, gamma, beta, n_images)
+    """The BatchNormalization explorer widget; make it the last expression of a cell to show it.
+
+    ``images`` and ``predictions``: the lesson's own test images and its identity-sigmoid model's
+    output for them (default: the first ``n_images`` shipped test images, 64×64); ``image``: the
+    one drawn beside the histogram."""
+    return BatchNormExplorer(
+        enabled,
+        training,
+        batch_size,
+        gamma,
+        beta,
+        n_images,
+        images=images,
+        predictions=predictions,
+        image=image,
+    )

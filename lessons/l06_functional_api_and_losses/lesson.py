@@ -11,6 +11,7 @@
 # Each section asks a question, asks you to **predict** the answer, then runs the experiment.
 
 # %%
+# Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 # Quiet TensorFlow's logs, seed everything, print versions. Always the first cell.
 from pitfalls.session import start
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -349,15 +350,20 @@ def scan(cells: list[tuple[str, str]], protected: dict[str, str] | None = None) 
     return findings
 
 
-def tampering(lab: str, cells: list[dict], root: Path | None = None) -> list[Finding]:
+def tampering(
+    lab: str, cells: list[dict], root: Path | None = None, course: Sequence[dict] | None = None
+) -> list[Finding]:
     """The refused constructs in the learner's own code cells of a notebook of ``lab``.
 
     ``cells`` are dicts with ``type``, ``grade_id`` and ``source`` (and optionally ``name``, how
     to call the cell in a message). Untouched course cells and locked cells are not the learner's
     code and are not scanned; the self-check calls this too, so a learner hears about a refused
-    line before submitting, in the grader's words.
+    line before submitting, in the grader's words. ``course``: the course's cells to tell apart
+    (dicts like :func:`pitfalls.notebook_cells.release_cells`'); by default the release's. The
+    self-check passes its own when the learner works in the release file itself, whose cells are
+    then the learner's too.
     """
-    release = release_cells(lab, root)
+    release = release_cells(lab, root) if course is None else course
     course_code = {c["source"].strip() for c in release if c["type"] == "code"}
     locked_ids = {c["grade_id"] for c in release if c["locked"] and c["grade_id"]}
     student_code = [

@@ -77,3 +77,21 @@ def identity_sigmoid_batch(n: int = BATCH) -> Batch:
     images.setflags(write=False)
     predictions.setflags(write=False)
     return Batch(images, predictions)
+
+
+def explorer_batch(n_images: int = BATCH, images=None, predictions=None) -> Batch:
+    """What an explorer draws: the lesson's own ``images`` and its identity-sigmoid model's
+    ``predictions`` for them when given (so the explorer shows the lesson's pictures, indices and
+    lit fraction: lessons 4 and 5 run on 32×32 crops in the fast profile), else the first
+    ``n_images`` shipped test images and this module's model run on them."""
+    if images is None and predictions is None:
+        return identity_sigmoid_batch(n_images)
+    if images is None or predictions is None:
+        raise ValueError("give both images and predictions (the identity-sigmoid model's output), or neither")
+    images, predictions = np.asarray(images, dtype="float32"), np.asarray(predictions, dtype="float32")
+    if images.ndim != 4 or images.shape != predictions.shape:
+        raise ValueError(
+            f"images and predictions must be batches of the same shape (n, h, w, 1), got {images.shape} "
+            f"and {predictions.shape}"
+        )
+    return Batch(images, predictions)
