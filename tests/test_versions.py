@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import textwrap
+from importlib.metadata import version as installed
 
 import pytest
 import tomllib
 from conftest import ROOT
 
 from pitfalls.authoring import versions as authoring
-from pitfalls.grading.course import tool_env
 from pitfalls.versions import RECORD, Claim, Finding, claims_of
 from pitfalls.widgets import FACTORIES
 
@@ -122,66 +120,66 @@ def test_a_finding_names_the_recorded_versions_and_says_when_yours_differs():
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def overlays(tmp_path_factory):
-    return tmp_path_factory.mktemp("keras-versions")
+#: Versions of KERAS_VERSIONS other than this venv's own: each needs a Keras overlay.
+OTHER_KERAS = [v for v in authoring.KERAS_VERSIONS if v != installed("keras")]
 
 
-@pytest.mark.parametrize("version", authoring.KERAS_VERSIONS)
-def test_claims_measure_as_recorded(version, overlays):
-    run = authoring.measure(version, overlays, list(MODULES.values()))
+@pytest.mark.parametrize("version", OTHER_KERAS)
+def test_claims_measure_as_recorded_on_another_keras(version, tmp_path):
+    run = authoring.measure(version, tmp_path, list(MODULES.values()))
     assert _label_keras(run["versions"]) == version  # the overlay's Keras really was the one imported
     assert authoring.differences(run, MODULES) == []
 
 
-WIDGETS_UNDER_IPYWIDGETS_7 = textwrap.dedent(
+#: In one interpreter (one TensorFlow import): every claim under the locked Keras, then every
+#: explorer under Colab's ipywidgets.
+LOCKED_KERAS_AND_COLABS_IPYWIDGETS = textwrap.dedent(
     """
-    import json
+    import json, sys
     import ipywidgets
     from IPython.core.interactiveshell import InteractiveShell
+    from pitfalls import versions
     from pitfalls.session import start
     from pitfalls.widgets import FACTORIES, factory
     from pitfalls.widgets._core import moved_value
 
     start(verbose=False)
+    run = {"versions": versions.running_versions(), "claims": versions.measure_all(sys.argv[1:])}
     shell = InteractiveShell.instance()
-    out = {"ipywidgets": ipywidgets.__version__}
+    widgets = {"ipywidgets": ipywidgets.__version__}
     for name in FACTORIES:
         explorer = factory(name)()
         first = explorer.png
         for k, slider in enumerate(explorer.sliders()):
             slider.value = moved_value(slider, k)
         shown = shell.display_formatter.format(explorer)  # ipywidgets 7 displays through _ipython_display_
-        out[name] = {
+        widgets[name] = {
             "sliders": len(explorer.sliders()),
             "redraws": explorer.redraws,
             "picture changed": explorer.png != first,
             "displayed by ipywidgets itself": shown == ({}, {}),
         }
-    print(json.dumps(out))
+    print(json.dumps({"run": run, "widgets": widgets}))
     """
 )
 
 
-def test_widgets_work_with_colabs_ipywidgets_7(tmp_path):
-    """Colab ships ipywidgets 7.7.1; pyproject asks for >= 8.1, which --no-deps does not enforce.
+def test_locked_keras_claims_as_recorded_and_widgets_under_colabs_ipywidgets_7(tmp_path):
+    """Every claim under the lock's Keras; every explorer under the ipywidgets Colab ships.
 
-    Each explorer builds, redraws on every slider move and is displayed by ipywidgets 7's own
-    display hook (so the static-figure fallback of ``Explorer._repr_mimebundle_`` is not used
-    there; Colab always has a widget front end).
+    Colab ships ipywidgets 7.7.1, pyproject asks for >= 8.1, and ``pip install --no-deps`` does
+    not enforce it. Each explorer builds, redraws on every slider move and is displayed by
+    ipywidgets 7's own display hook (so the static-figure fallback of
+    ``Explorer._repr_mimebundle_`` is not used there; Colab always has a widget front end).
     """
-    target = authoring.install_target(list(COLAB_IPYWIDGETS), tmp_path / "ipywidgets7")
-    proc = subprocess.run(
-        [sys.executable, "-c", WIDGETS_UNDER_IPYWIDGETS_7],
-        env=tool_env({"PYTHONPATH": str(target)}),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out.pop("ipywidgets") == "7.7.1"
-    assert set(out) == set(FACTORIES)
-    for name, seen in out.items():
+    ipywidgets7 = authoring.install_target(list(COLAB_IPYWIDGETS), tmp_path / "ipywidgets7")
+    out = authoring.run_python([ipywidgets7], ["-c", LOCKED_KERAS_AND_COLABS_IPYWIDGETS, *MODULES.values()])
+    assert _label_keras(out["run"]["versions"]) == installed("keras")
+    assert installed("keras") in authoring.KERAS_VERSIONS
+    assert authoring.differences(out["run"], MODULES) == []
+    widgets = out["widgets"]
+    assert widgets.pop("ipywidgets") == "7.7.1"
+    assert set(widgets) == set(FACTORIES)
+    for name, seen in widgets.items():
         assert seen["sliders"] > 0 and seen["redraws"] == 1 + seen["sliders"], (name, seen)
         assert seen["picture changed"] and seen["displayed by ipywidgets itself"], (name, seen)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -67,24 +68,23 @@ def install_keras(version: str, into: Path) -> Path | None:
     return install_target([f"keras=={version}"], target)
 
 
-def measure(version: str, into: Path, modules: list[str], extra_path: Path | None = None) -> dict:
-    """``{"versions": label, "claims": {module: {key: observation}}}`` measured under Keras ``version``."""
-    overlay = install_keras(version, into)
-    paths = [str(p) for p in (overlay, extra_path) if p is not None]
-    env = tool_env({"PYTHONPATH": ":".join(paths)} if paths else None)
+def run_python(paths: list[Path], args: list[str]) -> dict:
+    """Run this venv's interpreter with ``paths`` first on ``PYTHONPATH``; its last line, as JSON."""
+    env = tool_env({"PYTHONPATH": os.pathsep.join(map(str, paths))} if paths else None)
     if not paths:
         env.pop("PYTHONPATH", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "pitfalls.versions", *modules],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+        [sys.executable, *args], env=env, capture_output=True, text=True, timeout=600, check=False
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"measuring the claims under Keras {version} failed:\n{proc.stderr[-3000:]}")
+        raise RuntimeError(f"{args[:2]} with {paths} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(version: str, into: Path, modules: list[str]) -> dict:
+    """``{"versions": label, "claims": {module: {key: observation}}}`` measured under Keras ``version``."""
+    overlay = install_keras(version, into)
+    return run_python([overlay] if overlay else [], ["-m", "pitfalls.versions", *modules])
 
 
 def record(runs: list[dict], modules: dict[Path, str]) -> None:
