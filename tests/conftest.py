@@ -37,6 +37,8 @@ SLOW_TESTS = {
     ("test_widgets.py", "test_meannet_runs_file_is_what_the_script_makes"),  # re-runs the script
     ("test_grading_screen.py", "test_without_the_screen_a_patched_check_would_pass"),  # a subprocess
     ("test_autoencoder.py", "test_train_runs_the_profile_on_the_pipeline"),  # a training run
+    ("test_versions.py", "test_claims_measure_as_recorded_on_another_keras"),  # a subprocess per Keras
+    ("test_versions.py", "test_locked_keras_claims_as_recorded_and_widgets_under_colabs_ipywidgets_7"),
 }
 
 

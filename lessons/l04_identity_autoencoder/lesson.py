@@ -32,6 +32,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
+from lessons.l04_identity_autoencoder import versions  # the version-specific claims, measured
 from pitfalls.autoencoder import get_profile, train
 from pitfalls.data import flighttracks_tf
 from pitfalls.identity import identity_model
@@ -279,34 +280,34 @@ sigmoid_explorer(lit_fraction=p)  # the lit fraction of this lesson's test image
 #
 # **A Keras 3 trap on the way.** The article evaluated on
 # `val.map(...).batch(128, drop_remainder=True)`. After `filter` (the every-4th split) the number
-# of batches is unknown to TensorFlow. Keras 3.15 then counts one step too many in `evaluate`
-# (and in `fit`'s validation): keras-team/keras#23084, fixed by PR #23179 after our pinned
-# version. Our pipeline states the number of batches with `assert_cardinality`.
+# of batches is unknown to TensorFlow. Keras then counts one step too many in `evaluate` (and in
+# `fit`'s validation), reported as keras-team/keras#23084: measured on Keras 3.8.0 and 3.15.1, the
+# oldest and newest this course allows. Whether *your* Keras does is measured first below, on a
+# tiny model, so this cell holds wherever Keras fixes it. Our pipeline states the number of
+# batches with `assert_cardinality`.
 #
 # *Predict:* with 7 full batches, what does the article's pipeline report for the same model?
 
 # %%
+extra_step = versions.UNKNOWN_LENGTH_EVALUATE.check()  # measured now, in your Keras
+print(extra_step, end="\n\n")
 article_val = flighttracks_tf.prepare_for_evaluation(data.test_images, P.batch_size)  # no length
 diluted = identity.evaluate(article_val, verbose=0, return_dict=True)
 batches = len(x_eval) // P.batch_size
+counted = batches + extra_step.observed["steps_counted"] - extra_step.observed["batches"]  # your Keras
 print(
     f"article's pipeline: loss {diluted['loss']:.5f}, accuracy {diluted['accuracy']:.4f}; "
     f"ours: {evaluated['loss']:.5f}, {evaluated['accuracy']:.4f}"
 )
-print(
-    f"ratio {diluted['loss'] / evaluated['loss']:.4f} = {batches}/{batches + 1} = {batches / (batches + 1):.4f}"
-)
+print(f"ratio {diluted['loss'] / evaluated['loss']:.4f} = {batches}/{counted} = {batches / counted:.4f}")
 measured["evaluate on a dataset of unknown length / true"] = diluted["loss"] / evaluated["loss"]
-assert abs(diluted["loss"] / evaluated["loss"] - batches / (batches + 1)) < 1e-3, (
-    diluted,
-    evaluated,
-    "if this fails, your Keras has the fix of keras-team/keras#23084",
-)
-assert abs(diluted["accuracy"] - batches / (batches + 1)) < 1e-6
+assert abs(diluted["loss"] / evaluated["loss"] - batches / counted) < 1e-3, (diluted, evaluated, extra_step)
+assert abs(diluted["accuracy"] - batches / counted) < 1e-6
 
 # %% [markdown]
-# Both numbers are 7/8 of the truth: an accuracy of 7/8 = 0.875 on a model that gets every
-# thresholded pixel right. (The article's Keras 2 printed `8/Unknown` steps and the right values.)
+# With the extra step both numbers are 7/8 of the truth: an accuracy of 7/8 = 0.875 on a model
+# that gets every thresholded pixel right. (The article's Keras 2 printed `8/Unknown` steps and the
+# right values.)
 #
 # **Training from the perfect start.** The article then trained the identity model.
 #
@@ -334,20 +335,25 @@ assert (
 # ## 4. What `"accuracy"` means
 #
 # `compile(metrics=["accuracy"])` is a string; Keras picks a metric object for it when it first
-# sees targets and predictions. Here is the rule, from Keras 3's own source:
+# sees targets and predictions. Here is the rule, from Keras 3's own source (a private module,
+# `keras.src.trainers.compile_utils`, so `versions.metric_rule_source` says so if your Keras moved it):
 
 # %%
-from keras.src.trainers import compile_utils
-
-show_source(compile_utils.is_binary_or_sparse_categorical)
-show_source(compile_utils.get_metric, max_lines=22)  # up to the choice of the accuracy metric
+rule = versions.metric_rule()  # Keras' own functions, or None if this Keras moved them
+if rule:
+    show_source(rule[0])
+    show_source(rule[1], max_lines=22)  # up to the choice of the accuracy metric
+else:
+    print(versions.metric_rule_source())
 
 # %% [markdown]
 # The last axis of our output is 1 (`(side, side, 1)`), so the string becomes `BinaryAccuracy`,
 # which thresholds predictions at 0.5. Asked from the compiled models themselves:
 
 # %%
-resolved = [type(m).__name__ for m in identity.metrics[-1].metrics]
+resolution = versions.ACCURACY_STRING.check()  # measured now, in your Keras, on tiny models
+print(resolution, end="\n\n")
+resolved = versions.accuracy_metric_class(identity)
 flat = keras.Sequential(
     [
         keras.Input(shape=(N,)),
@@ -358,12 +364,12 @@ flat = keras.Sequential(
 )
 flat.compile(optimizer="adam", loss="mse", metrics=["accuracy"])
 flat_scores = flat.evaluate(x.reshape(len(x), -1), x.reshape(len(x), -1), verbose=0, return_dict=True)
-flat_resolved = [type(m).__name__ for m in flat.metrics[-1].metrics]
+flat_resolved = versions.accuracy_metric_class(flat)
 print(f"output (None, {SIDE}, {SIDE}, 1): 'accuracy' → {resolved}")
 print(
     f"output (None, {N}) without the Reshape: 'accuracy' → {flat_resolved}, value {flat_scores['accuracy']}"
 )
-assert resolved == ["BinaryAccuracy"] and flat_resolved == ["CategoricalAccuracy"]
+assert [resolved, flat_resolved] == list(resolution.observed.values())  # as your Keras resolves it
 
 # %% [markdown]
 # The same identity model with a flat output gets `CategoricalAccuracy` — "is the largest output
@@ -483,9 +489,11 @@ print(f"probability form by hand:      {by_hand}")
 print(f"Keras, probabilities (array):  {keras_prob:.4f}   (q clipped to 1 - 1e-7)")
 print(f"Keras, from_logits=True:       {keras_logits:.4f}")
 print(f"Keras, the sigmoid's tensor:   {keras_remembered:.4f}   (it remembers its logits)")
-assert q_np[0, 0] == 1.0 and by_hand == math.inf
-assert abs(keras_prob - 15.942) < 0.01 and abs(keras_logits - true_loss) < 1e-4
-assert abs(keras_remembered - true_loss) < 1e-4
+clip_and_logits = versions.BCE_AT_LOGIT_20.check()  # what Keras versions do here, measured
+print(clip_and_logits)
+assert q_np[0, 0] == 1.0 and by_hand == math.inf and abs(keras_logits - true_loss) < 1e-4
+assert abs(keras_prob - clip_and_logits.observed["array"]) < 0.01
+assert abs(keras_remembered - clip_and_logits.observed["sigmoid_tensor"]) < 1e-3
 measured["BCE at logit 20, probability form (Keras clip)"] = keras_prob
 measured["BCE at logit 20, from logits"] = keras_logits
 
@@ -505,7 +513,7 @@ grad_prob = float(tape.gradient(loss_prob, q_var)[0, 0])
 grad_logit = float(tape.gradient(loss_logit, z_var)[0, 0])
 print(f"gradient of the clipped probability loss w.r.t. q: {grad_prob}")
 print(f"gradient of the logit loss w.r.t. z: {grad_logit:.6f} (= σ(z) − t)")
-assert grad_prob == 0.0 and abs(grad_logit - 1.0) < 1e-6
+assert grad_prob == clip_and_logits.observed["array_gradient"] and abs(grad_logit - 1.0) < 1e-6
 
 # %% [markdown]
 # A pixel that is confidently wrong gets no push at all through the clipped form, and the

@@ -1,0 +1,130 @@
+"""Lesson 3's version-specific claims, each measured in the running Keras (see pitfalls/versions.py).
+
+Why: whether the article's aliasing generator hurts depends on *when* Keras reads each batch —
+how many batches ``fit`` draws before the first step, and whether a ``PyDataset`` with workers
+reads ahead — and on what a generator may yield. Those are properties of the Keras version; each
+is measured here with the lesson's own instruments (``generators.py``), on a few dozen batches.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pitfalls.versions import Claim, error_of
+
+HERE = Path(__file__).resolve().parent
+
+
+def _mean_model():
+    import keras
+
+    inputs = keras.Input(shape=(2,))
+    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(loss="mse", optimizer="rmsprop")
+    return model
+
+
+def _list_outputs() -> dict:
+    """``yield [x], [y]`` — the article's generator output — given to ``fit``."""
+    import numpy as np
+
+    def list_batches():
+        x = np.random.default_rng(0).integers(0, 100, size=(64, 2)).astype("float64")
+        while True:
+            yield [x], [x.mean(axis=1, keepdims=True)]
+
+    name, message = error_of(
+        lambda: _mean_model().fit(list_batches(), steps_per_epoch=1, epochs=1, verbose=0)
+    )
+    return {"error": name, "mentions output_signature": "output_signature" in message}
+
+
+LIST_OUTPUTS = Claim(
+    "generator_list_outputs",
+    "fit() on a generator that yields one-element lists, [x], [y] (the article's):",
+    _list_outputs,
+    lambda o: (
+        "accepted"
+        if o["error"] is None
+        else f"{o['error']}" + (" about output_signature" if o["mentions output_signature"] else "")
+    ),
+    HERE,
+)
+
+
+def _draws_ahead() -> dict:
+    """How many batches plain ``fit`` has drawn from a generator beyond the steps it has run."""
+    import keras
+    import numpy as np
+
+    from lessons.l03_generator_aliasing.generators import counted
+
+    def fresh(batch_size=64):
+        rng = np.random.default_rng(0)
+        while True:
+            x = rng.integers(0, 100, size=(batch_size, 2)).astype("float64")
+            yield x, x.mean(axis=1, keepdims=True)
+
+    class Ahead(keras.callbacks.Callback):
+        def __init__(self, draws):
+            super().__init__()
+            self.draws, self.ahead = draws, []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.ahead.append(self.draws.count - (batch + 1))
+
+    batches, draws = counted(fresh())
+    watch = Ahead(draws)
+    _mean_model().fit(batches, steps_per_epoch=20, epochs=1, verbose=0, callbacks=[watch])
+    return {"drawn by the end of step 1": watch.ahead[0] + 1, "ahead after later steps": max(watch.ahead[1:])}
+
+
+def _describe_draws(o: dict) -> str:
+    return (
+        f"{o['drawn by the end of step 1']} batches drawn for the first step, then at most "
+        f"{o['ahead after later steps']} ahead of the steps run"
+    )
+
+
+FIT_DRAWS_AHEAD = Claim(
+    "fit_draws_ahead",
+    "plain fit() on a Python generator: how far ahead of the training it draws batches:",
+    _draws_ahead,
+    _describe_draws,
+    HERE,
+)
+
+
+def _pydataset_workers() -> dict:
+    """Pairing error of a PyDataset that refills one buffer, read by 1 and by 2 workers."""
+    import keras
+    import numpy as np
+
+    from lessons.l03_generator_aliasing.generators import pairing_error
+
+    class BufferBatches(keras.utils.PyDataset):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.x = np.zeros((64, 2))
+
+        def __len__(self):
+            return 100
+
+        def __getitem__(self, index):
+            self.x[:] = np.random.default_rng(index).integers(0, 100, size=self.x.shape)
+            return self.x, self.x.mean(axis=1, keepdims=True)
+
+    unpaired = 2 * (100**2 - 1) / 24  # 833.25: inputs and targets from unrelated batches
+    return {
+        f"workers={w}": "paired" if pairing_error(BufferBatches(workers=w)) < 0.05 * unpaired else "unpaired"
+        for w in (1, 2)
+    }
+
+
+PYDATASET_WORKERS = Claim(
+    "pydataset_workers",
+    "a PyDataset that refills one buffer in __getitem__, read by fit with 1 and with 2 workers:",
+    _pydataset_workers,
+    lambda o: ", ".join(f"{k}: {v} batches" for k, v in o.items()),
+    HERE,
+)
