@@ -63,4 +63,5 @@ assert abs(wrong_share - 32640 / 65536) < 0.01, wrong_share
 
 # %% [markdown]
 # Half of the pixels. **What to remember:** convert images to float (`astype(np.float32)`) before
-# any arithmetic; keep `uint8` for storage only. Lab NN (`source/labNN_name`) practises it.
+# any arithmetic; keep `uint8` for storage only. Lab NN practises it, in the learner's copy
+# `work/labNN_name/` (never `source/`: that is the master).

@@ -465,8 +465,9 @@ assert np.mean(hand_losses) < 0.75 * expected_64  # below the right answer's 820
 # error anywhere. Keras 3's compiled losses forgive it; your metrics, your NumPy evaluations and
 # your training loops do not. Check `model.output.shape` (and what `predict` really returns: an
 # `output_shape=` declaration is not checked), keep targets and predictions the same shape, and in
-# your own code use Keras' loss objects or `keepdims=True`. Lab 2 (`source/lab02_mean_net`)
-# practises each step.
+# your own code use Keras' loss objects or `keepdims=True`. Lab 2 practises each step, in your own
+# copy: [`work/lab02_mean_net/lab02_mean_net.ipynb`](../work/lab02_mean_net/lab02_mean_net.ipynb)
+# (`make lab` or `make fetch-lab LAB=lab02_mean_net` makes it; never work in `release/`).
 #
 # ## Our numbers and the article's
 
