@@ -13,6 +13,8 @@ import os
 import warnings
 from dataclasses import dataclass
 
+from pitfalls.checks import tracebacks
+
 #: Environment that silences TensorFlow's C++ and Python logging.  Set by :func:`quiet_env`.
 QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # C++ INFO/WARNING/ERROR lines (cuda probes, XLA)
@@ -81,6 +83,7 @@ def start(seed: int = 0, deterministic: bool = True, verbose: bool = True) -> Se
     """Quiet the logs, seed everything and report versions. Call it before importing keras."""
     quiet_env()
     silence_warnings()
+    tracebacks.install()  # a failed check shows its message, not the check's code
     import keras
     import tensorflow as tf
 
