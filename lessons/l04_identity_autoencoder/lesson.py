@@ -15,13 +15,13 @@
 # fewer, larger steps; the `article` profile is the article's setting (for a GPU). Run it with
 # papermill: `papermill 04_identity_autoencoder.ipynb out.ipynb -p profile article`.
 
+# %% tags=["parameters"]
+profile = "fast"
+
 # %%
 from pitfalls.session import start
 
-start(seed=0)
-
-# %% tags=["parameters"]
-profile = "fast"
+start(seed=0, gpu=profile == "article")  # the article profile is meant for a GPU: use one if there is one
 
 # %%
 import math

@@ -14,13 +14,13 @@
 # 32×32 crops and 300 training steps per model; the `article` profile is the article's 64×64,
 # 20 epochs × 100 steps, batch 128 (for a GPU).
 
+# %% tags=["parameters"]
+profile = "fast"
+
 # %%
 from pitfalls.session import start
 
-start(seed=0)
-
-# %% tags=["parameters"]
-profile = "fast"
+start(seed=0, gpu=profile == "article")  # the article profile is meant for a GPU: use one if there is one
 
 # %%
 
