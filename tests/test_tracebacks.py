@@ -162,12 +162,6 @@ def test_without_ipython_a_failed_check_still_reads_as_its_message():
     assert "call_learner" not in "\n".join(lines)
 
 
-def test_a_long_message_is_wrapped_for_the_feedback_page():
-    text = plain(tracebacks.check_failed_lines(CheckFailed("word " * 60)))
-    assert max(len(line) for line in text.splitlines()) <= tracebacks.WIDTH + len("CheckFailed: ")
-    assert text.split() == ["CheckFailed:", *["word"] * 60]
-
-
 def test_a_tensorflow_shape_error_reads_in_words():
     """A real graph-execution error from fit: no defining stack, no node names, a sentence."""
     import keras

@@ -23,15 +23,12 @@ Two pieces, installed in one place:
 from __future__ import annotations
 
 import re
-import textwrap
 import traceback
 import types
 from typing import Any
 
 #: Modules whose frames are "the checks": the shared vocabulary and every lab's ``checks`` module.
 CHECK_PACKAGE = "pitfalls.checks"
-#: Lines of a message are wrapped at this width: nbgrader's feedback page does not wrap them.
-WIDTH = 100
 RED, RESET = "\x1b[31m", "\x1b[39m"
 _MARK = "_pitfalls_check_tracebacks"  # set on a shell whose handler is ours
 
@@ -194,24 +191,18 @@ def _format(shell: Any, proxy: BaseException, tb_offset: int | None = None) -> l
     return "".join(traceback.format_exception(proxy)).rstrip("\n").split("\n")
 
 
-def _wrapped(text: str) -> list[str]:
-    lines = []
-    for paragraph in text.split("\n"):
-        lines.extend(textwrap.wrap(paragraph, WIDTH, break_long_words=False, break_on_hyphens=False) or [""])
-    return lines
-
-
 def check_failed_lines(exc: BaseException, shell: Any = None) -> list[str]:
-    """A failed check as the learner reads it: the frames of their code that raised (when it did),
-    then ``CheckFailed:`` and the message, wrapped to :data:`WIDTH` columns."""
+    """A failed check as the learner reads it: ``CheckFailed: <message>``, preceded only by the
+    frames of the learner's code when that code raised (``call_learner``).
+
+    The message stays on one line, not wrapped: graders and tests search the feedback page for it.
+    """
     lines: list[str] = []
     cause = exc.__cause__
     if cause is not None and _has_learner_frame(cause.__traceback__):
         lines += _format(shell, _proxy(cause, cause.__traceback__), tb_offset=0)
         lines += ["", "The check called your code, which raised the error above:"]
-    first, *rest = _wrapped(str(exc))
-    lines.append(f"{RED}{type(exc).__name__}{RESET}: {first}")
-    lines += ["    " + line for line in rest]
+    lines.append(f"{RED}{type(exc).__name__}{RESET}: {exc}")
     return lines
 
 
