@@ -48,10 +48,15 @@ class SessionInfo:
         return f"Keras {self.keras} on TensorFlow {self.tensorflow}, seed {self.seed}, {det}, {device}"
 
 
-def quiet_env(gpu: bool = False) -> None:
-    """Put :data:`QUIET_ENV` (and, unless ``gpu``, :data:`CPU_ONLY_ENV`) into ``os.environ``
-    without overriding what the user set."""
-    for key, value in {**QUIET_ENV, **({} if gpu else CPU_ONLY_ENV)}.items():
+def quiet_env() -> None:
+    """Put :data:`QUIET_ENV` into ``os.environ`` without overriding what the user set."""
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def hide_gpus() -> None:
+    """Put :data:`CPU_ONLY_ENV` into ``os.environ`` (unless the user chose devices already)."""
+    for key, value in CPU_ONLY_ENV.items():
         os.environ.setdefault(key, value)
 
 
@@ -92,7 +97,9 @@ def start(seed: int = 0, deterministic: bool = True, verbose: bool = True, gpu: 
 
     ``gpu=True`` lets TensorFlow use a GPU if there is one; by default the session runs on the CPU.
     """
-    quiet_env(gpu)
+    quiet_env()
+    if not gpu:
+        hide_gpus()
     silence_warnings()
     tracebacks.install()  # a failed check shows its message, not the check's code
     import keras

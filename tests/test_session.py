@@ -33,18 +33,18 @@ def test_start_keeps_stderr_empty_and_is_reproducible():
     assert first.stdout == second.stdout, "the same seed must give the same weights"
 
 
-def test_gpus_are_hidden_unless_asked_for(monkeypatch):
+def test_gpus_are_hidden_unless_the_user_chose(monkeypatch):
     import os
 
-    from pitfalls.session import quiet_env
+    from pitfalls.session import hide_gpus, quiet_env
 
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
-    quiet_env(gpu=True)
+    quiet_env()
     assert "CUDA_VISIBLE_DEVICES" not in os.environ
-    quiet_env()
+    hide_gpus()
     assert os.environ["CUDA_VISIBLE_DEVICES"] == "-1"
-    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")  # the user's choice wins either way
-    quiet_env()
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")  # the user's choice wins
+    hide_gpus()
     assert os.environ["CUDA_VISIBLE_DEVICES"] == "0"
 
 
