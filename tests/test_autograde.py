@@ -153,3 +153,52 @@ def test_inprocess_grading_agrees_with_nbgrader(lab, name, graded):
         results = grade(build(lab_named(lab, ROOT), load_variants(lab)[name]["cells"]))
     inprocess = {gid: (r.score, r.max_score) for gid, r in results.items()}
     assert inprocess == graded.scores(name)
+
+
+def _shown_text(html_or_ansi: str) -> str:
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"\x1b\[[0-9;]*m", "", html_or_ansi)))
+
+
+@pytest.mark.parametrize("lab", LAB_PARAMS)
+def test_no_output_or_feedback_shows_a_line_of_the_checks(lab, graded):
+    """Every error a student receives — in the graded notebook (the kernel's ``traceback``, which
+    nbgrader stores) and on the feedback page — is the check's message and the student's own code:
+    no line of the lab's ``checks.py`` or of ``pitfalls/checks``, no path of the course."""
+    import re
+
+    from pitfalls.course import lab_named
+
+    sources = [
+        lab_named(lab, ROOT).lesson.dir / "checks.py",
+        *sorted((ROOT / "pitfalls" / "checks").glob("*.py")),
+    ]
+    check_lines = {line.strip() for path in sources for line in path.read_text().splitlines()}
+    check_lines = {line for line in check_lines if len(line) >= 20}
+    errors = 0
+    for student in ["blank", *end_to_end_variants(lab)]:
+        executed = nbformat.read(graded.course.notebook("autograded", lab, student), as_version=4)
+        own = {line.strip() for cell in executed.cells for line in cell.source.splitlines()}
+        page = (graded.course.root / "feedback" / student / lab / f"{lab}.html").read_text(encoding="utf-8")
+        shown = [
+            _shown_text("\n".join(out.traceback))
+            for cell in executed.cells
+            if cell.cell_type == "code"
+            for out in cell.get("outputs", [])
+            if out.output_type == "error"
+        ]
+        shown += [
+            _shown_text(m) for m in re.findall(r'class="[^"]*output_error[^"]*">(.*?)</div>', page, re.S)
+        ]
+        errors += len(shown)
+        for text in shown:
+            leaked = [line for line in check_lines - own if line in text]
+            assert not leaked, f"{student}: an error shows the checks' source {leaked[:3]}:\n{text[:2000]}"
+            assert "checks.py" not in text and str(ROOT) not in text, (
+                f"{student}: a course path:\n{text[:2000]}"
+            )
+            if text.lstrip().startswith("CheckFailed"):
+                assert "Traceback" not in text, f"{student}: a failed check with frames:\n{text[:2000]}"
+    assert errors, "no error reached the students: the test saw nothing"

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 import yaml
 from conftest import ROOT
 
@@ -93,3 +94,26 @@ def test_make_test_installs_chromium_first():
     ).stdout
     test_rule = next(line for line in database.splitlines() if line.startswith("test:"))
     assert "/usr/bin/chromium" in test_rule.split(), test_rule
+
+
+@pytest.mark.parametrize("google", [False, True], ids=["no-google-package", "google-without-colab"])
+def test_a_lone_notebook_says_what_to_do(tmp_path, google):
+    """Opened outside Colab and outside the course (plain Jupyter, VS Code, Kaggle), the set-up cell
+    stops with directions instead of a bare ModuleNotFoundError one cell later. ``-I -S``: no
+    site-packages, so neither ``pitfalls`` nor ``google.colab`` is importable."""
+    url = launch.repository_url(ROOT)
+    prefix = ""
+    if google:  # another google package installed (protobuf, say): google exists, google.colab not
+        (tmp_path / "google").mkdir()
+        prefix = f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n"
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", prefix + launch.setup_code(url)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode != 0
+    assert "ModuleNotFoundError: This notebook belongs to the Keras Pitfalls Lab" in done.stderr, done.stderr
+    assert f"git clone {url}" in done.stderr and "make lab" in done.stderr and "Colab" in done.stderr
+    assert "No module named" not in done.stderr

@@ -15,14 +15,14 @@
 # fewer, larger steps; the `article` profile is the article's setting (for a GPU). Run it with
 # papermill: `papermill 04_identity_autoencoder.ipynb out.ipynb -p profile article`.
 
+# %% tags=["parameters"]
+profile = "fast"
+
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
-session = start(seed=0)
-
-# %% tags=["parameters"]
-profile = "fast"
+session = start(seed=0, gpu=profile == "article")  # the article profile is meant for a GPU: use one if any
 
 # %%
 import math

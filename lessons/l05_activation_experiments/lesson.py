@@ -14,14 +14,14 @@
 # 32×32 crops and 300 training steps per model; the `article` profile is the article's 64×64,
 # 20 epochs × 100 steps, batch 128 (for a GPU).
 
+# %% tags=["parameters"]
+profile = "fast"
+
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
-session = start(seed=0)
-
-# %% tags=["parameters"]
-profile = "fast"
+session = start(seed=0, gpu=profile == "article")  # the article profile is meant for a GPU: use one if any
 
 # %%
 

@@ -54,14 +54,25 @@ def badges(url: str, path: str) -> str:
 
 
 def setup_code(url: str) -> str:
-    """The Colab set-up cell: a no-op wherever the course package is already importable."""
-    return f'''# On Colab: fetch the course (code and data) when it is not installed. Does nothing elsewhere.
+    """The set-up cell: on Colab it fetches the course; where the course package is importable it
+    does nothing; anywhere else (a notebook downloaded alone into plain Jupyter, VS Code, Kaggle) it
+    stops Run All here with what to do, instead of a bare ``ModuleNotFoundError`` one cell later."""
+    folder = github_slug(url).split("/")[-1]
+    return f'''# Set-up: on Colab, fetch the course (code and data); in the course's JupyterLab, nothing to do.
 import importlib.util, os, subprocess, sys
-if importlib.util.find_spec("pitfalls") is None and importlib.util.find_spec("google.colab") is not None:
+on_colab = importlib.util.find_spec("google") is not None and importlib.util.find_spec("google.colab") is not None
+if importlib.util.find_spec("pitfalls") is None and on_colab:
     subprocess.run(["git", "clone", "-q", "--depth", "1", "{url}", "{COLAB_DIR}"], check=True)
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "-e", "{COLAB_DIR}"], check=True)
     sys.path.insert(0, "{COLAB_DIR}")
-    os.environ["PITFALLS_ROOT"] = "{COLAB_DIR}"'''
+    os.environ["PITFALLS_ROOT"] = "{COLAB_DIR}"
+elif importlib.util.find_spec("pitfalls") is None:
+    raise ModuleNotFoundError(
+        "This notebook belongs to the Keras Pitfalls Lab: it needs the course package (pitfalls) and its data,"
+        " which this Python cannot import. Open it from a copy of the repository:"
+        "\\n    git clone {url}\\n    cd {folder} && make lab"
+        "\\n(then open it in the JupyterLab that `make lab` serves), or open it on Colab with the badge above."
+    )'''
 
 
 def tagged(cell, tag: str) -> bool:

@@ -16,13 +16,24 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from pitfalls.checks.tracebacks import check_failed_lines, describe
+
 
 class CheckFailed(AssertionError):
-    """A check that failed, with a message meant for the learner."""
+    """A check that failed, with a message meant for the learner.
+
+    IPython shows it as its message alone (and the learner's frames when their code raised it),
+    never the check's source: see :mod:`pitfalls.checks.tracebacks`.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        from IPython import get_ipython
+
+        return check_failed_lines(self, get_ipython())
 
 
 def fail(message: str) -> NoReturn:
-    """Raise :class:`CheckFailed` without the chained traceback noise of the check's own code."""
+    """Raise :class:`CheckFailed` (shown as ``message`` alone, without the check's code)."""
     raise CheckFailed(message)
 
 
@@ -111,12 +122,12 @@ def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: An
         raise
     except NotImplementedError as exc:
         if str(exc):  # e.g. TensorFlow's "Cannot convert a symbolic tf.Tensor to a numpy array"
-            raise CheckFailed(f"{name} raised NotImplementedError: {exc}") from exc
+            raise CheckFailed(f"{name} raised NotImplementedError: {describe(exc)}") from exc
         raise CheckFailed(
             f"{name} is not written yet: replace `raise NotImplementedError()` with your code."
         ) from None
     except Exception as exc:
-        raise CheckFailed(f"{name} raised {type(exc).__name__}: {exc}") from exc
+        raise CheckFailed(f"{name} raised {type(exc).__name__}: {describe(exc)}") from exc
 
 
 def load_spread(lab: str) -> dict:
