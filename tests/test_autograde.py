@@ -1,10 +1,12 @@
 """nbgrader autograde, run for real on a scratch course, for every lab (the slow tier).
 
-For each lab: the full solution submitted as a student scores full marks; the untouched release
-scores 0 without crashing the run; and two variants of its ``wrong_answers.py`` go through the real
-thing — the right answer that provokes a Keras warning (the stderr trap: nbgrader zeroes a cell
-with stderr, so this is what an in-process run could get wrong) and the first wrong answer, whose
-message must reach the feedback HTML. Every variant is graded in-process by the same test cells in
+For each lab: the full solution submitted as a student scores full marks, and so does the shipped
+``solutions/`` notebook as it is committed (outputs and all: an instructor's first sanity check);
+the untouched release scores 0 without crashing the run; every feedback page renders offline; and
+two variants of its ``wrong_answers.py`` go through the real thing — the right answer that
+provokes a Keras warning (the stderr trap: nbgrader zeroes a cell with stderr, so this is what an
+in-process run could get wrong) and the first wrong answer, whose message must reach the feedback
+HTML. Every variant is graded in-process by the same test cells in
 ``test_wrong_answers.py``; this module proves that in-process grading and nbgrader agree.
 """
 
@@ -16,8 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT, load_variants
+from page_refs import remote_references
 
 from pitfalls.authoring.labs import lab_names
+from pitfalls.course import lab_named
 from pitfalls.grading import Course
 from pitfalls.grading.submissions import feedback_text, variant
 
@@ -58,6 +62,7 @@ class Graded:
             lab, "solution", {filename: self.write(root, "solution", variant(lab, release, {}, ROOT))}
         )
         self.course.submit(lab, "blank", {filename: release})
+        self.course.submit(lab, "shipped", {filename: lab_named(lab, ROOT).solution})
         for name in end_to_end_variants(lab):
             nb = variant(lab, release, load_variants(lab)[name]["cells"], ROOT)
             self.course.submit(lab, name, {filename: self.write(root, name, nb)})
@@ -96,6 +101,25 @@ def test_solution_scores_full_marks(lab, graded):
     scores = graded.scores("solution")
     lost = {k: v for k, v in scores.items() if v[0] != v[1]}
     assert not lost, f"the reference solution lost points in {lost}:\n{graded.feedback('solution')[-3000:]}"
+
+
+@pytest.mark.parametrize("lab", LAB_PARAMS)
+def test_shipped_solution_scores_full_marks(lab, graded):
+    """``solutions/<lab>`` handed in as it is: every cell's points (the instructor's sanity check)."""
+    scores = graded.scores("shipped")
+    assert scores, "the shipped solution was not graded"
+    lost = {k: v for k, v in scores.items() if v[0] != v[1]}
+    assert not lost, f"solutions/{lab} lost points in {lost}:\n{graded.feedback('shipped')[-3000:]}"
+
+
+@pytest.mark.parametrize("lab", LAB_PARAMS)
+def test_feedback_pages_load_nothing_remote(lab, graded):
+    """Every feedback page renders offline: no script, style sheet or CSS import from the network
+    (nbgrader's feedback template loads MathJax from a CDN unless autograder/ replaces it)."""
+    pages = sorted((graded.course.root / "feedback").glob(f"*/{lab}/*.html"))
+    assert len(pages) >= 3, pages
+    remote = {str(p.relative_to(graded.course.root)): remote_references(p.read_text()) for p in pages}
+    assert not any(remote.values()), {k: v for k, v in remote.items() if v}
 
 
 @pytest.mark.parametrize("lab", LAB_PARAMS)
