@@ -42,7 +42,7 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 
 # Feedback pages render offline: nbgrader's feedback template loads MathJax from a CDN by calling
 # nbconvert's mathjax() macro with no URL (so HTMLExporter.mathjax_url is ignored);
-# autograder/templates/feedback/mathjax.html.j2 replaces that macro with one that loads nothing
+# autograder/templates/base/mathjax.html.j2 replaces that macro with one that loads nothing
 # (no lab has mathematics). Setting extra_template_basedirs replaces nbgrader's default, so its
 # own template folder is listed after ours. This file is copied into scratch course folders, so
 # the repository is found through the course package, not next to this file.
