@@ -14,8 +14,12 @@ import math
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pitfalls.grading.inbox import InputFile
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -170,7 +174,7 @@ class Report:
         fig.savefig(path, dpi=100)
         plt.close(fig)
 
-    def figure(self):
+    def figure(self) -> Figure:
         """Histogram of graded students' total scores, with the students who could not be graded
         as a hatched bar of their own (not in the 0 bin: a broken file is not a wrong answer), and
         the mean share of points per graded cell among graded students. Counts are integers, and
