@@ -113,6 +113,15 @@ grade: $(STAMP)
 	    echo "labs: $$(ls source)"; exit 2; fi
 	$(BIN)/python -m pitfalls.grading.grade $(LAB) "$(SUBMISSIONS)" --out "$(OUT)" $(GRADE_ARGS)
 
+# Formgrader (manual review, nbgrader's web UI) on the course `make grade` wrote: $(OUT)/course is
+# JupyterLab's root and nbgrader's course; formgrader is enabled for this run only and nothing is
+# written into the repository. `make formgrader LAB=<lab>` reads graded/<lab>.
+.PHONY: formgrader
+formgrader: $(STAMP)
+	@if [ "$(OUT)" = "graded/" ]; then echo "usage: make formgrader OUT=graded/<lab> (or LAB=<lab>)"; \
+	    echo "graded: $$(ls graded 2>/dev/null)"; exit 2; fi
+	$(BIN)/python -m pitfalls.grading.formgrader "$(OUT)" --ip=$(LAB_IP) --port=$(LAB_PORT) $(ALLOW_ROOT)
+
 bench: $(STAMP)
 	$(BIN)/python -m pitfalls.authoring.bench
 

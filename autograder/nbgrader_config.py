@@ -6,6 +6,12 @@ scratch course directory that links ``source/`` from the repository, so nothing 
 lands in the repository.
 """
 
+import os
+
+import nbgrader
+
+from pitfalls.paths import repo_root
+
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
 c.CourseDirectory.course_id = "keras-pitfalls-lab"
@@ -33,3 +39,14 @@ c.IgnorePattern.pattern = (
 
 # Clear outputs in the student version; keep hidden tests out of it.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Feedback pages render offline: nbgrader's feedback template loads MathJax from a CDN by calling
+# nbconvert's mathjax() macro with no URL (so HTMLExporter.mathjax_url is ignored);
+# autograder/templates/base/mathjax.html.j2 replaces that macro with one that loads nothing
+# (no lab has mathematics). Setting extra_template_basedirs replaces nbgrader's default, so its
+# own template folder is listed after ours. This file is copied into scratch course folders, so
+# the repository is found through the course package, not next to this file.
+c.HTMLExporter.extra_template_basedirs = [
+    str(repo_root() / "autograder" / "templates"),
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates"),
+]

@@ -29,6 +29,7 @@ SLOW_MODULES = [
     "test_browser_widgets.py",
     "test_notebooks.py",
     "test_make_lab.py",
+    "test_formgrader.py",
 ]
 #: Single slow tests in otherwise fast modules: (module, test function).
 SLOW_TESTS = {

@@ -1,11 +1,13 @@
 """nbgrader autograde, run for real on a scratch course, for every lab (the slow tier).
 
-For each lab: the full solution submitted as a student scores full marks; the untouched release
-scores 0 without crashing the run; and variants of its ``wrong_answers.py`` go through the real
-thing — the right answer that provokes a Keras warning (the stderr trap: nbgrader zeroes a cell
-with stderr, so this is what an in-process run could get wrong), and for the first lab also the
-first wrong answer, whose message must reach the feedback HTML (that path is the same for every
-lab, and each variant costs a full run of the lab's notebook). Every variant is graded in-process by the same test cells in
+For each lab: the shipped solution (``solutions/<lab>``, as committed, outputs and all: an
+instructor's first sanity check) submitted as a student scores full marks; the untouched release
+scores 0 without crashing the run; every feedback page renders offline; and variants of its
+``wrong_answers.py`` go through the real thing — the right answer that provokes a Keras warning
+(the stderr trap: nbgrader zeroes a cell with stderr, so this is what an in-process run could get
+wrong), and for the first lab also the first wrong answer, whose message must reach the feedback
+HTML (that path is the same for every lab, and each variant costs a full run of the lab's
+notebook). Every variant is graded in-process by the same test cells in
 ``test_wrong_answers.py``; this module proves that in-process grading and nbgrader agree.
 """
 
@@ -17,8 +19,11 @@ from pathlib import Path
 import nbformat
 import pytest
 from conftest import ROOT, load_variants
+from page_refs import remote_references
 
-from pitfalls.authoring.labs import lab_names
+from pitfalls.authoring.generate import DIGEST_KEY, solution_digest
+from pitfalls.authoring.labs import lab_names, solution_notebook
+from pitfalls.course import lab_named
 from pitfalls.grading import Course
 from pitfalls.grading.submissions import feedback_text, variant
 
@@ -47,6 +52,17 @@ LAB_PARAMS = [grouped(lab) for lab in LABS]
 CASE_PARAMS = [grouped(*case) for case in CASES]
 
 
+def shipped_solution(lab: str) -> Path:
+    """``solutions/<lab>/<lab>.ipynb``, checked to hold the current master's answers. It is the
+    release with those answers written in (``labs.solution_notebook``), so grading it proves both
+    the master's solution and the file learners and instructors get, in one kernel run."""
+    path = lab_named(lab, ROOT).solution
+    fresh = solution_digest(solution_notebook(lab_named(lab, ROOT)))
+    if nbformat.read(path, as_version=4).metadata.get(DIGEST_KEY) != fresh:
+        raise AssertionError(f"solutions/{lab} is not the current master's solution: run `make generate`")
+    return path
+
+
 class Graded:
     """One lab autograded for a class of synthetic students."""
 
@@ -55,9 +71,7 @@ class Graded:
         self.course = Course(root, repo=ROOT)
         release = self.course.generate(lab) / f"{lab}.ipynb"
         filename = f"{lab}.ipynb"
-        self.course.submit(
-            lab, "solution", {filename: self.write(root, "solution", variant(lab, release, {}, ROOT))}
-        )
+        self.course.submit(lab, "solution", {filename: shipped_solution(lab)})
         self.course.submit(lab, "blank", {filename: release})
         for name in end_to_end_variants(lab):
             nb = variant(lab, release, load_variants(lab)[name]["cells"], ROOT)
@@ -94,9 +108,21 @@ def graded(request, tmp_path_factory) -> Graded:
 
 @pytest.mark.parametrize("lab", LAB_PARAMS)
 def test_solution_scores_full_marks(lab, graded):
+    """``solutions/<lab>`` handed in as it is earns every point (not "not graded, 0")."""
     scores = graded.scores("solution")
+    assert scores, "the shipped solution was not graded"
     lost = {k: v for k, v in scores.items() if v[0] != v[1]}
     assert not lost, f"the reference solution lost points in {lost}:\n{graded.feedback('solution')[-3000:]}"
+
+
+@pytest.mark.parametrize("lab", LAB_PARAMS)
+def test_feedback_pages_load_nothing_remote(lab, graded):
+    """Every feedback page renders offline: no script, style sheet or CSS import from the network
+    (nbgrader's feedback template loads MathJax from a CDN unless autograder/ replaces it)."""
+    pages = sorted((graded.course.root / "feedback").glob(f"*/{lab}/*.html"))
+    assert len(pages) >= 3, pages
+    remote = {str(p.relative_to(graded.course.root)): remote_references(p.read_text()) for p in pages}
+    assert not any(remote.values()), {k: v for k, v in remote.items() if v}
 
 
 @pytest.mark.parametrize("lab", LAB_PARAMS)

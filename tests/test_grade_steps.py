@@ -46,10 +46,10 @@ def test_a_page_over_the_limit_becomes_the_scores_and_notes(tmp_path):
     r = StudentResult("张伟", graded=True, cells={"ex1-check": 2.0, "ex2-check": 0.0}, grader_id="student-1")
     page = course.notebook("feedback", LAB, r.grader_id).with_suffix(".html")
     page.parent.mkdir(parents=True)
-    page.write_text("<html><body>" + "x" * 5000 + "</body></html>")
-    _feedback_page(course, LAB, r, 4.0, page_bytes=1000)
+    page.write_text("<html><body>" + "x" * 10000 + "</body></html>")
+    _feedback_page(course, LAB, r, 4.0, page_bytes=5000)
     text = page.read_text()
-    assert len(text) < 1000 and "Score: 2 / 4" in text and "张伟" in text and "over the" in text
+    assert len(text) < 5000 and "Score: 2 / 4" in text and "张伟" in text and "over the" in text
     small = StudentResult("ann", graded=True, cells={"ex1-check": 2.0}, notes=["a note"])
     page = course.notebook("feedback", LAB, "ann").with_suffix(".html")
     page.parent.mkdir(parents=True)

@@ -7,9 +7,10 @@ What it writes (each folder is owned: a file no source makes any more is removed
 * ``notebooks/<NN_name>.ipynb`` from ``lessons/lNN_name/lesson.py``, with launch cells;
 * ``source/<lab>/<lab>.ipynb`` (nbgrader's master) from ``lessons/lNN_name/lab.py``;
 * ``release/<lab>/`` — exactly what ``nbgrader generate_assignment`` makes of the master;
-* ``solutions/<lab>/<lab>.ipynb`` — the master without markers or hidden tests, executed. Executing
-  takes time and prints timings, so a solution is re-executed only when its code changed (the
-  code's digest is kept in the notebook's metadata) or with ``--execute``;
+* ``solutions/<lab>/<lab>.ipynb`` — the release with the master's answers written in, executed (a
+  gradable submission: ``labs.solution_notebook``). Executing takes time and prints timings, so a
+  solution is re-executed only when its code changed (the code's digest is kept in the notebook's
+  metadata) or with ``--execute``;
 * the README's lesson table and ``environment.yml``.
 
 Regenerating an unchanged course rewrites nothing, so CI runs this and fails on ``git diff``
@@ -75,7 +76,11 @@ def solution_digest(nb: nbformat.NotebookNode) -> str:
 
 
 def generate_solution(lab: Lab, force: bool = False) -> bool:
-    """Execute the learner-facing solution unless the committed one was made from the same code."""
+    """Execute the learner-facing solution unless the committed one was made from the same code.
+
+    When the code is the same, the committed outputs are kept and the rest (cell metadata, which
+    ``nbgrader generate_assignment`` may have changed) is taken from the fresh notebook: no
+    re-execution for a change that cannot change an output. True when executed."""
     from pitfalls.authoring.notebooks import execute
 
     nb = solution_notebook(lab)
@@ -83,12 +88,24 @@ def generate_solution(lab: Lab, force: bool = False) -> bool:
     if not force and lab.solution.is_file():
         old = nbformat.read(lab.solution, as_version=4)
         if old.metadata.get(DIGEST_KEY) == digest:
+            write_notebook(with_outputs_of(old, nb), lab.solution)
             return False
     run = execute(nb, cwd=lab.source.parent)
     run.notebook.metadata[DIGEST_KEY] = digest
     write_notebook(run.notebook, lab.solution)
     print(f"{lab.name}: solution executed in {run.seconds:.1f} s")
     return True
+
+
+def with_outputs_of(executed: nbformat.NotebookNode, fresh: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """``fresh`` with the outputs (and execution record) of ``executed``, a run of the same cells."""
+    for new, old in zip(fresh.cells, executed.cells, strict=True):
+        if new.cell_type == "code":
+            new.outputs, new.execution_count = old.outputs, old.execution_count
+            if "execution" in old.metadata:
+                new.metadata["execution"] = old.metadata["execution"]
+    fresh.metadata = executed.metadata
+    return fresh
 
 
 def generate(root: Path | None = None, execute: bool = False, only: list[str] | None = None) -> None:

@@ -36,12 +36,21 @@ def solution_cells(lab: Lab) -> dict[str, str]:
 
 
 def solution_notebook(lab: Lab) -> nbformat.NotebookNode:
-    """The learner-facing solution: the master notebook with markers and hidden tests removed,
-    nbgrader metadata dropped (it is not a gradable copy) and outputs cleared."""
-    nb = nbformat.read(lab.source, as_version=4)
+    """The learner-facing solution: the student version (``release/``) with every answer cell
+    written in from the master, outputs cleared (``make generate`` executes it).
+
+    Why the release and not the master: it is what a learner worked on (no markers, no hidden
+    tests, the same locked cells), and it keeps nbgrader's cell metadata, so the shipped solution
+    is also a gradable submission — an instructor's first sanity check is to hand it to
+    ``make grade`` and see full marks. Each answer cell keeps the release's checksum, the stub's:
+    nbgrader flags a solution cell whose source still matches its checksum as unanswered ("No
+    response."), so recomputing it for the filled-in code would be wrong.
+    """
+    nb = nbformat.read(lab.release, as_version=4)
+    answers = solution_cells(lab)
     for cell in nb.cells:
-        cell.metadata.pop("nbgrader", None)
-        cell.source = strip_solution_markers(cell.source)
+        if is_solution(cell):
+            cell.source = answers[grade_id(cell)]
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     return nb

@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pitfalls.grading.inbox import InputFile
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 @dataclass
@@ -162,43 +167,116 @@ class Report:
         self.plot(self.out / "scores.png")
 
     def plot(self, path: Path) -> None:
-        """Histogram of total scores, and the mean share of points per graded cell."""
+        """``scores.png``: :meth:`figure`, saved."""
+        import matplotlib.pyplot as plt
+
+        fig = self.figure()
+        fig.savefig(path, dpi=100)
+        plt.close(fig)
+
+    def figure(self) -> Figure:
+        """Histogram of graded students' total scores, with the students who could not be graded
+        as a hatched bar of their own (not in the 0 bin: a broken file is not a wrong answer), and
+        the mean share of points per graded cell among graded students. Counts are integers, and
+        so are the ticks."""
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
 
         fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-        totals = [r.score for r in self.results]
-        bins = [x - 0.5 for x in range(int(self.max_score) + 2)]
-        left.hist(totals, bins=bins, color="#4c72b0", edgecolor="white")
+        graded = [r for r in self.results if r.graded]
+        not_graded = len(self.results) - len(graded)
+        top = int(math.ceil(self.max_score))
+        bins = [x - 0.5 for x in range(top + 2)]
+        left.hist([r.score for r in graded], bins=bins, color="#4c72b0", edgecolor="white", label="graded")
+        step = max(1, math.ceil(top / 12))
+        ticks = list(range(0, top + 1, step))
+        labels = [str(t) for t in ticks]
+        if not_graded:
+            at = top + 2
+            left.bar(
+                at,
+                not_graded,
+                width=1,
+                color="white",
+                edgecolor="#c44e52",
+                hatch="///",
+                label=f"not graded ({not_graded}): 0 points, see summary.md",
+            )
+            ticks.append(at)
+            labels.append("not\ngraded")
+            left.legend(loc="upper left", fontsize="small", frameon=False)
+        left.set_xticks(ticks, labels)
+        left.yaxis.set_major_locator(MaxNLocator(integer=True))
+        left.set_ylim(0, max(1.0, left.get_ylim()[1]) * 1.25)  # room for the legend
         left.set(
-            xlabel=f"score (of {self.max_score:g})", ylabel="students", title=f"{self.lab}: total scores"
+            xlabel=f"score (of {self.max_score:g})",
+            ylabel="students",
+            title=f"{self.lab}: total scores ({len(graded)} graded of {len(self.results)})",
         )
         cells = list(self.points)
         share = [
-            statistics.fmean([r.cells.get(g, 0.0) for r in self.results]) / self.points[g]
-            if self.results
-            else 0
+            statistics.fmean([r.cells.get(g, 0.0) for r in graded]) / self.points[g] if graded else 0
             for g in cells
         ]
         right.barh(cells[::-1], share[::-1], color="#55a868")
-        right.set(xlim=(0, 1), xlabel="mean share of the cell's points", title="per graded cell")
+        right.set(
+            xlim=(0, 1), xlabel="mean share of the cell's points (graded students)", title="per graded cell"
+        )
         fig.tight_layout()
-        fig.savefig(path, dpi=100)
-        plt.close(fig)
+        return fig
+
+
+#: The look of nbgrader's feedback pages (Bootstrap 3 panels), inline, for the pages written here:
+#: a student's page reads the same whether nbgrader or the grader wrote it, and opens offline.
+PAGE_CSS = """
+body { font-family: "Helvetica Neue", Helvetica, Arial, sans-serif; font-size: 14px;
+  line-height: 1.43; color: #333; background: #fff; margin: 0; padding: 1em 0; }
+.container { max-width: 940px; margin: 0 auto; padding: 0 15px; }
+.panel { border: 1px solid #ddd; border-radius: 4px; box-shadow: 0 1px 1px rgba(0, 0, 0, .05); }
+.panel-heading { padding: 10px 15px; background: #f5f5f5; border-bottom: 1px solid #ddd;
+  border-radius: 3px 3px 0 0; }
+.panel-heading h4 { margin: 0; font-size: 18px; font-weight: 500; }
+.panel-body { padding: 15px; }
+.alert { padding: 15px; margin: 0 0 20px; border: 1px solid #faebcc; border-radius: 4px;
+  background: #fcf8e3; color: #8a6d3b; }
+.notes { padding: 10px 15px 10px 30px; border: 1px solid #bce8f1; border-radius: 4px;
+  background: #d9edf7; color: #31708f; }
+table { border-collapse: collapse; width: 100%; margin-bottom: 20px; }
+th, td { padding: 8px; border-top: 1px solid #ddd; text-align: left; }
+th { border-bottom: 2px solid #ddd; }
+td.score, th.score { text-align: right; }
+code { padding: 2px 4px; font-size: 90%; color: #c7254e; background: #f9f2f4; border-radius: 4px; }
+"""
+
+
+def _page(lab: str, score: str, body: str) -> str:
+    """A standalone feedback page in nbgrader's look: a panel headed by the lab and its score."""
+    title = html.escape(lab)
+    return (
+        f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{title} feedback</title>"
+        f"<style>{PAGE_CSS}</style></head>\n<body><div class='container'><div class='panel'>"
+        f"<div class='panel-heading'><h4>{title} (Score: {score})</h4></div>"
+        f"<div class='panel-body'>{body}</div></div></div></body></html>\n"
+    )
+
+
+def _notes(notes: list[str]) -> str:
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+    return f"<ul class='notes pitfalls-notes'>{items}</ul>" if items else ""
 
 
 def failure_page(lab: str, student: str, problem: str, notes: list[str], max_score: float) -> str:
     """The feedback a student gets when their submission could not be graded."""
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(lab)} feedback</title></head>"
-        f"<body><h1>{html.escape(lab)}: feedback for {html.escape(student)}</h1>"
-        f"<p><strong>Score: 0 / {max_score:g}.</strong> Your submission could not be graded:</p>"
-        f"<p class='pitfalls-problem'>{html.escape(problem)}</p>"
-        + (f"<ul>{items}</ul>" if items else "")
-        + "<p>Fix the notebook and submit it again, or ask your instructor.</p></body></html>"
+    return _page(
+        lab,
+        f"0 / {max_score:g}",
+        f"<p>Feedback for <strong>{html.escape(student)}</strong>. Your submission could not be graded:</p>"
+        f"<div class='alert pitfalls-problem'>{html.escape(problem)}</div>"
+        + _notes(notes)
+        + "<p>Fix the notebook and submit it again, or ask your instructor.</p>",
     )
 
 
@@ -206,16 +284,14 @@ def scores_page(lab: str, r: StudentResult, max_score: float) -> str:
     """A plain feedback page for a graded submission: the score per graded cell and the notes
     (when nbgrader's page is missing or too large to send)."""
     rows = "".join(
-        f"<tr><td>{html.escape(gid)}</td><td>{score:g}</td></tr>" for gid, score in r.cells.items()
+        f"<tr><td><code>{html.escape(gid)}</code></td><td class='score'>{score:g}</td></tr>"
+        for gid, score in r.cells.items()
     )
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in r.notes)
-    return (
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(lab)} feedback</title></head>"
-        f"<body><h1>{html.escape(lab)}: feedback for {html.escape(r.student)}</h1>"
-        f"<p><strong>Score: {r.score:g} / {max_score:g}.</strong></p>"
-        f"<table><tr><th>cell</th><th>points</th></tr>{rows}</table>"
-        + (f"<ul class='pitfalls-notes'>{items}</ul>" if items else "")
-        + "</body></html>"
+    return _page(
+        lab,
+        f"{r.score:g} / {max_score:g}",
+        f"<p>Feedback for <strong>{html.escape(r.student)}</strong>.</p>"
+        f"<table><tr><th>graded cell</th><th class='score'>points</th></tr>{rows}</table>" + _notes(r.notes),
     )
 
 
