@@ -196,6 +196,7 @@ def test_corpus_cases_are_screened_as_expected(tmp_path):
                 "other-lab",
                 "deep",
                 "absolute",
+                "-bob",
             )
         )
         assert screening.gradable is not refused_early, (found.student, screening.problem)
