@@ -50,6 +50,7 @@ JUPYTER = Path(sys.executable).with_name("jupyter")
 
 SERVER_START_S = 90  # JupyterLab start on a loaded 2-core machine
 WIDGET_RENDER_S = 240  # the cell imports Keras (up to ~15 s when the CPU is shared) and runs a model
+RUN_ALL_S = 420  # a whole lesson run in the page (lesson 4 takes ~30 s under nbclient on 2 idle cores)
 KERNEL_START_S = 120
 REDRAW_S = 30  # a slider move → kernel → new PNG in the page
 ACTION_MS = 15_000  # a single click / key press / locator wait
@@ -283,6 +284,7 @@ def pages(lab, browser):
             page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
             wait_kernel_idle(page, KERNEL_START_S)
             lab.remember_children()
+            run_all_cells(page)
             opened[notebook] = page
         return opened[notebook]
 
@@ -326,6 +328,25 @@ def wait_kernel_idle(page, timeout: float) -> None:
         "the kernel to be idle",
         poll=0.25,
     )
+
+
+def run_all_cells(page) -> None:
+    """Run the whole lesson once, as a learner does (Run → Run All Cells): the widget cells take the
+    lesson's own data and model (``images=x, predictions=y``), defined by the cells above them."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
+    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
+    errors = page.locator(
+        ".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    )
+
+    def finished() -> bool:
+        if errors.count():
+            raise AssertionError(f"Run All Cells wrote to stderr: {errors.first.inner_text()[:2000]}")
+        texts = prompts.all_inner_texts()
+        return bool(texts) and all(re.search(r"\[\d+\]", t) for t in texts)
+
+    wait_until(finished, RUN_ALL_S, "every code cell of the lesson to have run", poll=1)
 
 
 def widget_cell(page, widget: str):
