@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -71,6 +72,24 @@ def test_binder_workspace_points_nbgrader_at_a_scratch_course(tmp_path):
     assert (tmp_path / "course" / "source").resolve() == (ROOT / "source").resolve()
     text = config.read_text()
     assert str(ROOT / "autograder" / "nbgrader_config.py") in text and str(tmp_path / "course") in text
+
+
+def test_binder_server_has_the_learner_page_settings_and_keeps_the_formgrader(tmp_path):
+    """Loaded as Jupyter loads ``~/.jupyter/jupyter_server_config.py``: the README opens rendered
+    (the overrides of ``jupyter/lab-settings``), *.egg-info is hidden, and nbgrader stays on."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    write_workspace(tmp_path, ROOT)
+    config = PyFileConfigLoader("jupyter_server_config.py", path=str(tmp_path / ".jupyter")).load_config()
+    assert config.LabApp.app_settings_dir == str(ROOT / "jupyter" / "lab-settings")
+    overrides = json.loads((ROOT / "jupyter" / "lab-settings" / "overrides.json").read_text())
+    assert overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]["markdown"] == (
+        "Markdown Preview"
+    )
+    assert "*.egg-info" in config.ContentsManager.hide_globs
+    assert config.ServerApp.contents_manager_class.__name__ == "LearnerContentsManager"
+    extensions = config.ServerApp.jpserver_extensions
+    assert "nbgrader.server_extensions.formgrader" in extensions and all(extensions.values())
 
 
 def test_readme_has_an_instructor_badge_into_the_formgrader():

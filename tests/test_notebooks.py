@@ -30,6 +30,17 @@ def test_notebook_executes(path: Path):
         o for c in run.notebook.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
     ]
     assert not errors
+    shown = [
+        text
+        for c in run.notebook.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        for text in [o.get("text", "") + str(o.get("data", {}).get("text/plain", ""))]
+        if "SessionInfo(" in text or " on TensorFlow " in text
+    ]
+    assert len(shown) == 1 and "SessionInfo(" not in shown[0], (
+        f"the session line must show once, as a sentence (assign `session = start(...)`): {shown}"
+    )
 
 
 def test_offline_guard_really_blocks_the_network():

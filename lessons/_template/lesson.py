@@ -22,7 +22,7 @@
 # Always the first code cell, before anything imports keras: quiet logs, seeds, versions.
 from pitfalls.session import start
 
-start(seed=0)
+session = start(seed=0)  # prints the versions and seed, to quote in a question
 
 # %%
 import numpy as np

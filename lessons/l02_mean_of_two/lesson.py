@@ -16,7 +16,7 @@
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
-start(seed=0)
+session = start(seed=0)  # prints the versions and seed, to quote in a question
 
 # %%
 import time

@@ -2,8 +2,8 @@
 and the probe that measures how many pairs a reader saw broken.
 
 Why this exists: a generator that refills one buffer in place (lesson 3) is only harmful when
-somebody keeps a yielded batch while the generator runs on. Measured with Keras 3.15 on
-TensorFlow, ``model.fit`` on a plain Python generator asks for each batch only when the step
+somebody keeps a yielded batch while the generator runs on. Measured on Keras 3.8.0 and 3.15.1
+with TensorFlow (lesson 3's ``versions.json``), ``model.fit`` on a plain Python generator asks for each batch only when the step
 needs it and reads it before asking again, so the article's bug does not show there. Keras 2's
 ``fit_generator`` read ahead: a thread filled a queue of ``max_queue_size=10`` batches (its
 ``GeneratorEnqueuer``), and Keras 3's ``PyDataset`` with ``workers > 1`` still does. ``prefetched``
@@ -11,8 +11,9 @@ rebuilds that queue in a few lines, so the lessons can show the article's failur
 the labs can grade a learner's generator under the conditions that break a bad one.
 
 :func:`pairing_error` is the instrument lesson 3 teaches (it shows its source) and lab 3's
-``PyDataset`` check reads a learner's batches with. It is the one module function that needs
-Keras, imported when it is called, so the queue and the memory test stay plain NumPy.
+``PyDataset`` check reads a learner's batches with; :func:`watch_draws` is the callback lesson 3
+and its version claim count ``fit``'s draws with. They are the module's only functions that need
+Keras, imported when they are called, so the queue and the memory test stay plain NumPy.
 """
 
 from __future__ import annotations
@@ -103,6 +104,22 @@ def counted(batches: Iterable[T]) -> tuple[Generator[T, None, None], Draws]:
             yield item
 
     return generate(), draws
+
+
+def watch_draws(draws: Draws) -> Any:
+    """A Keras callback whose ``ahead`` lists, after each training step, how many batches had been
+    drawn from a :func:`counted` generator beyond the steps run: how far ahead ``fit`` reads."""
+    import keras
+
+    class DrawnAhead(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.ahead: list[int] = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.ahead.append(draws.count - (batch + 1))
+
+    return DrawnAhead()
 
 
 def arrays_in(batch: Any) -> list[np.ndarray]:

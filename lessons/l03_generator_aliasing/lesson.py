@@ -15,7 +15,7 @@
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 from pitfalls.session import start
 
-start(seed=0)
+session = start(seed=0)  # prints the versions and seed, to quote in a question
 
 # %%
 import time
@@ -32,6 +32,7 @@ from lessons.l03_generator_aliasing.generators import (
     pairing_error,
     prefetched,
     share_memory,
+    watch_draws,
 )
 from pitfalls.meannet import running_loss
 from pitfalls.show import show_source
@@ -172,26 +173,16 @@ assert keras3["fresh array per batch"] < 1e-6
 if drawn.observed["ahead after later steps"] == 0:  # as on every recorded version
     assert keras3["article's generator"] < 0.05 * UNPAIRED  # at most a few batches of 100
 
-
 # %% [markdown]
 # Almost nothing: the article's generator is harmless in Keras 3's `fit`. Where does the small
 # error come from? Count what `fit` draws from the generator, step by step:
 
+# %%
+show_source(watch_draws)  # a callback: after each step, the batches drawn minus the steps done
 
 # %%
-class DrawnAhead(keras.callbacks.Callback):
-    """After each step: how many batches fit has drawn from the generator, minus the steps done."""
-
-    def __init__(self, draws):
-        super().__init__()
-        self.draws, self.ahead = draws, []
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.ahead.append(self.draws.count - (batch + 1))
-
-
 batches, draws = counted(train_iterator())
-watch = DrawnAhead(draws)
+watch = watch_draws(draws)
 inputs = keras.Input(shape=(2,))
 model = keras.Model(inputs, keras.layers.Dense(1)(inputs))
 model.compile(loss="mse", optimizer="rmsprop")

@@ -54,10 +54,9 @@ LIST_OUTPUTS = Claim(
 
 def _draws_ahead() -> dict:
     """How many batches plain ``fit`` has drawn from a generator beyond the steps it has run."""
-    import keras
     import numpy as np
 
-    from lessons.l03_generator_aliasing.generators import counted
+    from lessons.l03_generator_aliasing.generators import counted, watch_draws
 
     def fresh(batch_size=64):
         rng = np.random.default_rng(0)
@@ -65,16 +64,8 @@ def _draws_ahead() -> dict:
             x = rng.integers(0, 100, size=(batch_size, 2)).astype("float64")
             yield x, x.mean(axis=1, keepdims=True)
 
-    class Ahead(keras.callbacks.Callback):
-        def __init__(self, draws):
-            super().__init__()
-            self.draws, self.ahead = draws, []
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.ahead.append(self.draws.count - (batch + 1))
-
     batches, draws = counted(fresh())
-    watch = Ahead(draws)
+    watch = watch_draws(draws)
     _mean_model().fit(batches, steps_per_epoch=20, epochs=1, verbose=0, callbacks=[watch])
     return {"drawn by the end of step 1": watch.ahead[0] + 1, "ahead after later steps": max(watch.ahead[1:])}
 

@@ -6,6 +6,11 @@ lives: this writes ``~/.jupyter/nbgrader_config.py`` that loads the repository's
 ``autograder/nbgrader_config.py`` and points nbgrader at a scratch course folder ``~/course``
 whose ``source`` links to the repository's, so an instructor's badge opens the formgrader on the
 labs while submissions and the gradebook stay out of the repository.
+
+It also writes ``~/.jupyter/jupyter_server_config.py``, which loads the learner's page settings of
+``make lab`` (``jupyter/jupyter_server_config.py``: the README opens rendered, no news pop-up,
+``*.egg-info`` hidden, notebooks not "modified" on open) but keeps nbgrader's server extensions:
+one Binder image serves the learners' badges and the instructors' formgrader badge.
 """
 
 from __future__ import annotations
@@ -22,9 +27,18 @@ load_subconfig({config!r})  # noqa: F821
 c.CourseDirectory.root = {course!r}
 """
 
+SERVER_TEMPLATE = """\
+# Written by `python -m pitfalls.authoring.binder` (Binder postBuild). The learner's page settings
+# of `make lab`, with nbgrader's formgrader kept for the instructors' badge:
+c = get_config()  # noqa: F821
+load_subconfig({config!r})  # noqa: F821
+c.ServerApp.jpserver_extensions = {{name: True for name in c.ServerApp.jpserver_extensions}}
+"""
+
 
 def write_workspace(home: Path, root: Path | None = None) -> Path:
-    """Create ``home/course`` (linked to ``source/``) and ``home/.jupyter/nbgrader_config.py``."""
+    """Create ``home/course`` (linked to ``source/``), ``home/.jupyter/nbgrader_config.py`` and
+    ``home/.jupyter/jupyter_server_config.py``; returns the nbgrader configuration's path."""
     root = (root or repo_root()).resolve()
     course = home / "course"
     course.mkdir(parents=True, exist_ok=True)
@@ -36,6 +50,8 @@ def write_workspace(home: Path, root: Path | None = None) -> Path:
     config.write_text(
         CONFIG_TEMPLATE.format(config=str(root / "autograder" / "nbgrader_config.py"), course=str(course))
     )
+    server = config.with_name("jupyter_server_config.py")
+    server.write_text(SERVER_TEMPLATE.format(config=str(root / "jupyter" / "jupyter_server_config.py")))
     return config
 
 
