@@ -37,6 +37,14 @@ c.IgnorePattern.pattern = (
     r"|warnings\.warn)"
 )
 
+# The feedback page: nbgrader's steps, then pitfalls.grading.feedback_page (outputs wrap, so a
+# check's message is read to its end; the launch cells are left out of a file read offline).
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "pitfalls.grading.feedback_page.FeedbackPage",
+]
+
 # Clear outputs in the student version; keep hidden tests out of it.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 

@@ -10,9 +10,9 @@ CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.
 
 
 def remote_references(page: str) -> list[str]:
-    """The network addresses a page's scripts and styles would load: ``<script src>``, ``<link
-    href>``, CSS imports and ``url()``s (inline styles included). Images are not counted: the
-    launch badges are links to Colab and Binder and show their alt text offline."""
+    """The network addresses a page would load: ``<script src>``, ``<img src>``, ``<link href>``,
+    CSS imports and ``url()``s (inline styles included). (Links a reader may follow, ``<a href>``,
+    load nothing.)"""
 
     finder = _Finder()
     finder.feed(page)
@@ -31,7 +31,7 @@ class _Finder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        refs = [attrs.get("src")] if tag == "script" else []
+        refs = [attrs.get("src")] if tag in ("script", "img") else []
         refs += [attrs.get("href")] if tag == "link" else []
         refs += _css_urls(attrs.get("style") or "")
         self.found += [r for r in refs if r and REMOTE.match(r)]

@@ -91,6 +91,11 @@ class Graded:
             k: (v.score, v.max_score) for k, v in self.course.scores(self.lab, student, self.notebook).items()
         }
 
+    def feedback_html(self, student: str) -> str:
+        return (self.course.root / "feedback" / student / self.lab / f"{self.lab}.html").read_text(
+            encoding="utf-8"
+        )
+
     def feedback(self, student: str) -> str:
         return feedback_text(self.course.root / "feedback" / student / self.lab / f"{self.lab}.html")
 
@@ -123,6 +128,17 @@ def test_feedback_pages_load_nothing_remote(lab, graded):
     assert len(pages) >= 3, pages
     remote = {str(p.relative_to(graded.course.root)): remote_references(p.read_text()) for p in pages}
     assert not any(remote.values()), {k: v for k, v in remote.items() if v}
+
+
+@pytest.mark.parametrize("lab", LAB_PARAMS)
+def test_feedback_pages_wrap_outputs_and_leave_out_the_launch_cells(lab, graded):
+    """A check's message is one long line: the page must wrap it, or its end is cut off on the
+    right. The launch cells (badges, Colab set-up) are not part of a student's feedback."""
+    from pitfalls.grading.feedback_page import WRAP_OUTPUTS_CSS
+
+    page = graded.feedback_html("blank")
+    assert WRAP_OUTPUTS_CSS.strip() in page
+    assert "colab-badge.svg" not in page and "on_colab" not in page
 
 
 @pytest.mark.parametrize("lab", LAB_PARAMS)

@@ -84,7 +84,8 @@ class Report:
         failed = [r for r in self.results if not r.graded]
         totals = [r.score for r in self.results]
         lines = [
-            f"# {self.lab}: {len(self.results)} submissions, {len(graded)} graded, "
+            f"# {self.lab}: {len(self.results)} submission{'' if len(self.results) == 1 else 's'}, "
+            f"{len(graded)} graded, "
             f"{len(failed)} not graded, in {self.seconds:.0f} s",
             "",
         ]
