@@ -76,6 +76,15 @@ def root() -> Path:
     return ROOT
 
 
+def session_line_problem(outputs: list[str]) -> str | None:
+    """What is wrong with how a lesson's outputs show ``start()``'s session line, or None: it must
+    show exactly once, as a sentence (a cell ending in a bare ``start(...)`` adds its repr)."""
+    shown = [text for text in outputs if "SessionInfo(" in text or " on TensorFlow " in text]
+    if len(shown) == 1 and "SessionInfo(" not in shown[0]:
+        return None
+    return f"the session line must show once, as a sentence (assign `session = start(...)`): {shown}"
+
+
 def record_timing(name: str, seconds: float) -> None:
     """Remember a notebook's execution time (a file per entry: safe under pytest-xdist)."""
     TIMINGS_DIR.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, session_line_problem
+
+from pitfalls.authoring.notebooks import offline_ipython_dir
 
 TARGETS_FILE = ROOT / "tests" / "browser" / "targets.json"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -111,6 +113,9 @@ class Lab:
             (tmp / d).mkdir(exist_ok=True)
         env = dict(
             os.environ,
+            # kernels refuse every non-loopback connection, as tests/test_notebooks.py's do: the
+            # lessons run here are run offline there no more
+            IPYTHONDIR=str(offline_ipython_dir(tmp / "ipython")),
             JUPYTER_CONFIG_DIR=str(tmp / "config"),
             JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
             PITFALLS_ROOT=str(ROOT),
@@ -332,7 +337,10 @@ def wait_kernel_idle(page, timeout: float) -> None:
 
 def run_all_cells(page) -> None:
     """Run the whole lesson once, as a learner does (Run → Run All Cells): the widget cells take the
-    lesson's own data and model (``images=x, predictions=y``), defined by the cells above them."""
+    lesson's own data and model (``images=x, predictions=y``), defined by the cells above them.
+
+    This is also the lesson's offline run (tests/test_notebooks.py leaves these lessons to this
+    test): no cell may write to stderr (errors, warnings, logs) and the session line shows once."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
     prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
@@ -347,6 +355,8 @@ def run_all_cells(page) -> None:
         return bool(texts) and all(re.search(r"\[\d+\]", t) for t in texts)
 
     wait_until(finished, RUN_ALL_S, "every code cell of the lesson to have run", poll=1)
+    outputs = page.locator(".jp-Notebook .jp-OutputArea-output").all_inner_texts()
+    assert not session_line_problem(outputs), session_line_problem(outputs)
 
 
 def widget_cell(page, widget: str):
