@@ -86,11 +86,8 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
             hints={
                 (n, h - 14, w - 14): f"works for 28×28 only? The 14 is hard-coded: for {h}×{w} "
                 "images the middle is (h // 2, w // 2)",
-                (
-                    n,
-                    h - w // 2,
-                    w - h // 2,
-                ): "height and width are swapped: images.shape is (N, height, width), rows first",
+                (n, max(h - left, 0), max(w - top, 0)): "height and width are swapped: images.shape is "
+                "(N, height, width), rows first",
                 (h - top, w - left): "keep every image: slice axes 1 and 2, not 0",
             },
         )
