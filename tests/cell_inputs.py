@@ -4,7 +4,7 @@ Why: a wrong-answer variant changes one or two solution cells; most test cells o
 none of what changed, and re-running them (some train a model) would only repeat the reference
 solution's result. A cell may reuse that result when it is *provably* the same computation:
 
-* every process state a cell starts from is reset before it (``inprocess_grading.reset_state``);
+* every process state a cell starts from is reset before it (``pitfalls.authoring.inprocess_grading.reset_state``);
 * the variant's cells, and every later cell of the build that reads what they bind, only *define*
   things (functions, classes, constants, imports of modules already loaded) — :func:`pure_definitions`;
   otherwise the build may have changed process state the reset does not cover, and every cell runs;

@@ -20,6 +20,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 TIMINGS_DIR = ROOT / "artifacts" / "timings"
+MUTATION_DIR = ROOT / "artifacts" / "mutation"  # tests/test_mutants.py: each lab's checked score
 
 #: Integration modules (whole module slow), longest first: the order the slow tier starts in.
 SLOW_MODULES = [
@@ -40,6 +41,7 @@ SLOW_TESTS = {
     ("test_autoencoder.py", "test_train_runs_the_profile_on_the_pipeline"),  # a training run
     ("test_versions.py", "test_claims_measure_as_recorded_on_another_keras"),  # a subprocess per Keras
     ("test_versions.py", "test_locked_keras_claims_as_recorded_and_widgets_under_colabs_ipywidgets_7"),
+    ("test_mutants.py", "test_a_fresh_run_gives_the_recorded_score"),  # every mutant of a lab, minutes
 }
 
 
@@ -93,11 +95,17 @@ def record_timing(name: str, seconds: float) -> None:
 
 def pytest_sessionstart(session):
     if not hasattr(session.config, "workerinput"):  # the controller, not an xdist worker
-        for old in TIMINGS_DIR.glob("*.txt") if TIMINGS_DIR.is_dir() else []:
-            old.unlink()
+        for folder in (TIMINGS_DIR, MUTATION_DIR):
+            for old in folder.glob("*.txt") if folder.is_dir() else []:
+                old.unlink()
 
 
 def pytest_terminal_summary(terminalreporter):
+    scores = sorted(MUTATION_DIR.glob("*.txt")) if MUTATION_DIR.is_dir() else []
+    if scores:
+        terminalreporter.section("mutation score per lab (recorded by a real run of its sources as they are)")
+        for path in scores:
+            terminalreporter.write_line(path.read_text().strip())
     if not TIMINGS_DIR.is_dir():
         return
     rows = sorted((p.stem.replace("__", "/"), float(p.read_text())) for p in TIMINGS_DIR.glob("*.txt"))

@@ -187,8 +187,7 @@ def test_variant_scores_what_it_should(lab, name, graded):
 @pytest.mark.parametrize("lab,name", CASE_PARAMS)
 def test_inprocess_grading_agrees_with_nbgrader(lab, name, graded):
     """The in-process grader of test_wrong_answers.py gives each cell nbgrader's very score."""
-    from inprocess_grading import build, grade
-
+    from pitfalls.authoring.inprocess_grading import build, grade
     from pitfalls.course import lab_named
 
     with warnings.catch_warnings():

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 import pytest
 from cell_inputs import binds_names, cell_key, pure_definitions
-from inprocess_grading import Built, run_cell
+
+from pitfalls.authoring.inprocess_grading import Built, run_cell
 
 
 def built(namespace: dict | None = None, filters: list | None = None) -> Built:

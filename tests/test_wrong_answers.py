@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 
 import pytest
 from cell_inputs import binds_names, bound_names, cell_key, pure_definitions, reads_any
-from inprocess_grading import Built, CellResult, build, run_cell
 
+from pitfalls.authoring.inprocess_grading import Built, CellResult, build, run_cell
 from pitfalls.authoring.labs import setup_and_solution_cells
 from pitfalls.authoring.labs import test_cells as lab_test_cells
 from pitfalls.authoring.variants import load_variants

@@ -19,6 +19,7 @@ from pitfalls.checks.core import (
     expect_close,
     expect_shape,
     fail,
+    forbidden_uses,
     load_spread,
     shape_of,
 )
@@ -37,50 +38,65 @@ def _same_as(actual: np.ndarray, candidates: dict[str, np.ndarray]) -> str | Non
 
 
 # --- exercise 1: slicing -------------------------------------------------------------------
-def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
-    """``first_hundred(images)`` is ``images[:100]``; the quadrant is the lower-right quarter."""
-    images = _images(150, 28, 28, seed=1)
-    got = np.asarray(call_learner(first_hundred, images))
-    expect_shape(
-        got,
-        (100, 28, 28),
-        "first_hundred(images) for 150 images of 28×28",
-        hints={
-            (28, 28): "that is a single image (images[100]); the first 100 images are a slice: images[:100]",
-            (99, 28, 28): "one image short: a slice [a:b] stops *before* b, so the first 100 are [:100]",
-        },
-    )
-    wrong = _same_as(got, {"[1:101]": images[1:101]})
-    expect(
-        wrong is None,
-        "first_hundred returns images 1 to 100: Python counts from 0, so the first "
-        "100 images are images[:100]",
-    )
-    expect(
-        np.array_equal(got, images[:100]),
-        "first_hundred(images) has the right shape but not the first 100 images in their order",
-    )
+def _shapes(seed: int, count: int, low: int, high: int) -> list[tuple[int, int]]:
+    """``count`` (height, width) pairs drawn from [low, high): odd and even, almost never square."""
+    rng = np.random.default_rng(seed)
+    return [tuple(int(v) for v in rng.integers(low, high, size=2)) for _ in range(count)]
 
-    for h in (28, 32):
-        images = _images(5, h, h, seed=h)
-        got = np.asarray(call_learner(lower_right_quadrant, images))
-        half = h // 2
+
+def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
+    """``first_hundred(images)`` is ``images[:100]``; the quadrant is the lower-right quarter.
+
+    Both run on a seeded family of batches: 28×28 (the lesson's size) and non-square shapes of odd
+    and even sides, so a swapped height and width, or a hard-coded 14, shows."""
+    for n, (h, w) in zip((150, 101, 237), [(28, 28), *_shapes(11, 2, 5, 40)]):
+        images = _images(n, h, w, seed=n)
+        got = np.asarray(call_learner(first_hundred, images))
         expect_shape(
             got,
-            (5, h - half, h - half),
-            f"lower_right_quadrant(images) for 5 images of {h}×{h}",
+            (100, h, w),
+            f"first_hundred(images) for {n} images of {h}×{w}",
             hints={
-                (5, h - 14, h - 14): f"works for 28×28 only? The 14 is hard-coded: for {h}×{h} "
-                "images the middle is h // 2",
-                (h - half, h - half): "keep every image: slice axes 1 and 2, not 0",
+                (
+                    h,
+                    w,
+                ): "that is a single image (images[100]); the first 100 images are a slice: images[:100]",
+                (99, h, w): "one image short: a slice [a:b] stops *before* b, so the first 100 are [:100]",
+            },
+        )
+        wrong = _same_as(got, {"[1:101]": images[1:101]})
+        expect(
+            wrong is None,
+            "first_hundred returns images 1 to 100: Python counts from 0, so the first "
+            "100 images are images[:100]",
+        )
+        expect(
+            np.array_equal(got, images[:100]),
+            "first_hundred(images) has the right shape but not the first 100 images in their order",
+        )
+
+    for n, (h, w) in zip((5, 4, 3, 6, 7, 2), [(28, 28), (32, 32), *_shapes(12, 4, 3, 41)]):
+        images = _images(n, h, w, seed=h * 100 + w)
+        got = np.asarray(call_learner(lower_right_quadrant, images))
+        top, left = h // 2, w // 2
+        expect_shape(
+            got,
+            (n, h - top, w - left),
+            f"lower_right_quadrant(images) for {n} images of {h}×{w}",
+            hints={
+                (n, h - 14, w - 14): f"works for 28×28 only? The 14 is hard-coded: for {h}×{w} "
+                "images the middle is (h // 2, w // 2)",
+                (n, max(h - left, 0), max(w - top, 0)): "height and width are swapped: images.shape is "
+                "(N, height, width), rows first",
+                (h - top, w - left): "keep every image: slice axes 1 and 2, not 0",
             },
         )
         wrong = _same_as(
             got,
             {
-                "the upper-left": images[:, :half, :half],
-                "the upper-right": images[:, :half, half:],
-                "the lower-left": images[:, half:, :half],
+                "the upper-left": images[:, :top, :left],
+                "the upper-right": images[:, :top, left:],
+                "the lower-left": images[:, top:, :left],
             },
         )
         expect(
@@ -89,91 +105,137 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
             "(down), columns axis 2 (right); the lower right is [:, h//2:, w//2:]",
         )
         expect(
-            np.array_equal(got, images[:, half:, half:]),
-            "lower_right_quadrant has the right shape but not the lower-right pixels",
+            np.array_equal(got, images[:, top:, left:]),
+            f"lower_right_quadrant has the right shape but not the lower-right pixels ({h}×{w} images)",
         )
 
 
 # --- exercise 2: (pixels, samples) -----------------------------------------------------------
 def unroll_and_roll(unroll: Callable, roll_up: Callable) -> None:
-    """``unroll`` makes one column per image; ``roll_up`` undoes it."""
-    n, h, w, c = 6, 8, 8, 3
-    images = np.random.default_rng(2).random((n, h, w, c)).astype(np.float32)
-    got = np.asarray(call_learner(unroll, images))
-    expect_shape(
-        got,
-        (h * w * c, n),
-        f"unroll(images) for images of shape {images.shape}",
-        hints={
-            (n, h * w * c): f"that is (samples, pixels); the lesson's layout is (pixels, samples): "
-            f"expected ({h * w * c}, {n}), got ({n}, {h * w * c}). Did you forget the transpose?",
-        },
-    )
-    expected = images.reshape(n, -1).T
-    if not np.array_equal(got, expected):
-        if np.array_equal(got, images.reshape(-1, n)):
-            fail(
-                "unroll: right shape, wrong pixels. reshape(-1, N) cuts the flat buffer into rows of N "
-                "values that mix different images; flatten each image first with reshape(N, -1), "
-                "then transpose with .T"
-            )
-        fail(
-            "unroll: right shape, but column j is not image j's pixels in row-major order "
-            "(images.reshape(N, -1).T)"
+    """``unroll`` makes one column per image; ``roll_up`` undoes it. Checked on a seeded family of
+    batches: RGB and grey, square and not, odd sizes, a single image."""
+    rng = np.random.default_rng(2)
+    shapes = [(6, 8, 8, 3), (1, 5, 7, 3), (9, 6, 11, 1)] + [
+        (
+            int(rng.integers(2, 12)),
+            int(rng.integers(3, 15)),
+            int(rng.integers(3, 15)),
+            int(rng.choice([1, 3])),
         )
-    back = np.asarray(call_learner(roll_up, expected, (h, w, c)))
-    expect_shape(back, images.shape, "roll_up(matrix, (8, 8, 3))")
-    expect(
-        np.array_equal(back, images),
-        "roll_up: right shape, but the images do not come back: "
-        "transpose first (.T), then reshape to (N, h, w, c)",
-    )
+        for _ in range(2)
+    ]
+    for n, h, w, c in shapes:
+        images = rng.random((n, h, w, c)).astype(np.float32)
+        got = np.asarray(call_learner(unroll, images))
+        expect_shape(
+            got,
+            (h * w * c, n),
+            f"unroll(images) for images of shape {images.shape}",
+            hints={
+                (n, h * w * c): f"that is (samples, pixels); the lesson's layout is (pixels, samples): "
+                f"expected ({h * w * c}, {n}), got ({n}, {h * w * c}). Did you forget the transpose?",
+            },
+        )
+        expected = images.reshape(n, -1).T
+        if not np.array_equal(got, expected):
+            if np.array_equal(got, images.reshape(-1, n)):
+                fail(
+                    "unroll: right shape, wrong pixels. reshape(-1, N) cuts the flat buffer into rows of N "
+                    "values that mix different images; flatten each image first with reshape(N, -1), "
+                    "then transpose with .T"
+                )
+            fail(
+                "unroll: right shape, but column j is not image j's pixels in row-major order "
+                "(images.reshape(N, -1).T)"
+            )
+        back = np.asarray(call_learner(roll_up, expected.copy(), (h, w, c)))
+        expect_shape(back, images.shape, f"roll_up(matrix, {(h, w, c)})")
+        expect(
+            np.array_equal(back, images),
+            "roll_up: right shape, but the images do not come back: "
+            "transpose first (.T), then reshape to (N, h, w, c)",
+        )
 
 
 # --- exercise 3: broadcasting ----------------------------------------------------------------
 def centering(center_columns: Callable) -> None:
-    """``center_columns(X)`` subtracts each column's mean by broadcasting a row vector."""
-    X = np.random.default_rng(3).normal(5.0, 2.0, size=(7, 4))
-    got = np.asarray(call_learner(center_columns, X.copy()), dtype=np.float64)
-    expect_shape(got, X.shape, "center_columns(X) for X of shape (7, 4)")
-    if np.allclose(got, X - X.mean(axis=1, keepdims=True)):
-        fail(
-            "center_columns subtracts each *row's* mean (axis=1); the column means are X.mean(axis=0), "
-            "a row vector of shape (4,) that broadcasting subtracts from every row"
-        )
-    if np.allclose(got, X - X.mean()):
-        fail(
-            "center_columns subtracts the mean of the whole matrix; subtract each column's own mean, "
-            "X.mean(axis=0)"
-        )
-    expect_close(got, X - X.mean(axis=0), "center_columns(X)")
+    """``center_columns(X)`` subtracts each column's mean by broadcasting a row vector. Checked on
+    tall, wide and square matrices (a square one broadcasts a wrong axis silently, without the
+    error numpy raises for the others)."""
+    rng = np.random.default_rng(3)
+    for m, n in ((7, 4), (5, 5), (3, 8), (1, 6), (int(rng.integers(2, 12)), int(rng.integers(2, 12)))):
+        X = rng.normal(5.0, 2.0, size=(m, n))
+        got = np.asarray(call_learner(center_columns, X.copy()), dtype=np.float64)
+        expect_shape(got, X.shape, f"center_columns(X) for X of shape {X.shape}")
+        rows = X.mean(axis=1, keepdims=True)
+        if m > 1 and (np.allclose(got, X - rows) or (m == n and np.allclose(got, X - rows.T))):
+            fail(
+                "center_columns subtracts each *row's* mean (axis=1); the column means are X.mean(axis=0), "
+                f"a row vector of shape ({n},) that broadcasting subtracts from every row"
+            )
+        if m > 1 and np.allclose(got, X - X.mean()):
+            fail(
+                "center_columns subtracts the mean of the whole matrix; subtract each column's own mean, "
+                "X.mean(axis=0)"
+            )
+        expect_close(got, X - X.mean(axis=0), f"center_columns(X) for X of shape {X.shape}")
 
 
 # --- exercise 4: dot product by hand ---------------------------------------------------------
+LIBRARY_PRODUCTS = {"dot", "matmul", "einsum", "tensordot", "inner", "vdot", "multi_dot"}
+
+
 def matvec(matvec_by_hand: Callable) -> None:
-    """``matvec_by_hand(A, b)`` equals ``A @ b`` (each entry a sum of products)."""
+    """``matvec_by_hand(A, b)`` equals ``A @ b`` (each entry a sum of products), without calling
+    the product it rebuilds. Checked on tall, wide and square matrices of integers and floats."""
+    used = forbidden_uses(matvec_by_hand, names=LIBRARY_PRODUCTS, operators={"@"})
+    expect(
+        not used,
+        f"matvec_by_hand uses {', '.join(used)}: that is the library's product, which this exercise "
+        "asks you to write yourself (loops over i and j, or a sum of A[i, j] * b[j])",
+    )
     rng = np.random.default_rng(4)
-    A, b = rng.integers(-5, 6, size=(5, 3)), rng.integers(-5, 6, size=3)
-    got = np.asarray(call_learner(matvec_by_hand, A, b))
-    expect_shape(
-        got,
-        (5,),
-        "matvec_by_hand(A, b) for A (5, 3) and b (3,)",
-        hints={
-            (5, 3): "A * b multiplies element-wise (b is broadcast over the rows); a dot product also "
-            "sums each row's products, giving one number per row",
-            (3,): "that sums over the rows; each output entry is the sum over one row of A times b",
-        },
-    )
-    expect_close(
-        got, A @ b, "matvec_by_hand(A, b)", hint="entry i is A[i, 0]*b[0] + A[i, 1]*b[1] + A[i, 2]*b[2]"
-    )
+    for m, n in ((5, 3), (2, 7), (4, 4), (1, 1), (int(rng.integers(2, 9)), int(rng.integers(2, 9)))):
+        A, b = rng.integers(-5, 6, size=(m, n)), rng.integers(-5, 6, size=n)
+        if n == 4:
+            A, b = rng.normal(size=(m, n)), rng.normal(size=n)
+        got = np.asarray(call_learner(matvec_by_hand, A.copy(), b.copy()))
+        expect_shape(
+            got,
+            (m,),
+            f"matvec_by_hand(A, b) for A {A.shape} and b {b.shape}",
+            hints={
+                (m, n): "A * b multiplies element-wise (b is broadcast over the rows); a dot product also "
+                "sums each row's products, giving one number per row",
+                (n,): "that sums over the rows; each output entry is the sum over one row of A times b",
+            },
+        )
+        expect_close(
+            got,
+            A @ b,
+            f"matvec_by_hand(A, b) for A {A.shape}",
+            hint="entry i is the sum over j of A[i, j]*b[j]",
+        )
 
 
 # --- exercise 5: epochs and batches ----------------------------------------------------------
+def _batch_counts(seed: int = 5) -> list[tuple[int, int]]:
+    """(samples, batch size) pairs: the lesson's, exact multiples with odd and even quotients (where
+    ``round`` and ``int`` agree with the answer by luck or not), one sample fewer or more than a
+    multiple, fewer samples than a batch, batches of 1."""
+    rng = np.random.default_rng(seed)
+    pairs = [(60000, 512), (1000, 100), (1438, 128), (5, 32), (1100, 100), (64, 64), (7, 1), (1, 1)]
+    for _ in range(40):
+        batch = int(rng.integers(1, 600))
+        k = int(rng.integers(1, 200))
+        pairs.append((k * batch + int(rng.integers(-1, 2)) if batch > 1 else k, batch))
+        pairs.append((int(rng.integers(1, 100_000)), batch))
+    return [(n, b) for n, b in pairs if n >= 1]
+
+
 def updates(updates_per_epoch: Callable, total_updates: Callable) -> None:
     """An epoch makes ceil(N / batch) updates: the last, smaller batch makes one too."""
-    for n, batch in ((60000, 512), (1000, 100), (1438, 128), (5, 32)):
+    for n, batch in _batch_counts():
         got = call_learner(updates_per_epoch, n, batch)
         want = math.ceil(n / batch)
         if got == n // batch and got != want:
@@ -181,12 +243,28 @@ def updates(updates_per_epoch: Callable, total_updates: Callable) -> None:
                 f"updates_per_epoch({n}, {batch}) = {got}: the last batch of {n - got * batch} samples "
                 f"is smaller but still makes an update, so the answer is {want}"
             )
+        if got == round(n / batch + 0.5) and got != want:
+            fail(
+                f"updates_per_epoch({n}, {batch}) = {got}: round() rounds halves to the even number "
+                f"(round({n / batch + 0.5:g}) is {got}), so adding 0.5 and rounding is not a ceiling; "
+                f"the answer is {want}: math.ceil, or -(-n // batch)"
+            )
         expect(got == want, f"updates_per_epoch({n}, {batch}): expected {want}, got {got!r}")
     got = call_learner(total_updates, 60000, 512, 20)
     expect(
         got == 118 * 20,
         f"total_updates(60000, 512, 20): expected {118 * 20} (118 per epoch × 20 epochs), got {got!r}",
     )
+    rng = np.random.default_rng(55)
+    for n, batch in _batch_counts(6)[::7]:
+        epochs = int(rng.integers(1, 30))
+        want = math.ceil(n / batch) * epochs
+        got = call_learner(total_updates, n, batch, epochs)
+        expect(
+            got == want,
+            f"total_updates({n}, {batch}, {epochs}): expected {want} ({math.ceil(n / batch)} per epoch × "
+            f"{epochs} epochs), got {got!r}",
+        )
 
 
 # --- exercise 6: a small Keras model -----------------------------------------------------------
@@ -241,6 +319,7 @@ def architecture(build_model: Callable) -> None:
         model.optimizer is not None and model.compiled,
         "the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...])",
     )
+    _reports_accuracy(model)
     expect(
         isinstance(model.optimizer, keras.optimizers.RMSprop),
         f"the optimizer should be RMSprop, it is {type(model.optimizer).__name__}",
@@ -255,6 +334,22 @@ def architecture(build_model: Callable) -> None:
         in str(loss).lower().replace("sparsecategoricalcrossentropy", "sparse_categorical_crossentropy"),
         f"the loss is {loss!r}; the labels are integers 0–9, so use 'sparse_categorical_crossentropy' "
         "('categorical_crossentropy' wants one-hot labels)",
+    )
+
+
+def _reports_accuracy(model) -> None:
+    """The compiled metrics report one equal to the share of digits the model classifies right:
+    what ``metrics=["accuracy"]`` gives (judged by its value, not by how it was spelled; the loss
+    is left to its own check)."""
+    x, y = training_data()
+    x, y = x[:64], y[:64]
+    probabilities = np.asarray(call_learner(model.predict, x, verbose=0, what="model.predict(...)"))
+    got = call_learner(model.compute_metrics, x, y, probabilities, what="the compiled metrics")
+    right = float(np.mean(np.argmax(probabilities, axis=-1) == y))
+    expect(
+        any(name != "loss" and abs(float(value) - right) < 1e-6 for name, value in got.items()),
+        f"the model reports {sorted(got)} but no accuracy: compile the model with metrics=['accuracy'] "
+        "(the lab asks for it; fit's history then shows how many digits it gets right)",
     )
 
 

@@ -7,6 +7,50 @@ right answer must survive.
 """
 
 VARIANTS = {
+    # Issue 15: holes that inputs too few or too regular, or a value-only check, let through.
+    "quadrant-height-width-swapped": {
+        "why": "unpacks (width, height): right on square images only",
+        "cells": {
+            "ex1": (
+                "def first_hundred(images):\n    return images[:100]\n\n\n"
+                "def lower_right_quadrant(images):\n"
+                "    w, h = images.shape[1:3]\n"
+                "    return images[:, h // 2:, w // 2:]\n"
+            )
+        },
+        "fails": {"ex1-check": "height and width are swapped"},
+    },
+    "matvec-with-np-dot": {
+        "why": "the 'by hand' product calls np.dot",
+        "cells": {"ex4": "def matvec_by_hand(A, b):\n    return np.dot(A, b)\n"},
+        "fails": {"ex4-check": "matvec_by_hand uses dot"},
+    },
+    "round-half-to-even": {
+        "why": "round(n / batch + 0.5): right unless n / batch is a whole odd number",
+        "cells": {
+            "ex5": (
+                "def updates_per_epoch(n_samples, batch_size):\n    return round(n_samples / batch_size + 0.5)\n\n\n"
+                "def total_updates(n_samples, batch_size, epochs):\n"
+                "    return updates_per_epoch(n_samples, batch_size) * epochs\n"
+            )
+        },
+        "fails": {"ex5-check": "round() rounds halves to the even number"},
+    },
+    "no-accuracy-metric": {
+        "why": "compiles without metrics=['accuracy']: trains the same, reports no accuracy",
+        "cells": {
+            "ex6": (
+                "def build_model():\n"
+                "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(32, activation='relu'),\n"
+                "                              keras.layers.Dense(10, activation='softmax')])\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
+                "                  loss='sparse_categorical_crossentropy')\n"
+                "    return model\n"
+            )
+        },
+        "fails": {"ex6-architecture": "compile the model with metrics=['accuracy']"},
+        "may_fail": ["ex6-training"],
+    },
     "single-image": {
         "why": "indexes instead of slicing",
         "cells": {

@@ -176,9 +176,9 @@ def lambda_mean(calc_mean: Callable) -> None:
     """``Lambda(calc_mean)`` on ``Input(shape=(2,))`` outputs (batch, 1): each row's mean."""
     import keras
 
-    x = np.random.default_rng(21).integers(-50, 50, size=(7, 2)).astype("float32")
+    x = _pairs_to_average(np.random.default_rng(21))
     # On a real tensor first: an error in calc_mean shows as itself, not as Keras' shape-inference error.
-    call_learner(calc_mean, keras.ops.convert_to_tensor(x), what="calc_mean(a tensor of 7 pairs)")
+    call_learner(calc_mean, keras.ops.convert_to_tensor(x), what=f"calc_mean(a tensor of {len(x)} pairs)")
     inputs = keras.Input(shape=(2,))
     out = call_learner(
         keras.layers.Lambda(calc_mean), inputs, what="Lambda(calc_mean) on keras.Input(shape=(2,))"
@@ -198,11 +198,11 @@ def lambda_mean(calc_mean: Callable) -> None:
     got = np.asarray(call_learner(model.predict, x, verbose=0, what="model.predict(...)"))
     expect_shape(
         got,
-        (7, 1),
-        "predict on 7 pairs",
+        (len(x), 1),
+        f"predict on {len(x)} pairs",
         hints={
             (
-                7,
+                len(x),
             ): "the symbolic shape says (batch, 1) but predict returns (batch,): an output_shape= declaration "
             "is not checked; keep the axis in the function itself (ops.expand_dims)"
         },
@@ -210,13 +210,35 @@ def lambda_mean(calc_mean: Callable) -> None:
     want = x.mean(axis=1, keepdims=True)
     if np.allclose(got, x.sum(axis=1, keepdims=True)):
         fail("calc_mean returns the sum of the two numbers; the mean divides it by 2")
-    expect_close(got, want, "calc_mean's values on 7 fresh pairs", atol=1e-5, rtol=1e-6)
+    if np.allclose(got, np.floor(x.sum(axis=1, keepdims=True) / 2)):
+        fail(
+            "calc_mean rounds the mean down (// is floor division): the mean of 3 and 4 is 3.5, not 3. "
+            "Divide with /"
+        )
+    expect_close(got, want, f"calc_mean's values on {len(x)} fresh pairs", atol=1e-5, rtol=1e-6)
+
+
+def _pairs_to_average(rng: np.random.Generator) -> np.ndarray:
+    """Pairs whose means are not whole numbers: integers with odd and even sums (an integer
+    division rounds the odd ones), negatives, fractions, zeros; an odd number of rows."""
+    whole = rng.integers(-50, 50, size=(9, 2))
+    whole[::2, 1] = whole[::2, 0] + 2 * rng.integers(-20, 20, size=5) + 1  # odd sums
+    fractions = rng.uniform(-10, 10, size=(5, 2)).round(3)
+    return np.concatenate([whole, fractions, [[0, 0], [-1, 0], [1, 2]]]).astype("float32")
 
 
 # --- exercise 3: the broadcast loss, analytically ------------------------------------------------------
+def _ranges(rng: np.random.Generator) -> list[tuple[int, int]]:
+    """[low, high) ranges: the lesson's, small and odd widths, negative lows, one integer only."""
+    drawn = [
+        (int(low), int(low + width)) for low, width in zip(rng.integers(-60, 60, 6), rng.integers(2, 150, 6))
+    ]
+    return [(0, 100), (0, 10), (5, 25), (-3, 4), (7, 9), *drawn]
+
+
 def broadcast(broadcast_loss: Callable) -> None:
     """(n² − 1)/12 = 2·Var((a+b)/2) for a, b uniform integers in [low, high), n = high − low."""
-    for low, high in ((0, 100), (0, 10), (5, 25), (-3, 4)):
+    for low, high in _ranges(np.random.default_rng(31)):
         n = high - low
         want = (n * n - 1) / 12
         got = call_learner(broadcast_loss, low, high)
@@ -287,20 +309,35 @@ def safe_mse(mse: Callable) -> None:
             math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12),
             f"mse(array of shape {a.shape}, array of shape {b.shape}): expected {expected:.6g}, got {value:.6g}",
         )
-    short = y_pred[:6]
-    try:
-        import contextlib
-        import io
-        import warnings
+    # Different sizes: 7 against 6 (numpy itself refuses to broadcast those) and 7 against 1 (numpy
+    # broadcasts those silently: only the learner's own size check refuses them).
+    one = y_pred[:1]
+    for a, b in (
+        (y_true, y_pred[:6]),
+        (y_true, one),
+        (one, y_true),
+        (y_pred, one[:, None]),
+        (y_true[:3], y_pred),
+    ):
+        what = f"mse({a.size} targets of shape {a.shape}, {b.size} predictions of shape {b.shape})"
+        try:
+            import contextlib
+            import io
+            import warnings
 
-        with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
-            warnings.simplefilter("ignore")
-            result = mse(y_true, short)
-    except ValueError:
-        return
-    except Exception as exc:
-        fail(f"mse(7 targets, 6 predictions) raised {type(exc).__name__}: {exc}; it should raise ValueError")
-    fail(
-        f"mse(7 targets, 6 predictions) returned {result!r}: arrays of different sizes cannot be paired row by "
-        "row, so mse should raise ValueError instead of broadcasting or truncating"
-    )
+            with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()):
+                warnings.simplefilter("ignore")
+                result = mse(a.copy(), b.copy())
+        except ValueError:
+            continue
+        except Exception as exc:
+            fail(f"{what} raised {type(exc).__name__}: {exc}; it should raise ValueError")
+        fail(
+            f"{what} returned {result!r}: arrays of different sizes cannot be paired row by "
+            "row, so mse should raise ValueError instead of broadcasting or truncating"
+            + (
+                " (numpy broadcasts a single value against any length without an error)"
+                if 1 in (a.size, b.size)
+                else ""
+            )
+        )

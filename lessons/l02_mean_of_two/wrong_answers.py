@@ -7,6 +7,22 @@ right answer must survive.
 """
 
 VARIANTS = {
+    # Issue 15: holes that too regular inputs let through.
+    "floor-division-mean": {
+        "why": "// 2: right whenever the two numbers sum to an even integer",
+        "cells": {"ex2": ("def calc_mean(x):\n    return ops.expand_dims((x[:, 0] + x[:, 1]) // 2, -1)\n")},
+        "fails": {"ex2-check": "// is floor division"},
+    },
+    "mse-without-size-check": {
+        "why": "flattens both and lets numpy refuse different sizes: numpy broadcasts a single value silently",
+        "cells": {
+            "ex4": (
+                "def mse(y_true, y_pred):\n"
+                "    return float(np.mean((np.ravel(y_true) - np.ravel(y_pred)) ** 2))\n"
+            )
+        },
+        "fails": {"ex4-check": "numpy broadcasts a single value against any length"},
+    },
     "no-expand-dims": {
         "why": "the article's second Lambda: the mean of each row, shape (batch,)",
         "cells": {"ex2": ("def calc_mean(x):\n    res = (x[:, 0] + x[:, 1]) / 2\n    return res\n")},

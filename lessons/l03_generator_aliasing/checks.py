@@ -191,16 +191,36 @@ def batches(train_batches: Callable) -> None:
         "before the loop, not inside it with a fixed seed",
     )
     drawn = [x] + [
-        _pair(call_learner(next, gen, what="next(train_batches(16))"), "a batch")[0] for _ in range(30)
+        _pair(call_learner(next, gen, what="next(train_batches(16))"), "a batch")[0] for _ in range(DRAWS - 1)
     ]
-    values = np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1) for v in drawn])
+    _expect_uniform_integers(np.concatenate([np.asarray(v, dtype=np.float64).reshape(-1) for v in drawn]))
+    odd = call_learner(
+        next, call_learner(train_batches, 7, what="train_batches(7)"), what="next(train_batches(7))"
+    )
+    x7, y7 = _pair(odd, "a batch of train_batches(7)")
+    expect_shape(x7, (7, 2), "x of train_batches(7)")
+    expect_shape(y7, (7, 1), "y of train_batches(7)")
+
+
+DRAWS = 100  # batches of 16 pairs: 3,200 integers, so each of 0…99 shows up (misses one: p ≈ 1e-14)
+
+
+def _expect_uniform_integers(values: np.ndarray) -> None:
+    """Integers from 0 to 99, each of them drawn, averaging about 49.5."""
+    integers = bool(np.all(values == np.round(values)))
     expect(
-        np.all(values == np.round(values)) and values.min() >= 0 and values.max() < 100,
+        integers and values.min() >= 0 and values.max() < 100,
         f"the inputs should be integers in [0, 100); got values from {values.min():g} to {values.max():g}"
-        + ("" if np.all(values == np.round(values)) else ", not all integers"),
+        + ("" if integers else ", not all integers"),
+    )
+    missing = sorted({0, 99} - set(values.astype(int).tolist()))
+    expect(
+        not missing,
+        f"in {values.size} inputs, {' and '.join(map(str, missing))} never came up: the integers in [0, 100) run "
+        "from 0 to 99. randint(low, high) and rng.integers(low, high) exclude high: randint(0, 100)",
     )
     expect(
-        abs(values.mean() - 49.5) < 6,
+        abs(values.mean() - 49.5) < 3,
         f"the inputs average {values.mean():.1f}; uniform integers in [0, 100) average 49.5",
     )
 
@@ -316,6 +336,23 @@ def _interleaved(batch_size: int = 8, batches: int = 50):
         yield data[i::batches], means[i::batches]
 
 
+def _window(batch_size: int = 8):
+    data = np.random.randint(0, 100, size=(batch_size * 20, 2)).astype(np.float64)
+    means = data.mean(axis=1, keepdims=True)
+    for i in range(len(data) - batch_size):  # batch i: rows i … i + 7, overlapping the next batch
+        yield data[i : i + batch_size], means[i : i + batch_size]
+
+
+def _rescales_previous(batch_size: int = 8):
+    previous = None
+    while True:
+        x = np.random.randint(0, 100, size=(batch_size, 2)).astype(np.float64)
+        if previous is not None:
+            previous /= 100  # scales the batch it handed out last time, in place
+        previous = x
+        yield x, x.mean(axis=1, keepdims=True)
+
+
 DETECTOR_CASES = [  # (generator, aliasing?, message when the detector gets it wrong)
     (
         _fresh,
@@ -349,6 +386,20 @@ DETECTOR_CASES = [  # (generator, aliasing?, message when the detector gets it w
         True,
         "is_aliasing missed a generator that refills its *targets* buffer y in place: check the "
         "targets as well as the inputs",
+    ),
+    (
+        _window,
+        True,
+        "is_aliasing missed a generator whose batches overlap (a window sliding by one row over one "
+        "array): nothing is refilled, batch 1 does not change, yet batches 1 and 2 share memory — "
+        "sharing alone makes the batches dependent",
+    ),
+    (
+        _rescales_previous,
+        True,
+        "is_aliasing missed a generator that hands out new arrays but, when drawing batch 2, rescales "
+        "batch 1's inputs in place (its targets stay as they were): batch 1 changed, so compare "
+        "its inputs and its targets with copies taken before batch 2 was drawn",
     ),
     (
         _buffer_both,
@@ -403,23 +454,38 @@ def py_dataset(MeanBatches: Any) -> None:
         hints={(16,): "the targets are a vector (batch,); the lab asks for (batch, 1)"},
     )
     expect(np.allclose(y[:, 0], (x[:, 0] + x[:, 1]) / 2), "the targets are not the means of their inputs")
-    values = np.concatenate(
-        [
-            np.asarray(
-                _pair(call_learner(ds.__getitem__, i, what=f"MeanBatches(5, 16)[{i}]"), "an item")[0],
-                dtype=np.float64,
-            ).reshape(-1)
-            for i in range(5)
-        ]
+    many = call_learner(MeanBatches, 200, 16, what="MeanBatches(200, 16)")
+    _expect_uniform_integers(
+        np.concatenate(
+            [
+                np.asarray(
+                    _pair(call_learner(many.__getitem__, i, what=f"MeanBatches(200, 16)[{i}]"), "an item")[0]
+                )
+                .astype(np.float64)
+                .reshape(-1)
+                for i in range(200)
+            ]
+        )
     )
-    expect(
-        np.all(values == np.round(values)) and values.min() >= 0 and values.max() < 100,
-        "the inputs should be integers in [0, 100)",
+    odd = _pair(
+        call_learner(call_learner(MeanBatches, 3, 7, what="MeanBatches(3, 7)").__getitem__, 2), "an item"
     )
-    # Keras itself must be able to read it, with one worker or two (warnings, if any, stay quiet).
+    expect_shape(odd[0], (7, 2), "x of MeanBatches(3, 7)[2]")
+    # Keras itself must be able to read it, with one worker or two (warnings, if any, stay quiet),
+    # given as PyDataset's own keyword argument: MeanBatches must hand **kwargs on to it.
     for workers in (1, 2):
-        ds = call_learner(MeanBatches, 20, 16, what="MeanBatches(20, 16)")
-        call_learner(setattr, ds, "workers", workers, what="setting workers")
+        ds = call_learner(
+            MeanBatches, 20, 16, workers=workers, what=f"MeanBatches(20, 16, workers={workers})"
+        )
+        got = call_learner(
+            getattr, ds, "workers", None, what=f"MeanBatches(20, 16, workers={workers}).workers"
+        )
+        expect(
+            got == workers,
+            f"MeanBatches(20, 16, workers={workers}).workers is {got!r}: pass the "
+            "keyword arguments on, super().__init__(**kwargs), so that Keras' own options (workers, "
+            "use_multiprocessing, max_queue_size) reach the PyDataset",
+        )
         error = call_learner(pairing_error, ds, 20, what="model.fit(MeanBatches(20, 16))")
         expect(
             error < 1e-6,

@@ -167,14 +167,34 @@ VARIANTS = {
         },
         "fails": {"ex4-check": "items 0 and 1 share memory"},
     },
-    # Right, and provoking a Keras UserWarning: no super().__init__() call.
-    "right-with-warning": {
-        "why": "forgets super().__init__(**kwargs): Keras warns on stderr when it reads `workers`, the data is right",
+    # Issue 15: the lab says "pass **kwargs (such as workers=2) on to the parent class"; without
+    # super().__init__(**kwargs) a PyDataset silently reads with one worker, whatever it was given.
+    "forgets-super-init": {
+        "why": "forgets super().__init__(**kwargs): MeanBatches(…, workers=2) reads with one worker; the data is right",
         "cells": {
             "ex4": (
                 "class MeanBatches(keras.utils.PyDataset):\n"
                 "    def __init__(self, batches, batch_size, **kwargs):\n"
                 "        self.batches, self.batch_size = batches, batch_size\n\n"
+                "    def __len__(self):\n"
+                "        return self.batches\n\n"
+                "    def __getitem__(self, index):\n"
+                "        x = np.random.randint(0, 100, size=(self.batch_size, 2)).astype('float64')\n"
+                "        return x, x.mean(axis=1, keepdims=True)\n"
+            )
+        },
+        "fails": {"ex4-check": "pass the keyword arguments on, super().__init__(**kwargs)"},
+    },
+    # Right, and provoking a Keras UserWarning: the Keras 2 way (no parent constructor), with the
+    # workers option set on the parent's property by hand; Keras warns when it reads the others.
+    "right-with-warning": {
+        "why": "sets self.workers itself instead of super().__init__(**kwargs): Keras warns on stderr, the answer is right",
+        "cells": {
+            "ex4": (
+                "class MeanBatches(keras.utils.PyDataset):\n"
+                "    def __init__(self, batches, batch_size, **kwargs):\n"
+                "        self.batches, self.batch_size = batches, batch_size\n"
+                "        self.workers = kwargs.get('workers', 1)\n\n"
                 "    def __len__(self):\n"
                 "        return self.batches\n\n"
                 "    def __getitem__(self, index):\n"

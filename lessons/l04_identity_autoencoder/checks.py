@@ -20,6 +20,7 @@ from pitfalls.checks.core import (
     expect_close,
     expect_shape,
     fail,
+    forbidden_uses,
     load_spread,
     shape_of,
 )
@@ -364,8 +365,27 @@ def fixed_scale(show_image: Callable) -> None:
             vmin == 0 and vmax == 1,
             f"the colour scale should run from 0 (black) to 1 (white); it runs from {vmin} to {vmax}",
         )
+        _expect_grey(im.get_cmap())
     finally:
         plt.close("all")
+
+
+def _expect_grey(cmap) -> None:
+    """The colour map shows 0 as black, 1 as white and every value between as a grey (judged by
+    the colours it gives, so ``"gray"``, ``"Greys_r"`` and ``"binary_r"`` all pass)."""
+    levels = np.linspace(0, 1, 11)
+    rgb = np.asarray(cmap(levels))[:, :3]
+    grey = np.allclose(rgb, rgb[:, :1], atol=0.02)
+    expect(
+        grey and np.allclose(rgb[0], 0, atol=0.02) and np.allclose(rgb[-1], 1, atol=0.02),
+        f"the colour map is {cmap.name!r}: it shows 0 as {_colour(rgb[0])} and 1 as {_colour(rgb[-1])}"
+        + ("" if grey else ", with colours between")
+        + ". A picture of pixel intensities is read in grey, 0 black and 1 white: pass cmap='gray'",
+    )
+
+
+def _colour(rgb: np.ndarray) -> str:
+    return "RGB(" + ", ".join(f"{v:.2f}" for v in rgb) + ")"
 
 
 # --- exercise 4: the metric that reports the true agreement -----------------------------------------
@@ -415,10 +435,22 @@ def agreement_metric(exact_agreement_metric: Callable) -> None:
 
 
 # --- exercise 5: binary cross-entropy by hand ------------------------------------------------------
+def _expect_numpy_only(fn: Callable, name: str) -> None:
+    """Exercise 5 rebuilds Keras' loss: an answer that calls Keras (or TensorFlow) computes the right
+    number without showing the formula."""
+    used = forbidden_uses(fn, packages=("keras", "tensorflow"))
+    expect(
+        not used,
+        f"{name} uses {', '.join(used)}: this exercise asks for the formula in NumPy (np.log, np.mean, …), "
+        "not Keras' own loss",
+    )
+
+
 def bce_probabilities(bce_by_hand: Callable) -> None:
     """``bce_by_hand(y_true, y_prob)`` equals Keras' binary cross-entropy on probabilities."""
     import keras
 
+    _expect_numpy_only(bce_by_hand, "bce_by_hand")
     rng = np.random.default_rng(55)
     y_true = (rng.random((5, 12, 12, 1)) < 0.2).astype("float32")
     y_prob = rng.uniform(0.02, 0.98, size=y_true.shape).astype("float32")
@@ -468,6 +500,7 @@ def bce_logits(bce_from_logits: Callable) -> None:
     logits of ±100, where σ(z) rounds to exactly 0 or 1."""
     import keras
 
+    _expect_numpy_only(bce_from_logits, "bce_from_logits")
     rng = np.random.default_rng(66)
     y_true = (rng.random((4, 10, 10, 1)) < 0.3).astype("float32")
     logits = rng.normal(0, 3, size=y_true.shape).astype("float32")

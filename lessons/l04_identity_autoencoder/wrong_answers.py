@@ -19,6 +19,32 @@ IDENTITY = (
 )
 
 VARIANTS = {
+    # Issue 15: a colour map never checked; a "by hand" loss that calls the library's.
+    "default-colour-map": {
+        "why": "imshow with the fixed scale but matplotlib's default map (viridis)",
+        "cells": {
+            "ex3": (
+                "def show_image(image):\n"
+                "    fig, ax = plt.subplots()\n"
+                "    return ax.imshow(image[:, :, 0], vmin=0, vmax=1)\n"
+            )
+        },
+        "fails": {"ex3-check": "pass cmap='gray'"},
+    },
+    "bce-calls-keras": {
+        "why": "the 'NumPy only' loss returns Keras' own binary cross-entropy",
+        "cells": {
+            "ex5": (
+                "def bce_by_hand(y_true, y_prob):\n"
+                "    return float(keras.losses.BinaryCrossentropy()(y_true, y_prob))\n\n\n"
+                "def bce_from_logits(y_true, logits):\n"
+                "    t = np.asarray(y_true, dtype=np.float64)\n"
+                "    z = np.asarray(logits, dtype=np.float64)\n"
+                "    return float(np.mean(np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))))\n"
+            )
+        },
+        "fails": {"ex5-probabilities": "bce_by_hand uses keras"},
+    },
     "matrix-of-ones": {
         "why": "the article's warning: a matrix filled with ones is not the identity matrix",
         "cells": {

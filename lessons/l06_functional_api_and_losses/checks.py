@@ -159,6 +159,12 @@ def two_heads(build_two_heads: Callable) -> None:
         f"the classifier's Dense activations are {activations}; the body uses relu twice and the "
         "classifier head softmax",
     )
+    activations = sorted(getattr(l.activation, "__name__", "") for l in dense_layers(regressor))
+    expect(
+        activations.count("relu") == 2 and "linear" in activations,
+        f"the regressor's Dense activations are {activations}; the body uses relu twice and the "
+        "regressor head none (linear): a regression target can be any number",
+    )
 
     x = np.random.default_rng(1).normal(size=(64, N_FEATURES)).astype("float32")
     y = np.random.default_rng(2).integers(0, CLASSES, size=64)

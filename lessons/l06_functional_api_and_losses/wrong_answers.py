@@ -8,6 +8,24 @@ right answer must survive. Code here may use only ``np`` and ``keras`` from the 
 """
 
 VARIANTS = {
+    # Issue 15: only one of the two heads was checked.
+    "regressor-relu-head": {
+        "why": "a relu on the regression head: the classifier is right, the regressor cannot output negatives",
+        "cells": {
+            "ex2": (
+                "def build_two_heads(n_features):\n"
+                "    body_in = keras.Input(shape=(n_features,))\n"
+                "    hidden = keras.layers.Dense(16, activation='relu')(body_in)\n"
+                "    body = keras.Model(body_in, keras.layers.Dense(8, activation='relu')(hidden))\n"
+                "    clf_in = keras.Input(shape=(n_features,))\n"
+                "    classifier = keras.Model(clf_in, keras.layers.Dense(3, activation='softmax')(body(clf_in)))\n"
+                "    reg_in = keras.Input(shape=(n_features,))\n"
+                "    regressor = keras.Model(reg_in, keras.layers.Dense(1, activation='relu')(body(reg_in)))\n"
+                "    return classifier, regressor\n"
+            )
+        },
+        "fails": {"ex2-check": "the regressor's Dense activations are"},
+    },
     "batch-axis-in-lambda": {
         "why": "the article's x[:5], inside a Lambda: Keras 3 builds the model, the slice takes samples",
         "cells": {

@@ -136,3 +136,60 @@ def load_spread(lab: str) -> dict:
     from pitfalls.course import lab_named
 
     return json.loads(lab_named(lab).spread.read_text())["quantities"]
+
+
+def forbidden_uses(
+    fn: Callable, names: set[str] = frozenset(), operators: set[str] = frozenset(), packages: tuple = ()
+) -> list[str]:
+    """What of a forbidden kind the learner's ``fn`` refers to: attribute or global ``names``
+    (``"dot"`` for ``np.dot`` or ``A.dot``), binary ``operators`` (``"@"``) and objects from
+    ``packages`` (``("keras", "tensorflow")``), in its own code, the code nested in it and the
+    notebook functions it calls.
+
+    Why read the code: a "by hand" exercise computes what a library call computes, so its value
+    alone cannot show that the learner wrote the sums themselves.
+    """
+    import dis
+    import types
+
+    found: list[str] = []
+    seen: set[int] = set()
+
+    def add(item: str) -> None:
+        if item not in found:
+            found.append(item)
+
+    def visit_code(code: types.CodeType, scope: dict) -> None:
+        for instr in dis.get_instructions(code):
+            if instr.opname == "BINARY_OP" and instr.argrepr.rstrip("=") in operators:
+                add(instr.argrepr.rstrip("="))
+        for name in code.co_names:
+            if name in names:
+                add(name)
+            if name in scope:
+                visit_object(scope[name], name)
+        for const in code.co_consts:
+            if isinstance(const, types.CodeType):
+                visit_code(const, scope)
+
+    def visit_object(obj: Any, name: str) -> None:
+        module = obj.__name__ if isinstance(obj, types.ModuleType) else getattr(obj, "__module__", None)
+        package = module.split(".")[0] if isinstance(module, str) else None
+        if package in packages:
+            add(name if name == package else f"{name} (from {package})")
+        if isinstance(obj, types.FunctionType) and obj.__module__ == getattr(fn, "__module__", None):
+            visit_function(obj)
+
+    def visit_function(f: types.FunctionType) -> None:
+        if id(f) in seen:
+            return
+        seen.add(id(f))
+        for cell in f.__closure__ or ():
+            with contextlib.suppress(ValueError):  # an empty cell
+                visit_object(cell.cell_contents, "a closure variable")
+        visit_code(f.__code__, f.__globals__)
+
+    target = getattr(fn, "__func__", fn)
+    if isinstance(target, types.FunctionType):
+        visit_function(target)
+    return found

@@ -15,7 +15,7 @@ cell stands aside, as it does under nbgrader).
 Every test cell starts from the same process state (:func:`reset_state`: a fresh Keras session,
 the session's seed, the warning filters the namespace's cells left): the checks are written to be
 run in any order, and this makes a cell's outcome a function of its code and of the values it
-reads. That is what lets :mod:`memo` skip a cell whose inputs equal the reference solution's.
+reads. That is what lets ``tests/cell_inputs.py`` skip a cell whose inputs equal the reference solution's.
 """
 
 from __future__ import annotations
