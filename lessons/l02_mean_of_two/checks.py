@@ -16,29 +16,23 @@ import numpy as np
 from pitfalls.checks.core import (
     activation_name,
     call_learner,
+    compiled_loss,
     dense_layers,
     expect,
     expect_close,
     expect_shape,
     fail,
     load_spread,
+    loss_label,
     shape_of,
 )
 from pitfalls.meannet import pairs
 
 LAB = "lab02_mean_net"
 TRAINING = {"seed": 0, "steps": 2000, "batch_size": 64}
-MSE_NAMES = {"mse", "mean_squared_error", "meansquarederror"}
 
 
 # --- exercise 1: the mean net ------------------------------------------------------------------
-def _loss_name(loss) -> str:
-    if isinstance(loss, str):
-        return loss.lower()
-    name = getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
-    return str(name).lower()
-
-
 def _build(build_mean_net: Callable, seed: int):
     import keras
 
@@ -110,8 +104,23 @@ def architecture(build_mean_net: Callable) -> None:
     )
     lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
     expect(abs(lr - 1e-3) < 1e-9, f"the learning rate should be 0.001 (RMSprop's default), it is {lr:g}")
-    name = _loss_name(model.loss)
-    expect(name in MSE_NAMES, f"the loss should be the mean squared error ('mse'), it is {name!r}")
+    _expect_mse(model)
+
+
+def _expect_mse(model) -> None:
+    """The compiled loss, judged on data: targets (N, 1) and predictions of the check's own, its value
+    compared with the mean squared error computed here (however the loss was spelled)."""
+    rng = np.random.default_rng(7)
+    y_true = rng.normal(50.0, 20.0, size=(9, 1)).astype("float32")
+    y_pred = (y_true + rng.normal(0.0, 3.0, size=(9, 1))).astype("float32")
+    want = float(np.mean((y_true.astype(np.float64) - y_pred) ** 2))
+    got = compiled_loss(model, y_true, y_pred)
+    expect(
+        got is not None and math.isclose(got, want, rel_tol=1e-4),
+        f"the loss should be the mean squared error ('mse'), it is {loss_label(model.loss)}: on targets "
+        "and predictions where the mean squared error is "
+        f"{want:.4f}, it " + ("cannot be computed" if got is None else f"gives {got:.4f}"),
+    )
 
 
 def train_graded(build_mean_net: Callable, seed: int = TRAINING["seed"]) -> dict[str, float]:

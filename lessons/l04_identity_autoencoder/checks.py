@@ -21,6 +21,7 @@ from pitfalls.checks.core import (
     expect_shape,
     fail,
     load_spread,
+    loss_label,
     shape_of,
 )
 
@@ -56,13 +57,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 # --- exercise 1: the identity model ------------------------------------------------------------
-def _loss_name(model) -> str:
-    loss = model.loss
-    if isinstance(loss, str):
-        return loss
-    return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__)
-
-
 def architecture(build_identity_model: Callable) -> None:
     """Shapes, parameters, kernel, activation, loss, metric and optimizer of the identity model."""
     import keras
@@ -162,7 +156,7 @@ def architecture(build_identity_model: Callable) -> None:
         if abs(scores["loss"] - mse) > 1e-5:
             fail(
                 f"the compiled loss gives {scores['loss']:.4f} on images where the mean squared error is "
-                f"{mse:.4f} (loss {_loss_name(model)!r}): compile with loss='mse'"
+                f"{mse:.4f} (loss {loss_label(model.loss)}): compile with loss='mse'"
             )
         expect(
             "accuracy" in scores,
