@@ -499,3 +499,126 @@ def bce_logits(bce_from_logits: Callable) -> None:
             "loss in z: max(z, 0) − z·t + ln(1 + e^(−|z|))"
         )
     expect_close(got, want, "bce_from_logits for logits of ±30 and ±100", atol=1e-4, rtol=1e-5)
+
+
+# --- exercise 6: diagnosis, 98 % accuracy and black pictures ------------------------------------
+def _black_model_scores(images: np.ndarray) -> dict[str, float]:
+    """What ``evaluate`` reports for a model whose every output is 0 (a dead ReLU layer), compiled as
+    the colleague's: ``loss='mse'``, ``metrics=['accuracy']``."""
+    import keras
+
+    side = images.shape[1]
+    inputs = keras.Input(shape=images.shape[1:])
+    flat = keras.layers.Flatten()(inputs)
+    dead = keras.layers.Dense(
+        side * side,
+        activation="relu",
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(-1.0),
+    )(flat)
+    model = keras.Model(inputs, keras.layers.Reshape(images.shape[1:])(dead))
+    model.compile(loss="mse", metrics=["accuracy"])
+    return model.evaluate(images, images, verbose=0, return_dict=True, batch_size=len(images))
+
+
+def _pair_of_numbers(value: Any, what: str) -> tuple[float, float]:
+    expect(
+        isinstance(value, (tuple, list)) and len(value) == 2,
+        f"{what} should return a pair (loss, accuracy), got {value!r:.80}",
+    )
+    try:
+        return float(np.asarray(value[0])), float(np.asarray(value[1]))
+    except (TypeError, ValueError):
+        fail(f"{what} should return two numbers, got {value!r:.80}")
+
+
+def _metric_result(metric: Any, y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    metric.reset_state()
+    call_learner(metric.update_state, y_true, y_pred, what="metric.update_state(y_true, y_pred)")
+    return float(np.asarray(metric.result()))
+
+
+def diagnosis(stuck_scores: Callable, lit_pixels_found: Callable) -> None:
+    """A model that outputs 0 has MSE p and accuracy 1 − p on images with a lit fraction p; recall
+    (lit pixels predicted lit) is what shows it."""
+    import keras
+
+    for n, side, seed in ((24, 14, 61), (10, 22, 62)):
+        images = tracks(n, side, seed=seed)
+        scores = _black_model_scores(images)
+        what = f"stuck_scores(images) for {n} tracks of {side}×{side}"
+        loss, acc = _pair_of_numbers(call_learner(stuck_scores, images.copy(), what=what), what)
+        p = float(images.mean())
+        if math.isclose(loss, 1 - p, rel_tol=1e-4) and math.isclose(acc, p, rel_tol=1e-4):
+            fail(f"{what} returns (accuracy, loss): the pair is (loss, accuracy)")
+        if math.isclose(loss, math.sqrt(p), rel_tol=1e-4):
+            fail(
+                f"{what}: the loss is {loss:.4f}, the square root of the MSE; the loss is the mean of the squares"
+            )
+        expect_close(
+            loss,
+            scores["loss"],
+            f"the loss of {what}",
+            atol=1e-5,
+            rtol=1e-4,
+            hint="each pixel costs (target − 0)²: what share of the pixels cost 1?",
+        )
+        expect_close(
+            acc,
+            scores["accuracy"],
+            f"the accuracy of {what}",
+            atol=1e-5,
+            rtol=1e-4,
+            hint="'accuracy' thresholds the outputs at 0.5: an output of 0 counts as a dark pixel, right on every "
+            "dark pixel",
+        )
+
+    metric = call_learner(lit_pixels_found)
+    if isinstance(metric, (str, type)):
+        fail(
+            f"lit_pixels_found() returned {metric!r}: return a metric *object*, e.g. keras.metrics.SomeMetric()"
+        )
+    expect(
+        isinstance(metric, keras.metrics.Metric),
+        f"lit_pixels_found() should return a keras.metrics.Metric object, got {type(metric).__name__}",
+    )
+    name = type(metric).__name__
+    y_true = tracks(12, 16, seed=63)
+    lit = y_true > 0.5
+    black = np.zeros_like(y_true)
+    everything = np.ones_like(y_true)
+    rng = np.random.default_rng(64)
+    half = np.where(lit & (rng.random(y_true.shape) < 0.5), 0.7, 0.3).astype(
+        "float32"
+    )  # about half the lit ones
+    half_share = float(np.sum((half > 0.5) & lit) / np.sum(lit))
+    got_black = _metric_result(metric, y_true, black)
+    if math.isclose(got_black, 1 - float(y_true.mean()), rel_tol=1e-4):
+        fail(
+            f"{name} gives {got_black:.4f} for the black model: that is the accuracy the log showed, not the lit pixels found"
+        )
+    expect(
+        abs(got_black) < 1e-6,
+        f"{name} gives {got_black:.4f} for a model that outputs 0 everywhere; it finds no lit pixel: 0.0",
+    )
+    got_all = _metric_result(metric, y_true, everything)
+    if math.isclose(got_all, float(y_true.mean()), rel_tol=1e-4):
+        fail(
+            f"{name} gives {got_all:.4f} for a model that lights every pixel: the share of *predicted* lit pixels "
+            "that are lit (precision). The question is the share of *lit* pixels predicted lit"
+        )
+    expect(
+        abs(got_all - 1.0) < 1e-6,
+        f"{name} gives {got_all:.4f} for a model that lights every pixel; it finds all the lit pixels: 1.0",
+    )
+    got_half = _metric_result(metric, y_true, half)
+    expect(
+        abs(got_half - half_share) < 1e-4,
+        f"{name} gives {got_half:.4f} for a model that lights {half_share:.1%} of the lit pixels (output 0.7) and "
+        "none of the dark ones (output 0.3)",
+    )
+    again = call_learner(lit_pixels_found)
+    expect(
+        again is not metric,
+        "lit_pixels_found() returned the same object twice: create a new metric in the function",
+    )

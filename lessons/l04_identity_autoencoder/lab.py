@@ -1,9 +1,10 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 4 — The identity autoencoder
 #
-# Five exercises on what lesson 4 measured: the identity-sigmoid model, the loss it must report,
-# pictures that do not lie about their scale, the metric that tells the truth, and binary
-# cross-entropy by hand.
+# Six exercises on what lesson 4 measured: the identity-sigmoid model, the loss it must report,
+# pictures that do not lie about their scale, the metric that tells the truth, binary
+# cross-entropy by hand — and, last, a diagnosis: a symptom you have not met yet, whose cause you
+# work out and return in code.
 #
 # **Work in your own copy**, `work/lab04_autoencoder/lab04_autoencoder.ipynb`: `make lab` makes it,
 # and so does `make fetch-lab LAB=lab04_autoencoder`, which never overwrites a copy you have. Not in
@@ -239,6 +240,45 @@ print("Exercise 5, probabilities: passed.")
 # %% nbgrader={"grade": true, "grade_id": "ex5-logits", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 check.bce_logits(bce_from_logits)
 print("Exercise 5, logits: passed.")
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 6 — Diagnosis: 96 % accuracy, black pictures (2 points)
+#
+# A colleague's autoencoder of flight tracks ends in `Dense(side * side, activation="relu")`,
+# reshaped to `(side, side, 1)`, compiled with `loss="mse"` and `metrics=["accuracy"]`. From the
+# first epoch on, its log on 28×28 tracks repeats the same two numbers, `loss: 0.0350 - accuracy:
+# 0.9650`, and every reconstruction, drawn on a fixed 0…1 scale, is black: each of its ReLUs
+# outputs 0.
+#
+# * `stuck_scores(images)` returns the pair `(loss, accuracy)` such a model reports on `images`
+#   (shape `(n, side, side, 1)`, values 0.0 and 1.0) — from the images alone, no model.
+# * `lit_pixels_found()` returns a **new** Keras metric object that would have shown the problem
+#   from the first epoch: the fraction of the *lit* target pixels that the model predicts lit
+#   (output above 0.5) — 0.0 for the colleague's model, 1.0 for one that lights every lit pixel.
+#
+# The check compares `stuck_scores` with what `evaluate` reports for a model that outputs 0 on
+# fresh tracks, and feeds your metric predictions of its own.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex6", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def stuck_scores(images):
+    """(mse, accuracy) of a model that outputs 0 for every pixel, on these images."""
+    ### BEGIN SOLUTION
+    p = float(np.mean(images))  # lit pixels are 1, dark ones 0: the mean is the lit fraction
+    return p, 1 - p  # each lit pixel costs (1 − 0)² and is the only pixel counted wrong
+    ### END SOLUTION
+
+
+def lit_pixels_found():
+    """A fresh metric: the share of lit target pixels predicted lit (> 0.5)."""
+    ### BEGIN SOLUTION
+    return keras.metrics.Recall()
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex6-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.diagnosis(stuck_scores, lit_pixels_found)
+print("Exercise 6 passed.")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Check everything
