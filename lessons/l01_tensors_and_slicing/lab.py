@@ -231,6 +231,7 @@ print("Exercise 6, architecture: passed.")
 check.final_loss(build_model)
 print("Exercise 6, training: passed.")
 
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex7-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 7 — Diagnosis: 97 % in Keras, 10 % in NumPy (2 points)
 #

@@ -167,6 +167,7 @@ def mse(y_true, y_pred):
 check.safe_mse(mse)
 print("Exercise 4 passed.")
 
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 5 — Diagnosis: a loss of 0 in Keras, 1 600 in NumPy (2 points)
 #

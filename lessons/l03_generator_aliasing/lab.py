@@ -193,6 +193,7 @@ class MeanBatches(keras.utils.PyDataset):
 check.py_dataset(MeanBatches)
 print("Exercise 4 passed.")
 
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 5 — Diagnosis: twenty validation losses, two values (2 points)
 #

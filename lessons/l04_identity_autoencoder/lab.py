@@ -241,6 +241,7 @@ print("Exercise 5, probabilities: passed.")
 check.bce_logits(bce_from_logits)
 print("Exercise 5, logits: passed.")
 
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 6 — Diagnosis: 96 % accuracy, black pictures (2 points)
 #

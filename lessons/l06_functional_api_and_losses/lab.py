@@ -189,6 +189,7 @@ print("Exercise 5, the update rule: passed.")
 check.k_training(update_k)
 print("Exercise 5, in a training step: passed.")
 
+
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 6 — Diagnosis: sample weights that change nothing but the scale (2 points)
 #
