@@ -622,3 +622,53 @@ def diagnosis(stuck_scores: Callable, lit_pixels_found: Callable) -> None:
         again is not metric,
         "lit_pixels_found() returned the same object twice: create a new metric in the function",
     )
+
+
+# --- exercise 4, reworked: what 'accuracy' reads, then the metric that tells the truth ------------
+def _accuracy_as_compiled(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """What ``metrics=['accuracy']`` reports for outputs ``y_pred``: a model that passes its input
+    through, evaluated on ``y_pred`` against ``y_true`` (Keras resolves the string by the output)."""
+    import keras
+
+    inputs = keras.Input(shape=y_pred.shape[1:])
+    model = keras.Model(inputs, keras.layers.Activation("linear")(inputs))
+    model.compile(loss="mse", metrics=["accuracy"])
+    return float(
+        model.evaluate(y_pred, y_true, verbose=0, return_dict=True, batch_size=len(y_pred))["accuracy"]
+    )
+
+
+def accuracy_reads(what_accuracy_reads: Callable) -> None:
+    """``what_accuracy_reads`` is binary accuracy: ``mean((y_pred > 0.5) == y_true)``, strict at 0.5."""
+    rng = np.random.default_rng(45)
+    for n, side in ((6, 9), (4, 13)):
+        y_true = tracks(n, side, seed=45 + side)
+        noise = rng.random(y_true.shape)
+        y_pred = np.where(noise < 0.3, 0.5, rng.random(y_true.shape)).astype("float32")  # many exact 0.5s
+        y_pred[: n // 2] = _sigmoid(y_true[: n // 2]).astype("float32")  # the identity-sigmoid's outputs
+        want = _accuracy_as_compiled(y_true, y_pred)
+        what = f"what_accuracy_reads(y_true, y_pred) for {n} images of {side}×{side}"
+        got = call_learner(what_accuracy_reads, y_true.copy(), y_pred.copy(), what=what)
+        try:
+            got = float(np.asarray(got, dtype=np.float64))
+        except (TypeError, ValueError):
+            fail(f"{what} should return one number, got {got!r:.80}")
+        if math.isclose(got, float(np.mean(y_pred == y_true)), abs_tol=1e-9) and not math.isclose(got, want):
+            fail(
+                f"{what} is {got:.4f}, the share of outputs exactly equal to their targets; 'accuracy' reports "
+                f"{want:.4f}: which metric does the string become for an output with one unit on its last axis?"
+            )
+        if math.isclose(
+            got, float(np.mean((y_pred >= 0.5) == (y_true > 0.5))), abs_tol=1e-9
+        ) and not math.isclose(got, want):
+            fail(
+                f"{what} counts an output of exactly 0.5 as lit; Keras' threshold is strict (output > 0.5), so "
+                "0.5 counts as dark"
+            )
+        expect_close(got, want, what, atol=1e-6, rtol=1e-6)
+
+
+def accuracy_and_agreement(what_accuracy_reads: Callable, exact_agreement_metric: Callable) -> None:
+    """Exercise 4: what the string 'accuracy' reads, and a metric object that counts exact agreement."""
+    accuracy_reads(what_accuracy_reads)
+    agreement_metric(exact_agreement_metric)

@@ -165,15 +165,31 @@ print("Exercise 3 passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 4 — The metric that tells the truth (1 point)
+# ## Exercise 4 — The metric that tells the truth (2 points)
 #
 # The identity-sigmoid model scores "accuracy" 1.0 while none of its outputs equals its target.
-# `exact_agreement_metric()` returns a **new** Keras metric object (from `keras.metrics`) that
-# reports the fraction of predictions *exactly equal* to their targets — 0.0 for the
-# identity-sigmoid model.
+#
+# * `what_accuracy_reads(y_true, y_pred)` returns, computed with NumPy, the number that
+#   `compile(..., metrics=["accuracy"])` reports for a model of this lab whose outputs are `y_pred`
+#   (shape `(n, side, side, 1)`, values in [0, 1]) and whose targets are `y_true` (0.0 and 1.0).
+#   Work out which metric the string becomes for such outputs, and what it does with an output of
+#   exactly 0.5 — the identity-sigmoid model's output for every dark pixel.
+# * `exact_agreement_metric()` returns a **new** Keras metric object (from `keras.metrics`) that
+#   reports the fraction of predictions *exactly equal* to their targets — 0.0 for the
+#   identity-sigmoid model.
+#
+# The check compares `what_accuracy_reads` with what `evaluate` reports on outputs of its own.
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def what_accuracy_reads(y_true, y_pred):
+    """The 'accuracy' compile reports for these outputs and targets, in NumPy."""
+    ### BEGIN SOLUTION
+    # one output unit on the last axis: 'accuracy' is binary accuracy, a strict threshold at 0.5
+    return float(np.mean((y_pred > 0.5) == (y_true > 0.5)))
+    ### END SOLUTION
+
+
 def exact_agreement_metric():
     """A fresh metric object counting exact agreement between predictions and targets."""
     ### BEGIN SOLUTION
@@ -181,8 +197,8 @@ def exact_agreement_metric():
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-check.agreement_metric(exact_agreement_metric)
+# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.accuracy_and_agreement(what_accuracy_reads, exact_agreement_metric)
 print("Exercise 4 passed.")
 
 

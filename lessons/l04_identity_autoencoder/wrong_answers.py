@@ -91,7 +91,12 @@ VARIANTS = {
     },
     "binary-accuracy": {
         "why": "BinaryAccuracy, what the string 'accuracy' became: thresholds at 0.5",
-        "cells": {"ex4": "def exact_agreement_metric():\n    return keras.metrics.BinaryAccuracy()\n"},
+        "cells": {
+            "ex4": (
+                "def what_accuracy_reads(y_true, y_pred):\n    return float(np.mean((y_pred > 0.5) == y_true))\n\n\n"
+                "def exact_agreement_metric():\n    return keras.metrics.BinaryAccuracy()\n"
+            )
+        },
         "fails": {"ex4-check": "it thresholds predictions at 0.5"},
     },
     "bce-sign-and-naive-logits": {
@@ -146,6 +151,8 @@ VARIANTS = {
             ),
             "ex4": (
                 "from keras.metrics import Accuracy\n\n\n"
+                "def what_accuracy_reads(y_true, y_pred):\n"
+                "    return keras.metrics.BinaryAccuracy()(y_true, y_pred).numpy()\n\n\n"
                 "def exact_agreement_metric():\n    return Accuracy(name='exact')\n"
             ),
         },
@@ -203,5 +210,26 @@ VARIANTS = {
             )
         },
         "fails": {},
+    },
+    # Exercise 4, reworked: what the string 'accuracy' reads.
+    "accuracy-read-as-exact": {
+        "why": "believes 'accuracy' counts exact equality",
+        "cells": {
+            "ex4": (
+                "def what_accuracy_reads(y_true, y_pred):\n    return float(np.mean(y_pred == y_true))\n\n\n"
+                "def exact_agreement_metric():\n    return keras.metrics.Accuracy()\n"
+            )
+        },
+        "fails": {"ex4-check": "which metric does the string become"},
+    },
+    "accuracy-threshold-inclusive": {
+        "why": "thresholds with >= 0.5: the identity-sigmoid's dark pixels would count as lit",
+        "cells": {
+            "ex4": (
+                "def what_accuracy_reads(y_true, y_pred):\n    return float(np.mean((y_pred >= 0.5) == y_true))\n\n\n"
+                "def exact_agreement_metric():\n    return keras.metrics.Accuracy()\n"
+            )
+        },
+        "fails": {"ex4-check": "counts an output of exactly 0.5 as lit"},
     },
 }
