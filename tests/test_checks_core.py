@@ -78,3 +78,38 @@ def test_a_real_not_implemented_error_is_not_called_unwritten():
 
     with pytest.raises(CheckFailed, match="raised NotImplementedError: Cannot convert"):
         call_learner(numpy_in_graph)
+
+
+def test_a_stub_rewrapped_by_keras_reads_not_written_yet():
+    """Keras re-raises a layer's ``raise NotImplementedError()`` with its own message; the stub is
+    still the learner's untouched stub (issue 15)."""
+    import keras
+
+    class Stub(keras.layers.Layer):
+        def call(self, x):
+            raise NotImplementedError()
+
+    with pytest.raises(CheckFailed, match="not written yet"):
+        call_learner(Stub(), np.zeros((2, 3), "float32"), what="Stub()(x)")
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["mse", ["mse"], "mean_squared_error", "function", "object"],
+)
+def test_compiled_loss_judges_the_loss_not_its_spelling(spelling):
+    """'mse', ['mse'] (one output), the function and the object compute one loss (issue 15)."""
+    import keras
+
+    from pitfalls.checks.core import compiled_loss, loss_label
+
+    loss = {"function": keras.losses.mean_squared_error, "object": keras.losses.MeanSquaredError()}.get(
+        spelling if isinstance(spelling, str) else "", spelling
+    )
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", loss=loss)
+    y, p = np.array([[1.0], [2.0], [4.0]], "float32"), np.array([[1.5], [2.0], [3.0]], "float32")
+    assert compiled_loss(model, y, p) == pytest.approx(np.mean((y - p) ** 2), rel=1e-6)
+    assert "listwrapper" not in loss_label(model.loss).lower()
+    model.compile("sgd", loss="sparse_categorical_crossentropy")
+    assert compiled_loss(model, y[:, 0].astype(int) + 5, p) is None  # a label past the one output unit

@@ -66,8 +66,8 @@ def test_the_right_answers_pass_every_check(solution_ns):
         nbgrader_meta(c)["grade_id"] for c in release_cells() if is_test_cell(c)
     ]
     assert report.passed, str(report)
-    assert (report.earned, report.possible) == (points, points) == (12, 12)
-    assert "Total: 12 / 12 points (self-check, not a grade)" in str(report)
+    assert (report.earned, report.possible) == (points, points) == (14, 14)
+    assert "Total: 14 / 14 points (self-check, not a grade)" in str(report)
     assert report["ex1-check"].message == "Exercise 1 passed."  # the cell's own print, not its stdout
     assert "Exercise 1 passed." in report["ex1-check"].stdout
 
@@ -83,10 +83,10 @@ def test_a_wrong_answer_gets_exactly_the_graders_message(solution_ns):
     assert wrong.message == str(raised.value)
     assert spec["fails"]["ex1-check"] in wrong.message
     assert all(r.passed for r in report.results if r.grade_id != "ex1-check"), str(report)
-    assert (report.earned, report.possible) == (10, 12)
+    assert (report.earned, report.possible) == (12, 14)
     text, page = str(report), report._repr_html_()
-    assert "✗" in text and "10 / 12 points (self-check, not a grade)" in text
-    assert "ex1-check" in page and "✗" in page and "10 / 12 points" in page
+    assert "✗" in text and "12 / 14 points (self-check, not a grade)" in text
+    assert "ex1-check" in page and "✗" in page and "12 / 14 points" in page
     assert "that is a single image (images[100])" in page
 
 
@@ -108,7 +108,7 @@ def test_a_function_not_defined_yet_says_to_run_its_cell(solution_ns):
     message = report["ex3-check"].message
     assert not report["ex3-check"].passed
     assert "`center_columns` is not defined yet" in message and "run the exercise's cell" in message
-    assert (report.earned, report.possible) == (11, 12)
+    assert (report.earned, report.possible) == (13, 14)
 
 
 def test_without_the_setup_cell_it_says_to_run_the_setup_cell(solution_ns):

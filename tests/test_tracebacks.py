@@ -195,6 +195,10 @@ def test_a_tensorflow_shape_error_reads_in_words():
             "Matrix size-incompatible: In[0]: [64,784], In[1]: [10,32] [Op:MatMul] name: ",
             "[64,784] by a [10,32]",
         ),
+        (
+            "Incompatible shapes: [64] vs. [64,10] [Op:BroadcastGradientArgs] name: ",
+            "the targets hold one number per sample (shape [64]) and the model outputs 10",
+        ),
         ("Something else entirely", None),
     ],
 )

@@ -12,8 +12,10 @@ from collections.abc import Callable
 import numpy as np
 
 from pitfalls.checks.core import (
+    CheckFailed,
     activation_name,
     call_learner,
+    compiled_loss,
     dense_layers,
     expect,
     expect_close,
@@ -21,6 +23,7 @@ from pitfalls.checks.core import (
     fail,
     forbidden_uses,
     load_spread,
+    loss_label,
     shape_of,
 )
 
@@ -326,14 +329,27 @@ def architecture(build_model: Callable) -> None:
     )
     lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
     expect(abs(lr - 1e-3) < 1e-9, f"the learning rate should be 0.001, it is {lr:g}")
-    loss = (
-        model.loss if isinstance(model.loss, str) else getattr(model.loss, "name", type(model.loss).__name__)
-    )
+    _expect_sparse_ce(model)
+
+
+def _expect_sparse_ce(model) -> None:
+    """The compiled loss, judged on data: integer labels and softmax outputs of the check's own, its
+    value compared with sparse categorical cross-entropy computed here (however it was spelled)."""
+    rng = np.random.default_rng(6)
+    labels = rng.integers(0, CLASSES, size=9)
+    probs = rng.dirichlet(np.ones(CLASSES), size=9).astype("float32")
+    want = float(-np.mean(np.log(probs[np.arange(len(labels)), labels].astype(np.float64))))
+    got = compiled_loss(model, labels, probs)
     expect(
-        "sparse_categorical_crossentropy"
-        in str(loss).lower().replace("sparsecategoricalcrossentropy", "sparse_categorical_crossentropy"),
-        f"the loss is {loss!r}; the labels are integers 0–9, so use 'sparse_categorical_crossentropy' "
-        "('categorical_crossentropy' wants one-hot labels)",
+        got is not None and math.isclose(got, want, rel_tol=1e-4),
+        f"the loss is {loss_label(model.loss)}: "
+        + (
+            "it cannot be computed"
+            if got is None
+            else f"it gives {got:.4f}, not the cross-entropy {want:.4f},"
+        )
+        + " on a batch of integer labels and 10 probabilities per sample: the labels are integers 0–9, so "
+        "use 'sparse_categorical_crossentropy' ('categorical_crossentropy' wants one-hot labels)",
     )
 
 
@@ -399,3 +415,86 @@ def final_loss(build_model: Callable) -> None:
             f"reference {ref:.4f} ± {tol:.4f} (the spread measured over seeds and CPUs). Check the "
             "layer sizes, activations, optimizer and learning rate against the instructions."
         )
+
+
+# --- exercise 7: diagnosis, 97 % in Keras and 10 % in NumPy -----------------------------------
+def _classifier_outputs(n: int, classes: int, right: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Labels ``(n, 1)`` with uneven class shares, and probabilities whose argmax is the label for
+    about a share ``right`` of the samples (a good model: the colleague's)."""
+    rng = np.random.default_rng(seed)
+    share = rng.dirichlet(np.full(classes, 2.0))
+    labels = rng.choice(classes, size=n, p=share)
+    predicted = np.where(rng.random(n) < right, labels, rng.integers(0, classes, size=n))
+    logits = rng.normal(size=(n, classes)).astype("float32")
+    logits[np.arange(n), predicted] += 6.0
+    probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    return labels.reshape(n, 1), probs.astype("float32")
+
+
+def _pairs_in_same_class(labels: np.ndarray, probs: np.ndarray) -> float:
+    classes = probs.shape[1]
+    label_share = np.bincount(labels.ravel(), minlength=classes) / labels.size
+    predicted_share = np.bincount(probs.argmax(axis=1), minlength=classes) / len(probs)
+    return float(np.sum(label_share * predicted_share))
+
+
+def diagnosis(colleague_accuracy: Callable, accuracy: Callable) -> None:
+    """The colleague's line compares (N,) predictions with (N, 1) labels: broadcasting makes an
+    N × N table, whose mean is the share of (label, prediction) pairs in the same class."""
+    for n, classes, seed in ((37, 10, 71), (250, 7, 72)):
+        labels, probs = _classifier_outputs(n, classes, right=0.95, seed=seed)
+        true_acc = float(np.mean(probs.argmax(axis=1) == labels.ravel()))
+        what = f"colleague_accuracy(y_test, probs) for {n} labels of shape ({n}, 1) and {classes} classes"
+        got = call_learner(colleague_accuracy, labels.copy(), probs.copy(), what=what)
+        want = _pairs_in_same_class(labels, probs)
+        expect(isinstance(got, (int, float, np.number)), f"{what} should return one number, got {got!r:.80}")
+        if math.isclose(float(got), true_acc, abs_tol=1e-9) and not math.isclose(true_acc, want):
+            fail(
+                f"{what} returns the model's real accuracy, {true_acc:.4f}; the colleague's line prints "
+                f"{want:.4f}. Which shape does `np.argmax(probs, axis=1) == y_test` have?"
+            )
+        if math.isclose(float(got), 1 / classes, abs_tol=1e-9):
+            fail(
+                f"{what} returns 1/{classes}: right only when every class is equally common. Here the classes "
+                "are not; count how often each class occurs among the labels and among the predictions"
+            )
+        expect_close(
+            got,
+            want,
+            what,
+            hint="the line compares every prediction with every label: which share of those pairs agree?",
+        )
+
+    labels, probs = _classifier_outputs(1_000_000, 10, right=0.97, seed=73)
+    what = "colleague_accuracy(y_test, probs) for a million labels"
+    try:
+        got = call_learner(colleague_accuracy, labels, probs, what=what)
+    except CheckFailed as exc:
+        if "MemoryError" in str(exc):
+            fail(
+                f"{what} builds the million × million table the colleague's line builds ({exc}); compute "
+                "the same number from how often each class occurs among the labels and the predictions"
+            )
+        raise
+    expect_close(got, _pairs_in_same_class(labels, probs), what)
+
+    for n, classes, seed, column in (
+        (41, 10, 74, True),
+        (41, 10, 74, False),
+        (1, 3, 75, True),
+        (60, 4, 76, False),
+    ):
+        labels, probs = _classifier_outputs(n, classes, right=0.8, seed=seed)
+        y = labels if column else labels.ravel()
+        want = float(np.mean(probs.argmax(axis=1) == labels.ravel()))
+        what = (
+            f"accuracy(y_test, probs) for labels of shape {y.shape} and probabilities of shape {probs.shape}"
+        )
+        got = call_learner(accuracy, y.copy(), probs.copy(), what=what)
+        expect(isinstance(got, (int, float, np.number)), f"{what} should return one number, got {got!r:.80}")
+        if column and n > 1 and math.isclose(float(got), _pairs_in_same_class(labels, probs), abs_tol=1e-9):
+            fail(
+                f"{what} is {float(got):.4f}, the colleague's number: the labels of shape ({n}, 1) broadcast "
+                f"against the ({n},) predictions. Flatten the labels first"
+            )
+        expect_close(got, want, what, hint="count the samples whose row's argmax (axis=1) is their label")

@@ -1,8 +1,9 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 1 — Tensors, slicing and a first Keras model
 #
-# Six exercises on what lesson 1 showed: slicing image batches, the (pixels, samples) layout,
-# broadcasting, the dot product, epochs and batches, and a small Keras model.
+# Seven exercises on what lesson 1 showed: slicing image batches, the (pixels, samples) layout,
+# broadcasting, the dot product, epochs and batches, a small Keras model — and, last, a diagnosis:
+# a symptom you have not met yet, whose cause you find and return in code.
 #
 # **Work in your own copy**, `work/lab01_tensors/lab01_tensors.ipynb`: `make lab` makes it, and so
 # does `make fetch-lab LAB=lab01_tensors`, which never overwrites a copy you have. Not in
@@ -229,6 +230,51 @@ print("Exercise 6, architecture: passed.")
 # %% nbgrader={"grade": true, "grade_id": "ex6-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 check.final_loss(build_model)
 print("Exercise 6, training: passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex7-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 7 — Diagnosis: 97 % in Keras, 10 % in NumPy (2 points)
+#
+# A colleague trained a digit classifier like exercise 6's; `model.evaluate` reports an accuracy of
+# 0.97 on the test set. To double-check, they read the test labels from a CSV file, as a column
+# `y_test` of shape `(N, 1)`, and type
+#
+# ```python
+# probs = model.predict(x_test)                      # shape (N, 10)
+# print(np.mean(np.argmax(probs, axis=1) == y_test))  # prints 0.1006
+# ```
+#
+# Nothing is wrong with the model. Work out what that line compared, then write:
+#
+# * `colleague_accuracy(y_test, probs)`: the number the colleague's line prints, computed from how
+#   often each class occurs among the labels and among the predictions — **without** building the
+#   table the line builds (the check passes a million labels);
+# * `accuracy(y_test, probs)`: the real fraction of correct predictions, for labels of shape `(N,)`
+#   or `(N, 1)`.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex7", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def colleague_accuracy(y_test, probs):
+    """What np.mean(np.argmax(probs, axis=1) == y_test) prints for labels of shape (N, 1)."""
+    ### BEGIN SOLUTION
+    classes = probs.shape[1]
+    label_share = np.bincount(np.ravel(y_test), minlength=classes) / np.size(y_test)
+    predicted_share = np.bincount(np.argmax(probs, axis=1), minlength=classes) / len(probs)
+    # the line compares every prediction j with every label i: the share of pairs in the same class
+    return float(np.sum(label_share * predicted_share))
+    ### END SOLUTION
+
+
+def accuracy(y_test, probs):
+    """The fraction of samples whose most probable class is their label."""
+    ### BEGIN SOLUTION
+    return float(np.mean(np.argmax(probs, axis=1) == np.ravel(y_test)))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex7-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.diagnosis(colleague_accuracy, accuracy)
+print("Exercise 7 passed.")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Check everything

@@ -178,4 +178,103 @@ VARIANTS = {
         "fails": {"ex6-architecture": "the hidden layer should have 32 units, it has 33"},
         "may_fail": ["ex6-training"],
     },
+    # Issue 15: a right loss written as a function object, or as the article's one-item list, is
+    # judged by the loss it computes, not by its spelling.
+    "loss-as-function": {
+        "why": "loss=keras.losses.sparse_categorical_crossentropy, a plain function: right",
+        "cells": {
+            "ex6": (
+                "def build_model():\n"
+                "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(32, activation='relu'),\n"
+                "                              keras.layers.Dense(10, activation='softmax')])\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
+                "                  loss=keras.losses.sparse_categorical_crossentropy, metrics=['accuracy'])\n"
+                "    return model\n"
+            )
+        },
+        "fails": {},
+    },
+    "loss-as-list": {
+        "why": "loss=['sparse_categorical_crossentropy'], one loss for the one output: right",
+        "cells": {
+            "ex6": (
+                "def build_model():\n"
+                "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(32, activation='relu'),\n"
+                "                              keras.layers.Dense(10, activation='softmax')])\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
+                "                  loss=['sparse_categorical_crossentropy'], metrics=['accuracy'])\n"
+                "    return model\n"
+            )
+        },
+        "fails": {},
+    },
+    "article-mse": {
+        "why": "the article's loss='mse' on integer labels: wrong, and the training error said in words",
+        "cells": {
+            "ex6": (
+                "def build_model():\n"
+                "    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(32, activation='relu'),\n"
+                "                              keras.layers.Dense(10, activation='softmax')])\n"
+                "    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001),\n"
+                "                  loss='mse', metrics=['accuracy'])\n"
+                "    return model\n"
+            )
+        },
+        "fails": {
+            "ex6-architecture": "the loss is 'mse'",
+            "ex6-training": "one number per sample",
+        },
+    },
+    # Exercise 7, the diagnosis.
+    "diagnosis-line-kept": {
+        "why": "accuracy keeps the colleague's broadcast",
+        "cells": {
+            "ex7": (
+                "def colleague_accuracy(y_test, probs):\n"
+                "    k = probs.shape[1]\n"
+                "    return float(np.sum(np.bincount(y_test.ravel(), minlength=k) / y_test.size\n"
+                "                        * np.bincount(probs.argmax(axis=1), minlength=k) / len(probs)))\n\n\n"
+                "def accuracy(y_test, probs):\n"
+                "    return float(np.mean(np.argmax(probs, axis=1) == y_test))\n"
+            )
+        },
+        "fails": {"ex7-check": "the colleague's number"},
+    },
+    "diagnosis-builds-table": {
+        "why": "reproduces the colleague's number by building the N × N table",
+        "cells": {
+            "ex7": (
+                "def colleague_accuracy(y_test, probs):\n"
+                "    return float(np.mean(np.argmax(probs, axis=1) == y_test))\n\n\n"
+                "def accuracy(y_test, probs):\n"
+                "    return float(np.mean(np.argmax(probs, axis=1) == y_test.ravel()))\n"
+            )
+        },
+        "fails": {"ex7-check": "builds the million × million table"},
+    },
+    "diagnosis-one-in-ten": {
+        "why": "guesses 1/K, right only for equally common classes",
+        "cells": {
+            "ex7": (
+                "def colleague_accuracy(y_test, probs):\n"
+                "    return 1 / probs.shape[1]\n\n\n"
+                "def accuracy(y_test, probs):\n"
+                "    return float(np.mean(np.argmax(probs, axis=1) == y_test.ravel()))\n"
+            )
+        },
+        "fails": {"ex7-check": "right only when every class is equally common"},
+    },
+    "diagnosis-right-differently": {
+        "why": "a loop over classes and np.squeeze: right",
+        "cells": {
+            "ex7": (
+                "def colleague_accuracy(y_test, probs):\n"
+                "    y, p = np.squeeze(y_test, axis=-1), probs.argmax(axis=1)\n"
+                "    return sum(np.mean(y == k) * np.mean(p == k) for k in range(probs.shape[1]))\n\n\n"
+                "def accuracy(y_test, probs):\n"
+                "    return np.mean(probs.argmax(axis=-1) == np.reshape(y_test, -1))\n"
+            )
+        },
+        "fails": {},
+    },
 }

@@ -14,31 +14,26 @@ from collections.abc import Callable
 import numpy as np
 
 from pitfalls.checks.core import (
+    CheckFailed,
     activation_name,
     call_learner,
+    compiled_loss,
     dense_layers,
     expect,
     expect_close,
     expect_shape,
     fail,
     load_spread,
+    loss_label,
     shape_of,
 )
 from pitfalls.meannet import pairs
 
 LAB = "lab02_mean_net"
 TRAINING = {"seed": 0, "steps": 2000, "batch_size": 64}
-MSE_NAMES = {"mse", "mean_squared_error", "meansquarederror"}
 
 
 # --- exercise 1: the mean net ------------------------------------------------------------------
-def _loss_name(loss) -> str:
-    if isinstance(loss, str):
-        return loss.lower()
-    name = getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__
-    return str(name).lower()
-
-
 def _build(build_mean_net: Callable, seed: int):
     import keras
 
@@ -110,8 +105,23 @@ def architecture(build_mean_net: Callable) -> None:
     )
     lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
     expect(abs(lr - 1e-3) < 1e-9, f"the learning rate should be 0.001 (RMSprop's default), it is {lr:g}")
-    name = _loss_name(model.loss)
-    expect(name in MSE_NAMES, f"the loss should be the mean squared error ('mse'), it is {name!r}")
+    _expect_mse(model)
+
+
+def _expect_mse(model) -> None:
+    """The compiled loss, judged on data: targets (N, 1) and predictions of the check's own, its value
+    compared with the mean squared error computed here (however the loss was spelled)."""
+    rng = np.random.default_rng(7)
+    y_true = rng.normal(50.0, 20.0, size=(9, 1)).astype("float32")
+    y_pred = (y_true + rng.normal(0.0, 3.0, size=(9, 1))).astype("float32")
+    want = float(np.mean((y_true.astype(np.float64) - y_pred) ** 2))
+    got = compiled_loss(model, y_true, y_pred)
+    expect(
+        got is not None and math.isclose(got, want, rel_tol=1e-4),
+        f"the loss should be the mean squared error ('mse'), it is {loss_label(model.loss)}: on targets "
+        "and predictions where the mean squared error is "
+        f"{want:.4f}, it " + ("cannot be computed" if got is None else f"gives {got:.4f}"),
+    )
 
 
 def train_graded(build_mean_net: Callable, seed: int = TRAINING["seed"]) -> dict[str, float]:
@@ -341,3 +351,83 @@ def safe_mse(mse: Callable) -> None:
                 else ""
             )
         )
+
+
+# --- exercise 5: diagnosis, a loss of 0 in Keras and 1 600 in NumPy -----------------------------
+def _targets_and_predictions(n: int, seed: int, bias: float) -> tuple[np.ndarray, np.ndarray]:
+    """Skewed targets ``(n,)`` (prices) and a good model's predictions ``(n, 1)``, off by ``bias``."""
+    rng = np.random.default_rng(seed)
+    y = rng.lognormal(4.0, 0.5, size=n)
+    return y, (y + bias + rng.normal(0.0, 2.0, size=n)).reshape(n, 1)
+
+
+def _pairwise(y: np.ndarray, p: np.ndarray) -> float:
+    t, q = y.astype(np.float64).ravel(), p.astype(np.float64).ravel()
+    return float(np.var(t) + np.var(q) + (t.mean() - q.mean()) ** 2)
+
+
+def _number(value, what: str) -> float:
+    expect(
+        isinstance(value, (int, float, np.number)) or shape_of(value) in ((), (1,)),
+        f"{what} should return one number, got {value!r:.80}",
+    )
+    return float(np.asarray(value, dtype=np.float64).reshape(-1)[0])
+
+
+def diagnosis(numpy_line: Callable, perfect_model_line: Callable) -> None:
+    """(N,) − (N, 1) broadcasts to an N × N table of (t_i − p_j)²: its mean is
+    Var(t) + Var(p) + (mean t − mean p)², and 2·Var(t) for a perfect model."""
+    for n, seed, bias in ((9, 51, 0.0), (40, 52, 3.0), (333, 53, -1.5)):
+        y, p = _targets_and_predictions(n, seed, bias)
+        what = f"numpy_line(y_test, y_pred) for {n} targets of shape ({n},) and predictions ({n}, 1)"
+        got = _number(call_learner(numpy_line, y.copy(), p.copy(), what=what), what)
+        want = _pairwise(y, p)
+        matched = float(np.mean((y - p.ravel()) ** 2))
+        if math.isclose(got, matched, rel_tol=1e-6):
+            fail(
+                f"{what} is {got:.4f}, the mean squared error of matching rows — what Keras computes. The "
+                f"colleague's line prints {want:.4f}: what shape does y_test - y_pred have?"
+            )
+        t, q = y.ravel(), p.ravel()
+        if math.isclose(got, float(np.var(t) + np.var(q)), rel_tol=1e-6) and not math.isclose(
+            got, want, rel_tol=1e-6
+        ):
+            fail(
+                f"{what} is {got:.4f}, Var(y_test) + Var(y_pred): right only when the two have the same mean. "
+                "Their means differ here; what does that add to every pair?"
+            )
+        if math.isclose(
+            got, float(np.var(t, ddof=1) + np.var(q, ddof=1) + (t.mean() - q.mean()) ** 2), rel_tol=1e-9
+        ):
+            fail(
+                f"{what} uses the sample variances (ddof=1); the line's mean divides by N·N, so use the "
+                "population variances, np.var(..., ddof=0)"
+            )
+        expect_close(got, want, what, rtol=1e-6, hint="the line averages (t_i − p_j)² over every pair (i, j)")
+
+    y, p = _targets_and_predictions(1_000_000, 54, 0.5)
+    what = "numpy_line(y_test, y_pred) for a million samples"
+    try:
+        got = _number(call_learner(numpy_line, y, p, what=what), what)
+    except CheckFailed as exc:
+        if "MemoryError" in str(exc):
+            fail(
+                f"{what} builds the million × million table the colleague's line builds ({exc}); compute "
+                "its mean from the means and variances of the targets and the predictions"
+            )
+        raise
+    expect_close(got, _pairwise(y, p), what, rtol=1e-6)
+
+    for n, seed in ((12, 55), (500, 56)):
+        y, _ = _targets_and_predictions(n, seed, 0.0)
+        what = f"perfect_model_line(y_test) for {n} targets"
+        got = _number(call_learner(perfect_model_line, y.copy(), what=what), what)
+        if math.isclose(got, 0.0, abs_tol=1e-12):
+            fail(
+                f"{what} is 0: that is Keras' number, on matching rows. The NumPy line pairs every target with every prediction"
+            )
+        if math.isclose(got, float(np.var(y)), rel_tol=1e-6):
+            fail(f"{what} is Var(y_test): each pair (i, j) has two independent values, t_i and t_j")
+        if math.isclose(got, 2 * float(np.var(y, ddof=1)), rel_tol=1e-9):
+            fail(f"{what} uses the sample variance (ddof=1); the line divides by N·N: use np.var(y_test)")
+        expect_close(got, 2 * float(np.var(y)), what, rtol=1e-6)

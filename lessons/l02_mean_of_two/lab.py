@@ -1,9 +1,10 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 2 — The mean-of-two net, and (N,) vs (N, 1)
 #
-# Four exercises on what lesson 2 showed: the one-unit net that learns the mean of two numbers,
+# Five exercises on what lesson 2 showed: the one-unit net that learns the mean of two numbers,
 # a `Lambda` layer that keeps the shape `(batch, 1)`, the "incomprehensible" loss of the shape
-# bug computed by hand, and a mean squared error that cannot broadcast.
+# bug computed by hand, a mean squared error that cannot broadcast — and, last, a diagnosis: a
+# symptom you have not met yet, whose cause you work out and return in code.
 #
 # **Work in your own copy**, `work/lab02_mean_net/lab02_mean_net.ipynb`: `make lab` makes it, and so
 # does `make fetch-lab LAB=lab02_mean_net`, which never overwrites a copy you have. Not in
@@ -165,6 +166,47 @@ def mse(y_true, y_pred):
 # %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 check.safe_mse(mse)
 print("Exercise 4 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 5 — Diagnosis: a loss of 0 in Keras, 1 600 in NumPy (2 points)
+#
+# A colleague trains a regression model on a table of houses and `model.evaluate(x_test, y_test)`
+# prints `loss: 0.0000` — yet their own check,
+#
+# ```python
+# y_test = table["price"].to_numpy()                   # shape (N,)
+# print(np.mean((y_test - model.predict(x_test)) ** 2))  # prints 1602.7
+# ```
+#
+# says the model is far off. Work out what that NumPy line averaged, and write
+# `numpy_line(y_test, y_pred)`: the number the line prints for targets of shape `(N,)` and
+# predictions of shape `(N, 1)`, **from the means and variances** of the two — without building
+# what the line builds (the check passes a million samples). Then
+# `perfect_model_line(y_test)`: what it prints for a model whose predictions are exactly the targets.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def numpy_line(y_test, y_pred):
+    """np.mean((y_test - y_pred) ** 2) for y_test (N,) and y_pred (N, 1), from means and variances."""
+    ### BEGIN SOLUTION
+    t = np.asarray(y_test, dtype=np.float64).ravel()
+    p = np.asarray(y_pred, dtype=np.float64).ravel()
+    # the mean over all pairs (i, j) of (t_i − p_j)²: t and p vary independently across the pairs
+    return float(np.var(t) + np.var(p) + (t.mean() - p.mean()) ** 2)
+    ### END SOLUTION
+
+
+def perfect_model_line(y_test):
+    """What the line prints when the predictions equal the targets."""
+    ### BEGIN SOLUTION
+    return 2 * float(np.var(np.asarray(y_test, dtype=np.float64)))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex5-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.diagnosis(numpy_line, perfect_model_line)
+print("Exercise 5 passed.")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Check everything

@@ -127,4 +127,84 @@ VARIANTS = {
         },
         "fails": {"ex4-check": "mse should raise ValueError"},
     },
+    # Issue 15: the article's compile(loss=['mse'], ...), a one-item list for the one output, is right.
+    "article-loss-list": {
+        "why": "loss=['mse'] as the article writes it: one loss for the one output, right",
+        "cells": {
+            "ex1": (
+                "def build_mean_net():\n"
+                "    inputs = keras.Input(shape=(2,))\n"
+                "    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))\n"
+                "    model.compile(loss=['mse'], optimizer=keras.optimizers.RMSprop(learning_rate=0.001))\n"
+                "    return model\n"
+            )
+        },
+        "fails": {},
+    },
+    "mae-loss": {
+        "why": "the mean absolute error instead of the squared one",
+        "cells": {
+            "ex1": (
+                "def build_mean_net():\n"
+                "    inputs = keras.Input(shape=(2,))\n"
+                "    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))\n"
+                "    model.compile(loss=keras.losses.mean_absolute_error, optimizer=keras.optimizers.RMSprop(0.001))\n"
+                "    return model\n"
+            )
+        },
+        "fails": {
+            "ex1-architecture": "the loss should be the mean squared error ('mse'), it is mean_absolute_error"
+        },
+        "may_fail": ["ex1-training"],
+    },
+    # Exercise 5, the diagnosis.
+    "diagnosis-matched-rows": {
+        "why": "returns the row-by-row MSE, Keras' number, not the line's",
+        "cells": {
+            "ex5": (
+                "def numpy_line(y_test, y_pred):\n"
+                "    return float(np.mean((np.ravel(y_test) - np.ravel(y_pred)) ** 2))\n\n\n"
+                "def perfect_model_line(y_test):\n"
+                "    return 2 * float(np.var(y_test))\n"
+            )
+        },
+        "fails": {"ex5-check": "the mean squared error of matching rows"},
+    },
+    "diagnosis-builds-table": {
+        "why": "reproduces the line by broadcasting: a million × million table",
+        "cells": {
+            "ex5": (
+                "def numpy_line(y_test, y_pred):\n"
+                "    return float(np.mean((y_test - y_pred) ** 2))\n\n\n"
+                "def perfect_model_line(y_test):\n"
+                "    return 2 * float(np.var(y_test))\n"
+            )
+        },
+        "fails": {"ex5-check": "builds the million × million table"},
+    },
+    "diagnosis-forgets-the-offset": {
+        "why": "Var(t) + Var(p), missing the squared difference of the means",
+        "cells": {
+            "ex5": (
+                "def numpy_line(y_test, y_pred):\n"
+                "    return float(np.var(y_test) + np.var(y_pred))\n\n\n"
+                "def perfect_model_line(y_test):\n"
+                "    return float(np.var(y_test))\n"
+            )
+        },
+        "fails": {"ex5-check": "right only when the two have the same mean"},
+    },
+    "diagnosis-right-differently": {
+        "why": "mean of squares minus twice the product of means: the same number, right",
+        "cells": {
+            "ex5": (
+                "def numpy_line(y_test, y_pred):\n"
+                "    t, p = np.ravel(y_test), np.ravel(y_pred)\n"
+                "    return np.mean(t**2) + np.mean(p**2) - 2 * t.mean() * p.mean()\n\n\n"
+                "def perfect_model_line(y_test):\n"
+                "    return numpy_line(y_test, np.reshape(y_test, (-1, 1)))\n"
+            )
+        },
+        "fails": {},
+    },
 }

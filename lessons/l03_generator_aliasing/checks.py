@@ -493,3 +493,99 @@ def py_dataset(MeanBatches: Any) -> None:
             "the targets and the means of the inputs they arrived with: items are not paired "
             "when Keras reads them",
         )
+
+
+# --- exercise 5: diagnosis, twenty validation losses with two values -----------------------------------
+def _loader(kind: str, seed: int, batch_size: int):
+    """A loader of ``(x, y)`` batches: ``x`` integer pairs (float64), ``y`` their means. ``kind`` says
+    how it treats its arrays: ``ring1``/``ring2``/``ring3`` refill one, two or three buffer pairs in
+    turn; ``targets`` reuses only the targets' buffer; ``views`` yields a new view of one buffer;
+    ``fresh`` makes new arrays for every batch. Every kind yields the same values for one seed."""
+    rng = np.random.default_rng(seed)
+    rings = {"ring1": 1, "ring2": 2, "ring3": 3}.get(kind, 1)
+    xs = [np.zeros((batch_size, 2)) for _ in range(rings)]
+    ys = [np.zeros((batch_size, 1)) for _ in range(rings)]
+    i = 0
+    while True:
+        values = rng.integers(0, 100, size=(batch_size, 2)).astype(np.float64)
+        if kind == "fresh":
+            yield values, values.mean(axis=1, keepdims=True)
+        elif kind == "targets":
+            ys[0][:] = values.mean(axis=1, keepdims=True)
+            yield values, ys[0]
+        elif kind == "views":
+            xs[0][:] = values
+            yield xs[0][:], xs[0].mean(axis=1, keepdims=True)
+        else:
+            x, y = xs[i % rings], ys[i % rings]
+            x[:] = values
+            y[:] = values.mean(axis=1, keepdims=True)
+            yield x, y
+        i += 1
+
+
+def _drawn(seed: int, batch_size: int, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    loader = _loader("fresh", seed, batch_size)
+    return [next(loader) for _ in range(n)]
+
+
+LOADER_KINDS = {
+    "ring2": "a loader that fills two arrays in turn (the colleague's)",
+    "ring1": "a loader that refills one array (the article's)",
+    "ring3": "a loader that fills three arrays in turn",
+    "targets": "a loader that reuses only its targets' array",
+    "views": "a loader that yields a new view of one array every time",
+    "fresh": "a loader that makes new arrays for every batch",
+}
+
+
+def diagnosis(take: Callable) -> None:
+    """``take(batches, n)`` keeps the next n batches as drawn: a copy of every array as it comes,
+    since a loader with k buffers makes ``list(islice(loader, n))`` hold only k distinct batches."""
+    for (kind, about), (n, batch_size) in zip(
+        LOADER_KINDS.items(), ((20, 8), (7, 5), (10, 3), (9, 4), (6, 6), (5, 7))
+    ):
+        seed = 300 + n
+        loader = _loader(kind, seed, batch_size)
+        what = f"take(batches, {n}) on {about}"
+        got = call_learner(take, loader, n, what=what)
+        expect(
+            isinstance(got, (list, tuple)),
+            f"{what} should return a list of (x, y) pairs, got {type(got).__name__}",
+        )
+        expect(len(got) == n, f"{what} returned {len(got)} batches, expected {n}")
+        want = _drawn(seed, batch_size, n + 4)
+        following = np.copy(next(loader)[0])
+        expect(
+            np.array_equal(following, want[n][0]),
+            f"{what} drew another number of batches than {n} from the generator: draw exactly n, with "
+            "next(batches)",
+        )
+        for _ in range(3):  # the loader goes on refilling its arrays
+            next(loader)
+        for i, batch in enumerate(got):
+            expect(
+                isinstance(batch, (tuple, list)) and len(batch) == 2,
+                f"{what}: item {i} should be an (x, y) pair, got {type(batch).__name__}",
+            )
+            x, y = np.asarray(batch[0]), np.asarray(batch[1])
+            wx, wy = want[i]
+            expect_shape(x, wx.shape, f"the inputs of batch {i} of {what}")
+            expect_shape(y, wy.shape, f"the targets of batch {i} of {what}")
+            if not np.array_equal(x, wx) or not np.array_equal(y, wy):
+                part = "inputs" if not np.array_equal(x, wx) else "targets"
+                later = [
+                    j
+                    for j in range(i + 1, n + 4)
+                    if np.array_equal(x, want[j][0]) and np.array_equal(y, want[j][1])
+                ]
+                if later:
+                    fail(
+                        f"{what}: batch {i} holds the values of a batch drawn later (batch {later[-1]}): the loader refilled "
+                        "the array after take kept it, so the list holds the same arrays several times. Copy each "
+                        "array as you draw it (np.copy)"
+                    )
+                fail(
+                    f"{what}: the {part} of batch {i} are not what the loader yielded: the loader refills "
+                    f"that array later; copy the {part} too, as you draw them"
+                )

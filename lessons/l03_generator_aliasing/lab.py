@@ -1,9 +1,10 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 3 — Generators that hand out the same array
 #
-# Four exercises on what lesson 3 showed: the loss a model stalls at when its inputs and targets
+# Five exercises on what lesson 3 showed: the loss a model stalls at when its inputs and targets
 # are no longer paired, a training generator whose batches are independent and correctly paired,
-# a detector of aliasing generators, and the `keras.utils.PyDataset` pattern.
+# a detector of aliasing generators, the `keras.utils.PyDataset` pattern — and, last, a diagnosis:
+# a symptom you have not met yet, whose cause you find and fix in code.
 #
 # **Work in your own copy**, `work/lab03_generators/lab03_generators.ipynb`: `make lab` makes it,
 # and so does `make fetch-lab LAB=lab03_generators`, which never overwrites a copy you have. Not in
@@ -169,25 +170,66 @@ print("Exercise 3 passed.")
 class MeanBatches(keras.utils.PyDataset):
     """`batches` batches of `batch_size` pairs and their means; item `index` is new arrays."""
 
-    ### BEGIN SOLUTION
     def __init__(self, batches, batch_size, **kwargs):
         super().__init__(**kwargs)
+        ### BEGIN SOLUTION
         self.batches, self.batch_size = batches, batch_size
+        ### END SOLUTION
 
     def __len__(self):
+        ### BEGIN SOLUTION
         return self.batches
+        ### END SOLUTION
 
     def __getitem__(self, index):
+        ### BEGIN SOLUTION
         rng = np.random.default_rng(index)  # item `index` depends on index only: reproducible, thread-safe
         x = rng.integers(0, 100, size=(self.batch_size, 2)).astype("float64")
         return x, x.mean(axis=1, keepdims=True)
-
-    ### END SOLUTION
+        ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 check.py_dataset(MeanBatches)
 print("Exercise 4 passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 5 — Diagnosis: twenty validation losses, two values (2 points)
+#
+# A colleague's data loader is fast because it fills two arrays in turn (while the model reads one,
+# the loader fills the other). They keep 20 of its batches aside as a fixed validation set,
+#
+# ```python
+# val = list(itertools.islice(loader, 20))
+# print([round(model.evaluate(x, y, verbose=0), 3) for x, y in val])
+# ```
+#
+# and the 20 losses take only two values, alternating: `[0.412, 0.397, 0.412, 0.397, …]`. Work out
+# what `val` holds, then write `take(batches, n)`: the next `n` batches of the generator `batches`, as
+# a list of `(x, y)` pairs that stay exactly as they were when drawn, whatever the generator does
+# with its arrays afterwards — and that works on a generator of fresh arrays too.
+#
+# The check runs it on loaders of its own: one buffer refilled, two or three buffers in turn, only
+# the targets reused, new views of one buffer, and fresh arrays; then it draws more batches and
+# compares what `take` returned with what the loader yielded.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def take(batches, n):
+    """The next n batches of the generator, as (x, y) pairs that no later refill can change."""
+    ### BEGIN SOLUTION
+    kept = []
+    for _ in range(n):
+        x, y = next(batches)
+        kept.append((np.copy(x), np.copy(y)))  # copy as drawn: the loader refills its arrays later
+    return kept
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex5-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.diagnosis(take)
+print("Exercise 5 passed.")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Check everything

@@ -217,4 +217,44 @@ VARIANTS = {
         },
         "fails": {"ex2-check": "raised TypeError", "ex2-training": "raised TypeError"},
     },
+    # Exercise 5, the diagnosis.
+    "diagnosis-islice": {
+        "why": "the colleague's list(islice(...)): the arrays, not their values",
+        "cells": {
+            "ex5": "import itertools\n\n\ndef take(batches, n):\n    return list(itertools.islice(batches, n))\n"
+        },
+        "fails": {"ex5-check": "holds the values of a batch drawn later"},
+    },
+    "diagnosis-copies-inputs-only": {
+        "why": "copies x, keeps the loader's y array",
+        "cells": {
+            "ex5": "def take(batches, n):\n    return [(np.copy(x), y) for x, y in (next(batches) for _ in range(n))]\n"
+        },
+        "fails": {"ex5-check": "copy the targets too"},
+    },
+    "diagnosis-copies-too-late": {
+        "why": "draws all n batches first, then copies them: the refills already happened",
+        "cells": {
+            "ex5": (
+                "def take(batches, n):\n"
+                "    drawn = [next(batches) for _ in range(n)]\n"
+                "    return [(x.copy(), y.copy()) for x, y in drawn]\n"
+            )
+        },
+        "fails": {"ex5-check": "holds the values of a batch drawn later"},
+    },
+    "diagnosis-right-differently": {
+        "why": "np.array(...) copies by default: right",
+        "cells": {
+            "ex5": (
+                "def take(batches, n):\n"
+                "    out = []\n"
+                "    while len(out) < n:\n"
+                "        x, y = next(batches)\n"
+                "        out.append((np.array(x), np.array(y)))\n"
+                "    return out\n"
+            )
+        },
+        "fails": {},
+    },
 }

@@ -22,6 +22,7 @@ from pitfalls.checks.core import (
     fail,
     forbidden_uses,
     load_spread,
+    loss_label,
     shape_of,
 )
 
@@ -57,13 +58,6 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 # --- exercise 1: the identity model ------------------------------------------------------------
-def _loss_name(model) -> str:
-    loss = model.loss
-    if isinstance(loss, str):
-        return loss
-    return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__)
-
-
 def architecture(build_identity_model: Callable) -> None:
     """Shapes, parameters, kernel, activation, loss, metric and optimizer of the identity model."""
     import keras
@@ -163,7 +157,7 @@ def architecture(build_identity_model: Callable) -> None:
         if abs(scores["loss"] - mse) > 1e-5:
             fail(
                 f"the compiled loss gives {scores['loss']:.4f} on images where the mean squared error is "
-                f"{mse:.4f} (loss {_loss_name(model)!r}): compile with loss='mse'"
+                f"{mse:.4f} (loss {loss_label(model.loss)}): compile with loss='mse'"
             )
         expect(
             "accuracy" in scores,
@@ -538,3 +532,176 @@ def bce_logits(bce_from_logits: Callable) -> None:
             "loss in z: max(z, 0) − z·t + ln(1 + e^(−|z|))"
         )
     expect_close(got, want, "bce_from_logits for logits of ±30 and ±100", atol=1e-4, rtol=1e-5)
+
+
+# --- exercise 6: diagnosis, 98 % accuracy and black pictures ------------------------------------
+def _black_model_scores(images: np.ndarray) -> dict[str, float]:
+    """What ``evaluate`` reports for a model whose every output is 0 (a dead ReLU layer), compiled as
+    the colleague's: ``loss='mse'``, ``metrics=['accuracy']``."""
+    import keras
+
+    side = images.shape[1]
+    inputs = keras.Input(shape=images.shape[1:])
+    flat = keras.layers.Flatten()(inputs)
+    dead = keras.layers.Dense(
+        side * side,
+        activation="relu",
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(-1.0),
+    )(flat)
+    model = keras.Model(inputs, keras.layers.Reshape(images.shape[1:])(dead))
+    model.compile(loss="mse", metrics=["accuracy"])
+    return model.evaluate(images, images, verbose=0, return_dict=True, batch_size=len(images))
+
+
+def _pair_of_numbers(value: Any, what: str) -> tuple[float, float]:
+    expect(
+        isinstance(value, (tuple, list)) and len(value) == 2,
+        f"{what} should return a pair (loss, accuracy), got {value!r:.80}",
+    )
+    try:
+        return float(np.asarray(value[0])), float(np.asarray(value[1]))
+    except (TypeError, ValueError):
+        fail(f"{what} should return two numbers, got {value!r:.80}")
+
+
+def _metric_result(metric: Any, y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    metric.reset_state()
+    call_learner(metric.update_state, y_true, y_pred, what="metric.update_state(y_true, y_pred)")
+    return float(np.asarray(metric.result()))
+
+
+def diagnosis(stuck_scores: Callable, lit_pixels_found: Callable) -> None:
+    """A model that outputs 0 has MSE p and accuracy 1 − p on images with a lit fraction p; recall
+    (lit pixels predicted lit) is what shows it."""
+    import keras
+
+    for n, side, seed in ((24, 14, 61), (10, 22, 62)):
+        images = tracks(n, side, seed=seed)
+        scores = _black_model_scores(images)
+        what = f"stuck_scores(images) for {n} tracks of {side}×{side}"
+        loss, acc = _pair_of_numbers(call_learner(stuck_scores, images.copy(), what=what), what)
+        p = float(images.mean())
+        if math.isclose(loss, 1 - p, rel_tol=1e-4) and math.isclose(acc, p, rel_tol=1e-4):
+            fail(f"{what} returns (accuracy, loss): the pair is (loss, accuracy)")
+        if math.isclose(loss, math.sqrt(p), rel_tol=1e-4):
+            fail(
+                f"{what}: the loss is {loss:.4f}, the square root of the MSE; the loss is the mean of the squares"
+            )
+        expect_close(
+            loss,
+            scores["loss"],
+            f"the loss of {what}",
+            atol=1e-5,
+            rtol=1e-4,
+            hint="each pixel costs (target − 0)²: what share of the pixels cost 1?",
+        )
+        expect_close(
+            acc,
+            scores["accuracy"],
+            f"the accuracy of {what}",
+            atol=1e-5,
+            rtol=1e-4,
+            hint="'accuracy' thresholds the outputs at 0.5: an output of 0 counts as a dark pixel, right on every "
+            "dark pixel",
+        )
+
+    metric = call_learner(lit_pixels_found)
+    if isinstance(metric, (str, type)):
+        fail(
+            f"lit_pixels_found() returned {metric!r}: return a metric *object*, e.g. keras.metrics.SomeMetric()"
+        )
+    expect(
+        isinstance(metric, keras.metrics.Metric),
+        f"lit_pixels_found() should return a keras.metrics.Metric object, got {type(metric).__name__}",
+    )
+    name = type(metric).__name__
+    y_true = tracks(12, 16, seed=63)
+    lit = y_true > 0.5
+    black = np.zeros_like(y_true)
+    everything = np.ones_like(y_true)
+    rng = np.random.default_rng(64)
+    half = np.where(lit & (rng.random(y_true.shape) < 0.5), 0.7, 0.3).astype(
+        "float32"
+    )  # about half the lit ones
+    half_share = float(np.sum((half > 0.5) & lit) / np.sum(lit))
+    got_black = _metric_result(metric, y_true, black)
+    if math.isclose(got_black, 1 - float(y_true.mean()), rel_tol=1e-4):
+        fail(
+            f"{name} gives {got_black:.4f} for the black model: that is the accuracy the log showed, not the lit pixels found"
+        )
+    expect(
+        abs(got_black) < 1e-6,
+        f"{name} gives {got_black:.4f} for a model that outputs 0 everywhere; it finds no lit pixel: 0.0",
+    )
+    got_all = _metric_result(metric, y_true, everything)
+    if math.isclose(got_all, float(y_true.mean()), rel_tol=1e-4):
+        fail(
+            f"{name} gives {got_all:.4f} for a model that lights every pixel: the share of *predicted* lit pixels "
+            "that are lit (precision). The question is the share of *lit* pixels predicted lit"
+        )
+    expect(
+        abs(got_all - 1.0) < 1e-6,
+        f"{name} gives {got_all:.4f} for a model that lights every pixel; it finds all the lit pixels: 1.0",
+    )
+    got_half = _metric_result(metric, y_true, half)
+    expect(
+        abs(got_half - half_share) < 1e-4,
+        f"{name} gives {got_half:.4f} for a model that lights {half_share:.1%} of the lit pixels (output 0.7) and "
+        "none of the dark ones (output 0.3)",
+    )
+    again = call_learner(lit_pixels_found)
+    expect(
+        again is not metric,
+        "lit_pixels_found() returned the same object twice: create a new metric in the function",
+    )
+
+
+# --- exercise 4, reworked: what 'accuracy' reads, then the metric that tells the truth ------------
+def _accuracy_as_compiled(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """What ``metrics=['accuracy']`` reports for outputs ``y_pred``: a model that passes its input
+    through, evaluated on ``y_pred`` against ``y_true`` (Keras resolves the string by the output)."""
+    import keras
+
+    inputs = keras.Input(shape=y_pred.shape[1:])
+    model = keras.Model(inputs, keras.layers.Activation("linear")(inputs))
+    model.compile(loss="mse", metrics=["accuracy"])
+    return float(
+        model.evaluate(y_pred, y_true, verbose=0, return_dict=True, batch_size=len(y_pred))["accuracy"]
+    )
+
+
+def accuracy_reads(what_accuracy_reads: Callable) -> None:
+    """``what_accuracy_reads`` is binary accuracy: ``mean((y_pred > 0.5) == y_true)``, strict at 0.5."""
+    rng = np.random.default_rng(45)
+    for n, side in ((6, 9), (4, 13)):
+        y_true = tracks(n, side, seed=45 + side)
+        noise = rng.random(y_true.shape)
+        y_pred = np.where(noise < 0.3, 0.5, rng.random(y_true.shape)).astype("float32")  # many exact 0.5s
+        y_pred[: n // 2] = _sigmoid(y_true[: n // 2]).astype("float32")  # the identity-sigmoid's outputs
+        want = _accuracy_as_compiled(y_true, y_pred)
+        what = f"what_accuracy_reads(y_true, y_pred) for {n} images of {side}×{side}"
+        got = call_learner(what_accuracy_reads, y_true.copy(), y_pred.copy(), what=what)
+        try:
+            got = float(np.asarray(got, dtype=np.float64))
+        except (TypeError, ValueError):
+            fail(f"{what} should return one number, got {got!r:.80}")
+        if math.isclose(got, float(np.mean(y_pred == y_true)), abs_tol=1e-9) and not math.isclose(got, want):
+            fail(
+                f"{what} is {got:.4f}, the share of outputs exactly equal to their targets; 'accuracy' reports "
+                f"{want:.4f}: which metric does the string become for an output with one unit on its last axis?"
+            )
+        if math.isclose(
+            got, float(np.mean((y_pred >= 0.5) == (y_true > 0.5))), abs_tol=1e-9
+        ) and not math.isclose(got, want):
+            fail(
+                f"{what} counts an output of exactly 0.5 as lit; Keras' threshold is strict (output > 0.5), so "
+                "0.5 counts as dark"
+            )
+        expect_close(got, want, what, atol=1e-6, rtol=1e-6)
+
+
+def accuracy_and_agreement(what_accuracy_reads: Callable, exact_agreement_metric: Callable) -> None:
+    """Exercise 4: what the string 'accuracy' reads, and a metric object that counts exact agreement."""
+    accuracy_reads(what_accuracy_reads)
+    agreement_metric(exact_agreement_metric)

@@ -1,9 +1,10 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 4 — The identity autoencoder
 #
-# Five exercises on what lesson 4 measured: the identity-sigmoid model, the loss it must report,
-# pictures that do not lie about their scale, the metric that tells the truth, and binary
-# cross-entropy by hand.
+# Six exercises on what lesson 4 measured: the identity-sigmoid model, the loss it must report,
+# pictures that do not lie about their scale, the metric that tells the truth, binary
+# cross-entropy by hand — and, last, a diagnosis: a symptom you have not met yet, whose cause you
+# work out and return in code.
 #
 # **Work in your own copy**, `work/lab04_autoencoder/lab04_autoencoder.ipynb`: `make lab` makes it,
 # and so does `make fetch-lab LAB=lab04_autoencoder`, which never overwrites a copy you have. Not in
@@ -164,15 +165,31 @@ print("Exercise 3 passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 4 — The metric that tells the truth (1 point)
+# ## Exercise 4 — The metric that tells the truth (2 points)
 #
 # The identity-sigmoid model scores "accuracy" 1.0 while none of its outputs equals its target.
-# `exact_agreement_metric()` returns a **new** Keras metric object (from `keras.metrics`) that
-# reports the fraction of predictions *exactly equal* to their targets — 0.0 for the
-# identity-sigmoid model.
+#
+# * `what_accuracy_reads(y_true, y_pred)` returns, computed with NumPy, the number that
+#   `compile(..., metrics=["accuracy"])` reports for a model of this lab whose outputs are `y_pred`
+#   (shape `(n, side, side, 1)`, values in [0, 1]) and whose targets are `y_true` (0.0 and 1.0).
+#   Work out which metric the string becomes for such outputs, and what it does with an output of
+#   exactly 0.5 — the identity-sigmoid model's output for every dark pixel.
+# * `exact_agreement_metric()` returns a **new** Keras metric object (from `keras.metrics`) that
+#   reports the fraction of predictions *exactly equal* to their targets — 0.0 for the
+#   identity-sigmoid model.
+#
+# The check compares `what_accuracy_reads` with what `evaluate` reports on outputs of its own.
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def what_accuracy_reads(y_true, y_pred):
+    """The 'accuracy' compile reports for these outputs and targets, in NumPy."""
+    ### BEGIN SOLUTION
+    # one output unit on the last axis: 'accuracy' is binary accuracy, a strict threshold at 0.5
+    return float(np.mean((y_pred > 0.5) == (y_true > 0.5)))
+    ### END SOLUTION
+
+
 def exact_agreement_metric():
     """A fresh metric object counting exact agreement between predictions and targets."""
     ### BEGIN SOLUTION
@@ -180,8 +197,8 @@ def exact_agreement_metric():
     ### END SOLUTION
 
 
-# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
-check.agreement_metric(exact_agreement_metric)
+# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.accuracy_and_agreement(what_accuracy_reads, exact_agreement_metric)
 print("Exercise 4 passed.")
 
 
@@ -239,6 +256,46 @@ print("Exercise 5, probabilities: passed.")
 # %% nbgrader={"grade": true, "grade_id": "ex5-logits", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 check.bce_logits(bce_from_logits)
 print("Exercise 5, logits: passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 6 — Diagnosis: 96 % accuracy, black pictures (2 points)
+#
+# A colleague's autoencoder of flight tracks ends in `Dense(side * side, activation="relu")`,
+# reshaped to `(side, side, 1)`, compiled with `loss="mse"` and `metrics=["accuracy"]`. From the
+# first epoch on, its log on 28×28 tracks repeats the same two numbers, `loss: 0.0350 - accuracy:
+# 0.9650`, and every reconstruction, drawn on a fixed 0…1 scale, is black: each of its ReLUs
+# outputs 0.
+#
+# * `stuck_scores(images)` returns the pair `(loss, accuracy)` such a model reports on `images`
+#   (shape `(n, side, side, 1)`, values 0.0 and 1.0) — from the images alone, no model.
+# * `lit_pixels_found()` returns a **new** Keras metric object that would have shown the problem
+#   from the first epoch: the fraction of the *lit* target pixels that the model predicts lit
+#   (output above 0.5) — 0.0 for the colleague's model, 1.0 for one that lights every lit pixel.
+#
+# The check compares `stuck_scores` with what `evaluate` reports for a model that outputs 0 on
+# fresh tracks, and feeds your metric predictions of its own.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex6", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def stuck_scores(images):
+    """(mse, accuracy) of a model that outputs 0 for every pixel, on these images."""
+    ### BEGIN SOLUTION
+    p = float(np.mean(images))  # lit pixels are 1, dark ones 0: the mean is the lit fraction
+    return p, 1 - p  # each lit pixel costs (1 − 0)² and is the only pixel counted wrong
+    ### END SOLUTION
+
+
+def lit_pixels_found():
+    """A fresh metric: the share of lit target pixels predicted lit (> 0.5)."""
+    ### BEGIN SOLUTION
+    return keras.metrics.Recall()
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex6-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.diagnosis(stuck_scores, lit_pixels_found)
+print("Exercise 6 passed.")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Check everything

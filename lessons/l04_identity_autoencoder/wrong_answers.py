@@ -117,7 +117,12 @@ VARIANTS = {
     },
     "binary-accuracy": {
         "why": "BinaryAccuracy, what the string 'accuracy' became: thresholds at 0.5",
-        "cells": {"ex4": "def exact_agreement_metric():\n    return keras.metrics.BinaryAccuracy()\n"},
+        "cells": {
+            "ex4": (
+                "def what_accuracy_reads(y_true, y_pred):\n    return float(np.mean((y_pred > 0.5) == y_true))\n\n\n"
+                "def exact_agreement_metric():\n    return keras.metrics.BinaryAccuracy()\n"
+            )
+        },
         "fails": {"ex4-check": "it thresholds predictions at 0.5"},
     },
     "bce-sign-and-naive-logits": {
@@ -172,10 +177,85 @@ VARIANTS = {
             ),
             "ex4": (
                 "from keras.metrics import Accuracy\n\n\n"
+                "def what_accuracy_reads(y_true, y_pred):\n"
+                "    return keras.metrics.BinaryAccuracy()(y_true, y_pred).numpy()\n\n\n"
                 "def exact_agreement_metric():\n    return Accuracy(name='exact')\n"
             ),
         },
         "fails": {},
         "warns": lambda ns: ns["build_identity_model"](12),
+    },
+    # Exercise 6, the diagnosis.
+    "diagnosis-accuracy-metric": {
+        "why": "BinaryAccuracy as the metric that shows the black pictures: it is the one that hid them",
+        "cells": {
+            "ex6": (
+                "def stuck_scores(images):\n"
+                "    p = float(np.mean(images))\n"
+                "    return p, 1 - p\n\n\n"
+                "def lit_pixels_found():\n"
+                "    return keras.metrics.BinaryAccuracy()\n"
+            )
+        },
+        "fails": {"ex6-check": "that is the accuracy the log showed"},
+    },
+    "diagnosis-precision": {
+        "why": "Precision: the share of predicted-lit pixels that are lit, not of lit pixels found",
+        "cells": {
+            "ex6": (
+                "def stuck_scores(images):\n"
+                "    p = float(np.mean(images))\n"
+                "    return p, 1 - p\n\n\n"
+                "def lit_pixels_found():\n"
+                "    return keras.metrics.Precision()\n"
+            )
+        },
+        "fails": {"ex6-check": "(precision)"},
+    },
+    "diagnosis-perfect-accuracy": {
+        "why": "believes the black model scores accuracy 1 (as the identity-sigmoid one did)",
+        "cells": {
+            "ex6": (
+                "def stuck_scores(images):\n"
+                "    return float(np.mean(images)), 1.0\n\n\n"
+                "def lit_pixels_found():\n"
+                "    return keras.metrics.Recall()\n"
+            )
+        },
+        "fails": {"ex6-check": "an output of 0 counts as a dark pixel"},
+    },
+    "diagnosis-right-differently": {
+        "why": "counts the lit pixels, and Recall with its threshold spelled out: right",
+        "cells": {
+            "ex6": (
+                "def stuck_scores(images):\n"
+                "    lit = np.count_nonzero(images == 1.0) / images.size\n"
+                "    return (lit, 1.0 - lit)\n\n\n"
+                "def lit_pixels_found():\n"
+                "    return keras.metrics.Recall(thresholds=0.5, name='lit_found')\n"
+            )
+        },
+        "fails": {},
+    },
+    # Exercise 4, reworked: what the string 'accuracy' reads.
+    "accuracy-read-as-exact": {
+        "why": "believes 'accuracy' counts exact equality",
+        "cells": {
+            "ex4": (
+                "def what_accuracy_reads(y_true, y_pred):\n    return float(np.mean(y_pred == y_true))\n\n\n"
+                "def exact_agreement_metric():\n    return keras.metrics.Accuracy()\n"
+            )
+        },
+        "fails": {"ex4-check": "which metric does the string become"},
+    },
+    "accuracy-threshold-inclusive": {
+        "why": "thresholds with >= 0.5: the identity-sigmoid's dark pixels would count as lit",
+        "cells": {
+            "ex4": (
+                "def what_accuracy_reads(y_true, y_pred):\n    return float(np.mean((y_pred >= 0.5) == y_true))\n\n\n"
+                "def exact_agreement_metric():\n    return keras.metrics.Accuracy()\n"
+            )
+        },
+        "fails": {"ex4-check": "counts an output of exactly 0.5 as lit"},
     },
 }

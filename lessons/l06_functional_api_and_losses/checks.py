@@ -478,3 +478,108 @@ def k_training(update_k: Callable) -> None:
             f"after {GRADED_STEPS} steps k is {got:.4f}, the reference run gives {ref:.4f} ± {tol:.4f} (the "
             "spread measured over seeds and CPUs). Check the update rule against the exercise."
         )
+
+
+# --- exercise 6: diagnosis, sample weights that change nothing but the scale ----------------------------
+def _forecast_mse(y_true, y_pred):
+    """The colleague's loss: one number for the whole batch."""
+    from keras import ops
+
+    return ops.mean(ops.square(y_pred - y_true))
+
+
+def _forecasts(batch: int, steps: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(batch, 3)).astype("float32")
+    y = rng.normal(size=(batch, steps)).astype("float32")
+    return x, y
+
+
+def _evaluated(loss: Callable, x: np.ndarray, y: np.ndarray, weights: np.ndarray | None, seed: int) -> float:
+    """``evaluate`` of one fixed linear model with ``loss``, on one batch (the learner's loss may raise)."""
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((x.shape[1],)), keras.layers.Dense(y.shape[1])])
+    model.compile(loss=loss)
+    return float(
+        call_learner(
+            model.evaluate,
+            x,
+            y,
+            sample_weight=weights,
+            batch_size=len(x),
+            verbose=0,
+            what="model.evaluate(x, y, sample_weight=w) with your loss",
+        )
+    )
+
+
+def _weights(batch: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    w = rng.random(batch).astype("float32")
+    w[rng.permutation(batch)[: batch // 3]] = 0.0  # a third of the samples dropped
+    return w
+
+
+def diagnosis(reported_loss: Callable, forecast_mse_fixed: Callable) -> None:
+    """A loss that returns one number gets each sample weight applied to that same number, so the
+    weighted loss is loss × mean(w); one value per sample is what the weights need."""
+    for batch, steps, seed in ((12, 5, 81), (7, 4, 82)):
+        x, y = _forecasts(batch, steps, seed)
+        w = _weights(batch, seed)
+        plain = _evaluated(_forecast_mse, x, y, None, seed)
+        printed = _evaluated(_forecast_mse, x, y, w, seed)
+        what = f"reported_loss({plain:.4f}, sample_weight) for {batch} weights"
+        got = call_learner(reported_loss, plain, w.copy(), what=what)
+        expect(isinstance(got, (int, float, np.number)), f"{what} should return one number, got {got!r:.80}")
+        got = float(got)
+        if math.isclose(got, plain, rel_tol=1e-5):
+            fail(
+                f"{what} is the unweighted loss; evaluate prints {printed:.4f}: the weights do change the "
+                "number, but not as the colleague meant. What does Keras multiply each weight by?"
+            )
+        if math.isclose(got, plain * float(w.sum()), rel_tol=1e-5):
+            fail(f"{what} is loss × sum(w); Keras averages over the batch's samples, not adds them up")
+        expect_close(
+            got, printed, what, atol=1e-6, rtol=1e-4, hint="how many samples does Keras average over?"
+        )
+
+    for batch, steps, seed in ((9, 5, 83), (16, 3, 84)):
+        x, y = _forecasts(batch, steps, seed)
+        rng = np.random.default_rng(seed + 1)
+        y_pred = rng.normal(size=y.shape).astype("float32")
+        name = f"forecast_mse_fixed(y_true, y_pred) for targets of shape {y.shape}"
+        per_sample = np.mean((y_pred.astype(np.float64) - y) ** 2, axis=-1)
+        value = _numpy(call_learner(forecast_mse_fixed, y, y_pred, what=name))
+        if value.shape == ():
+            fail(
+                f"{name} returns one number for the batch, as the colleague's loss does: Keras then applies "
+                "every weight to that one number. Average over the steps only (axis=-1): one value per sample"
+            )
+        expect_shape(
+            np.squeeze(value, axis=-1) if value.shape == (batch, 1) else value,
+            (batch,),
+            f"the output of {name}",
+        )
+        if np.allclose(value.reshape(-1), np.sum((y_pred.astype(np.float64) - y) ** 2, axis=-1), rtol=1e-5):
+            fail(
+                f"{name} sums the squares over the steps; the loss without weights must stay the mean, so average them"
+            )
+        expect_close(value.reshape(-1), per_sample, f"the output of {name}", atol=1e-5, rtol=1e-5)
+        w = _weights(batch, seed)
+        got = _evaluated(forecast_mse_fixed, x, y, w, seed)
+        want = _evaluated("mse", x, y, w, seed)
+        expect_close(
+            got,
+            want,
+            f"evaluate with forecast_mse_fixed and sample weights ({batch} samples, a third of weight 0)",
+            atol=1e-6,
+            rtol=1e-4,
+        )
+        flipped = _evaluated(forecast_mse_fixed, x, y, np.where(w > 0, 0.0, 1.0).astype("float32"), seed)
+        expect(
+            not math.isclose(flipped, got, rel_tol=1e-6),
+            f"{name}: zeroing the other samples' weights gives the same loss, {got:.4f}; the weights still "
+            "do not pick samples",
+        )

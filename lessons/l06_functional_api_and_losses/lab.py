@@ -1,9 +1,10 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 6 — Functional API, shared weights, slicing and custom losses
 #
-# Five exercises on what lesson 6 measured: slicing an input inside a model, a body shared by two
-# heads, a loss that returns one value per sample, a penalty added from inside a layer, and BEGAN's
-# equilibrium variable k updated in a training step.
+# Six exercises on what lesson 6 measured: slicing an input inside a model, a body shared by two
+# heads, a loss that returns one value per sample, a penalty added from inside a layer, BEGAN's
+# equilibrium variable k updated in a training step — and, last, a diagnosis: a symptom you have
+# not met yet, whose cause you work out and fix in code.
 #
 # **Work in your own copy**, `work/lab06_functional/lab06_functional.ipynb`: `make lab` makes it,
 # and so does `make fetch-lab LAB=lab06_functional`, which never overwrites a copy you have. Not in
@@ -187,6 +188,49 @@ print("Exercise 5, the update rule: passed.")
 # %% nbgrader={"grade": true, "grade_id": "ex5-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 check.k_training(update_k)
 print("Exercise 5, in a training step: passed.")
+
+
+# %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# ## Exercise 6 — Diagnosis: sample weights that change nothing but the scale (2 points)
+#
+# A colleague forecasts the next 5 values of a series (targets of shape `(batch, 5)`) with a loss
+# of their own,
+#
+# ```python
+# def forecast_mse(y_true, y_pred):
+#     return ops.mean(ops.square(y_pred - y_true))
+# ```
+#
+# Half of their samples are noisy, so they give those `sample_weight=0` and the others 1. On one
+# batch, `model.evaluate(x, y, sample_weight=w)` prints exactly half the unweighted loss — and the
+# very same number when they zero the *clean* half instead. Work out what Keras did with the
+# weights, then write:
+#
+# * `reported_loss(unweighted_loss, sample_weight)`: the number `evaluate` prints for this loss on
+#   one batch, given the loss without weights and the batch's weights (a NumPy vector);
+# * `forecast_mse_fixed(y_true, y_pred)`: the colleague's loss rewritten (with `keras.ops`) so that
+#   a sample of weight 0 no longer counts, and the loss without weights stays what it was.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex6", "locked": false, "schema_version": 3, "solution": true, "task": false}
+def reported_loss(unweighted_loss, sample_weight):
+    """What evaluate prints for the scalar loss forecast_mse with these sample weights (one batch)."""
+    ### BEGIN SOLUTION
+    # the loss is already one number: Keras multiplies it by each weight and averages over the batch
+    return float(unweighted_loss) * float(np.mean(sample_weight))
+    ### END SOLUTION
+
+
+def forecast_mse_fixed(y_true, y_pred):
+    """The squared error averaged over the 5 steps only: one value per sample, for the weights."""
+    ### BEGIN SOLUTION
+    return ops.mean(ops.square(y_pred - y_true), axis=-1)
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex6-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.diagnosis(reported_loss, forecast_mse_fixed)
+print("Exercise 6 passed.")
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "selfcheck-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Check everything

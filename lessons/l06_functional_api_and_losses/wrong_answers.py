@@ -154,4 +154,53 @@ VARIANTS = {
         },
         "fails": {"ex5-rule": "it was not clipped"},
     },
+    # Exercise 6, the diagnosis.
+    "diagnosis-weights-ignored": {
+        "why": "believes the weights are ignored: returns the unweighted loss",
+        "cells": {
+            "ex6": (
+                "def reported_loss(unweighted_loss, sample_weight):\n"
+                "    return float(unweighted_loss)\n\n\n"
+                "def forecast_mse_fixed(y_true, y_pred):\n"
+                "    return ops.mean(ops.square(y_pred - y_true), axis=-1)\n"
+            )
+        },
+        "fails": {"ex6-check": "is the unweighted loss"},
+    },
+    "diagnosis-still-scalar": {
+        "why": "the 'fixed' loss still reduces the batch to one number",
+        "cells": {
+            "ex6": (
+                "def reported_loss(unweighted_loss, sample_weight):\n"
+                "    return float(unweighted_loss) * float(np.mean(sample_weight))\n\n\n"
+                "def forecast_mse_fixed(y_true, y_pred):\n"
+                "    return ops.mean(ops.mean(ops.square(y_pred - y_true), axis=-1))\n"
+            )
+        },
+        "fails": {"ex6-check": "returns one number for the batch"},
+    },
+    "diagnosis-sums-steps": {
+        "why": "one value per sample, but the sum over the steps: the unweighted loss changes",
+        "cells": {
+            "ex6": (
+                "def reported_loss(unweighted_loss, sample_weight):\n"
+                "    return float(unweighted_loss) * float(np.mean(sample_weight))\n\n\n"
+                "def forecast_mse_fixed(y_true, y_pred):\n"
+                "    return ops.sum(ops.square(y_pred - y_true), axis=-1)\n"
+            )
+        },
+        "fails": {"ex6-check": "sums the squares over the steps"},
+    },
+    "diagnosis-right-differently": {
+        "why": "the weights' sum over the batch size, and Keras' own per-sample MSE: right",
+        "cells": {
+            "ex6": (
+                "def reported_loss(unweighted_loss, sample_weight):\n"
+                "    return unweighted_loss * np.sum(sample_weight) / len(sample_weight)\n\n\n"
+                "def forecast_mse_fixed(y_true, y_pred):\n"
+                "    return keras.losses.mean_squared_error(y_true, y_pred)\n"
+            )
+        },
+        "fails": {},
+    },
 }

@@ -103,6 +103,58 @@ def activation_name(layer: Any) -> str:
     return getattr(layer.activation, "__name__", str(layer.activation))
 
 
+def loss_label(loss: Any) -> str:
+    """How a compiled loss was written, for a message: ``'mse'``, ``sparse_categorical_crossentropy``,
+    ``['mse']`` — a list, a function or a loss object read as the learner wrote it."""
+    if isinstance(loss, str):
+        return repr(loss)
+    if isinstance(loss, (list, tuple)) or type(loss).__name__ == "ListWrapper":
+        return "[" + ", ".join(loss_label(item) for item in loss) + "]"
+    if isinstance(loss, dict) or type(loss).__name__ == "_DictWrapper":
+        return "{" + ", ".join(f"{k!r}: {loss_label(v)}" for k, v in dict(loss).items()) + "}"
+    return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or type(loss).__name__)
+
+
+def compiled_loss(model: Any, y_true: Any, y_pred: Any) -> float | None:
+    """The loss ``model`` was compiled with, computed on these targets and predictions; ``None``
+    when it cannot compute one (the loss does not fit such targets, or the model is not compiled).
+
+    Why: a check judges what the loss *does*, not how it was spelled — ``'mse'``, ``['mse']`` (one
+    output), ``keras.losses.mean_squared_error`` and ``keras.losses.MeanSquaredError()`` are one loss.
+    """
+    import keras
+
+    if not getattr(model, "compiled", False):
+        return None
+    stderr = io.StringIO()
+    try:
+        with warnings.catch_warnings(), contextlib.redirect_stderr(stderr):
+            warnings.simplefilter("ignore")
+            value = model.compute_loss(
+                y=keras.ops.convert_to_tensor(y_true),
+                y_pred=keras.ops.convert_to_tensor(y_pred),
+                training=False,
+            )
+        value = float(np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64))
+    except Exception:  # the loss does not fit these targets: a wrong loss, said by the caller
+        return None
+    return value if np.isfinite(value) else None
+
+
+def _untouched_stub(exc: BaseException) -> bool:
+    """Whether ``exc`` is, or wraps, a bare ``raise NotImplementedError()`` (nbgrader's stub).
+
+    Keras re-raises an error from a layer's ``call`` as a new exception of the same type with its own
+    message ("Exception encountered when calling …"), the stub's own exception as its cause."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, NotImplementedError) and not str(exc):
+            return True
+        exc = exc.__cause__ if exc.__cause__ is not None else exc.__context__
+    return False
+
+
 def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: Any) -> Any:
     """Call the learner's ``fn`` with warnings and stray stderr kept out of the graded cell.
 
@@ -121,12 +173,18 @@ def call_learner(fn: Callable, *args: Any, what: str | None = None, **kwargs: An
     except CheckFailed:
         raise
     except NotImplementedError as exc:
-        if str(exc):  # e.g. TensorFlow's "Cannot convert a symbolic tf.Tensor to a numpy array"
+        if str(exc) and not _untouched_stub(
+            exc
+        ):  # e.g. TensorFlow's "Cannot convert a symbolic tf.Tensor to a numpy array"
             raise CheckFailed(f"{name} raised NotImplementedError: {describe(exc)}") from exc
         raise CheckFailed(
             f"{name} is not written yet: replace `raise NotImplementedError()` with your code."
         ) from None
     except Exception as exc:
+        if _untouched_stub(exc):  # the stub, re-raised by the library as another error
+            raise CheckFailed(
+                f"{name} is not written yet: replace `raise NotImplementedError()` with your code."
+            ) from None
         raise CheckFailed(f"{name} raised {type(exc).__name__}: {describe(exc)}") from exc
 
 

@@ -111,7 +111,15 @@ _NODE_TAIL = re.compile(r"\s*\[\[\{\{node [^}]*\}\}\]\].*$", re.S)
 _OP_TAIL = re.compile(r"\s*\[Op:[^\]]*\](?: name: \S*)?\s*$")
 _NODE_DEF = re.compile(r" for '\{\{node ([^}]*)\}\} = [^']*'")
 
+_ONE_PER_SAMPLE = (
+    "the targets hold one number per sample (shape [{0}]) and the model outputs {1} per sample "
+    "([{0},{1}]){grad}: an element-wise loss such as 'mse' needs targets of the output's shape. "
+    "Integer class labels, one per sample, go with 'sparse_categorical_crossentropy'."
+)
+
 _EXPLAINED: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"Incompatible shapes: \[(\d+)\] vs\. \[\1,(\d+)\]"), _ONE_PER_SAMPLE),
+    (re.compile(r"Incompatible shapes: \[(\d+),(\d+)\] vs\. \[\1\]"), _ONE_PER_SAMPLE),
     (
         re.compile(r"Incompatible shapes: \[([\d,]*)\] vs\. \[([\d,]*)\]"),
         "two tensors of shapes [{0}] and [{1}] were combined element by element{grad}, and these "
@@ -158,7 +166,7 @@ def describe(exc: BaseException) -> str:
     for pattern, words in _EXPLAINED:
         found = pattern.search(raw)
         if found:
-            grad = " (in the gradient, BroadcastGradientArgs)" if "BroadcastGradientArgs" in raw else ""
+            grad = " (found while computing the gradients)" if "BroadcastGradientArgs" in raw else ""
             return f"{text} — {words.format(*found.groups(), grad=grad)}"
     return text
 
