@@ -424,15 +424,18 @@ def notebook_path(namespace: dict) -> Path | None:
 
 def _history(namespace: dict) -> list[str]:
     """The cells run in this kernel, as typed (IPython's raw input history; ``In``/``_ih`` hold the
-    transformed input, where ``!ls`` reads as ``get_ipython().system('ls')``)."""
+    transformed input, where ``!ls`` reads as ``get_ipython().system('ls')``). The shell's history
+    only when ``namespace`` is that shell's own: a namespace handed in (another shell's, a test's)
+    has its own ``_ih``."""
     try:
         from IPython import get_ipython
 
         shell = get_ipython()
     except ImportError:
         shell = None
-    if shell is not None and getattr(shell, "history_manager", None) is not None:
-        return list(shell.history_manager.input_hist_raw)
+    history = getattr(shell, "history_manager", None)
+    if history is not None and namespace is getattr(shell, "user_ns", None):
+        return list(history.input_hist_raw)
     return list(namespace.get("_ih") or [])
 
 
