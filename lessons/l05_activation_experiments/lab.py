@@ -64,7 +64,7 @@ print(f"tracks: {tracks.shape}, {tracks.dtype}, lit fraction {tracks.mean():.4f}
 
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def copies_images(f):
-    """Whether f(0) == 0 and f(1) == 1 exactly: the only values an image of 0s and 1s holds."""
+    """Whether Dense(identity kernel, no bias, activation f) reproduces every 0/1 image bit for bit."""
     ### BEGIN SOLUTION
     x = np.array([[0.0, 1.0]], dtype="float32")
     return bool(np.array_equal(keras.ops.convert_to_numpy(f(x)), x))
@@ -72,7 +72,7 @@ def copies_images(f):
 
 
 def copies_everything(f):
-    """Whether f(x) == x for every float32 x, probed on the whole real line."""
+    """Whether f(x) == x, bit for bit, for every float32 x."""
     ### BEGIN SOLUTION
     rng = np.random.default_rng(0)
     magnitudes = 10.0 ** rng.uniform(-8, 6, size=5000)  # from 1e-8 to 1e6, both signs
@@ -216,7 +216,7 @@ print("Exercise 3 passed.")
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def identity_without_bn(side, mse):
-    """Flatten → Dense(side², sigmoid, kernel g·I, bias −g/2) → Reshape, g chosen for that MSE."""
+    """A model without normalisation, ending in a sigmoid, whose MSE on 0/1 images is mse."""
     ### BEGIN SOLUTION
     # A black pixel outputs σ(−g/2), a lit one σ(g/2) = 1 − σ(−g/2): both cost σ(−g/2)² = mse.
     error = math.sqrt(mse)
