@@ -286,3 +286,12 @@ article = {
 print(f"{'quantity':<52} {'article':>16} {'ours (' + P.name + ')':>16}")
 for key, value in measured.items():
     print(f"{key:<52} {article.get(key, '—'):>16} {value:>16.4g}")
+
+# %% [markdown]
+# **Next: lab 5**, in your own copy:
+# [`work/lab05_activations/lab05_activations.ipynb`](../work/lab05_activations/lab05_activations.ipynb)
+# (`make lab` or `make fetch-lab LAB=lab05_activations` makes it; never work in `release/`). It asks
+# what this lesson did not compute: which activations copy an image, or any input, exactly; a
+# BatchNormalization layer folded into the Dense layer before it; the moving statistics after k
+# steps; the identity without BatchNormalization; and the diagnosis of a model that trained well
+# and evaluates badly.
