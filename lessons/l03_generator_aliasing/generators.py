@@ -2,10 +2,14 @@
 and the probe that measures how many pairs a reader saw broken.
 
 Why this exists: a generator that refills one buffer in place (lesson 3) is only harmful when
-somebody keeps a yielded batch while the generator runs on. Measured on Keras 3.8.0 and 3.15.1
-with TensorFlow (lesson 3's ``versions.json``), ``model.fit`` on a plain Python generator asks for each batch only when the step
-needs it and reads it before asking again, so the article's bug does not show there. Keras 2's
-``fit_generator`` read ahead: a thread filled a queue of ``max_queue_size=10`` batches (its
+somebody keeps a yielded batch *object* while the generator runs on. Keras 3's ``model.fit`` on a
+plain Python generator (TensorFlow backend) does not: its generator adapter
+(``keras/src/trainers/data_adapters/generator_data_adapter.py``) hands the generator to
+``tf.data.Dataset.from_generator``, which copies each yielded array into a tensor when it draws it
+(and then prefetches), so later refills cannot reach a drawn batch. Only the two batches the
+adapter peeks at to learn the signature stay Python objects, so one pair in a run breaks (measured
+in lesson 3, and on Keras 3.8.0 and 3.15.1 in its ``versions.json``). Keras 2's ``fit_generator``
+kept the objects: a thread filled a queue of ``max_queue_size=10`` batches (its
 ``GeneratorEnqueuer``), and Keras 3's ``PyDataset`` with ``workers > 1`` still does. ``prefetched``
 rebuilds that queue in a few lines, so the lessons can show the article's failure on purpose and
 the labs can grade a learner's generator under the conditions that break a bad one.
@@ -21,7 +25,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -120,6 +125,28 @@ def watch_draws(draws: Draws) -> Any:
             self.ahead.append(draws.count - (batch + 1))
 
     return DrawnAhead()
+
+
+@contextmanager
+def op_determinism_off() -> Iterator[None]:
+    """Run the block with TensorFlow's op determinism off, then switch it back on if it was on.
+
+    Why: ``pitfalls.session.start`` turns op determinism on (reproducible numbers), and with it
+    tf.data stops prefetching a pipeline whose function has stateful ops — ``from_generator``'s
+    does (point 4 of "Determinism and tf.data" in the docstring of
+    ``tf.config.experimental.enable_op_determinism``). So in the lessons ``fit`` draws one batch
+    per step, while by default it reads ahead; lesson 3 measures ``fit`` both ways. TensorFlow's
+    only switch back is private (``tensorflow.python.framework.config``).
+    """
+    from tensorflow.python.framework import config
+
+    was_on = config.is_op_determinism_enabled()
+    config.disable_op_determinism()
+    try:
+        yield
+    finally:
+        if was_on:
+            config.enable_op_determinism()
 
 
 def arrays_in(batch: Any) -> list[np.ndarray]:
