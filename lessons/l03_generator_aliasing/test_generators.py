@@ -139,3 +139,14 @@ def test_op_determinism_off_switches_back():
     finally:
         if not was_on:
             config.disable_op_determinism()
+
+
+def test_buffer_at_places_the_buffer():
+    from lessons.l03_generator_aliasing.generators import buffer_at
+
+    for offset in (0, 8, 56):
+        x = buffer_at((64, 2), offset)
+        assert x.shape == (64, 2) and x.dtype == np.float64 and not x.any()
+        assert x.ctypes.data % 64 == offset
+    with pytest.raises(ValueError):
+        buffer_at((2,), 4)
