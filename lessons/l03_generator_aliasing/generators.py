@@ -2,13 +2,19 @@
 and the probe that measures how many pairs a reader saw broken.
 
 Why this exists: a generator that refills one buffer in place (lesson 3) is only harmful when
-somebody keeps a yielded batch while the generator runs on. Measured on Keras 3.8.0 and 3.15.1
-with TensorFlow (lesson 3's ``versions.json``), ``model.fit`` on a plain Python generator asks for each batch only when the step
-needs it and reads it before asking again, so the article's bug does not show there. Keras 2's
-``fit_generator`` read ahead: a thread filled a queue of ``max_queue_size=10`` batches (its
-``GeneratorEnqueuer``), and Keras 3's ``PyDataset`` with ``workers > 1`` still does. ``prefetched``
-rebuilds that queue in a few lines, so the lessons can show the article's failure on purpose and
-the labs can grade a learner's generator under the conditions that break a bad one.
+somebody keeps a yielded batch while the generator runs on. Keras 3's ``model.fit`` on a plain
+Python generator (TensorFlow backend) peeks at two batches (kept as the yielded objects, so the
+first is overwritten by the second) and hands the rest to ``tf.data.Dataset.from_generator`` and
+``prefetch`` (``keras/src/trainers/data_adapters/generator_data_adapter.py``). With op determinism
+on, as ``pitfalls.session.start`` sets it, tf.data does not prefetch such a pipeline and each batch
+is used before the next is drawn: one broken pair per run. By default it prefetches, and
+``from_generator``'s tensor is a copy only when the buffer is not 64-byte aligned (TensorFlow
+shares aligned NumPy memory): then the article's bug comes back, by chance of an address
+(measured in lesson 3; :func:`buffer_at` places a buffer on purpose). Keras 2's ``fit_generator``
+kept the objects in a queue of ``max_queue_size=10`` batches filled by a thread (its
+``GeneratorEnqueuer``), and Keras 3's ``PyDataset`` with ``workers > 1`` still does.
+``prefetched`` rebuilds that queue in a few lines, so the lessons can show the article's failure on
+purpose and the labs can grade a learner's generator under the conditions that break a bad one.
 
 :func:`pairing_error` is the instrument lesson 3 teaches (it shows its source) and lab 3's
 ``PyDataset`` check reads a learner's batches with; :func:`watch_draws` is the callback lesson 3
@@ -21,7 +27,8 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -120,6 +127,43 @@ def watch_draws(draws: Draws) -> Any:
             self.ahead.append(draws.count - (batch + 1))
 
     return DrawnAhead()
+
+
+def buffer_at(shape: tuple[int, ...], offset: int = 0) -> np.ndarray:
+    """A float64 zeros array whose first byte sits ``offset`` bytes past a 64-byte boundary.
+
+    Why: TensorFlow turns a NumPy array into a tensor *without copying* when its memory is
+    aligned to 64 bytes, and copies it otherwise; where ``np.zeros`` puts a small buffer is
+    chance. Lesson 3 shows both cases on purpose with a buffer placed here.
+    """
+    if offset % 8 or not 0 <= offset < 64:
+        raise ValueError(f"offset must be a multiple of 8 in [0, 64), got {offset}")
+    size = int(np.prod(shape)) * 8
+    raw = np.zeros(size + 128, np.uint8)
+    start = (-raw.ctypes.data) % 64 + offset
+    return raw[start : start + size].view(np.float64).reshape(shape)
+
+
+@contextmanager
+def op_determinism_off() -> Iterator[None]:
+    """Run the block with TensorFlow's op determinism off, then switch it back on if it was on.
+
+    Why: ``pitfalls.session.start`` turns op determinism on (reproducible numbers), and with it
+    tf.data stops prefetching a pipeline whose function has stateful ops — ``from_generator``'s
+    does (point 4 of "Determinism and tf.data" in the docstring of
+    ``tf.config.experimental.enable_op_determinism``). So in the lessons ``fit`` draws one batch
+    per step, while by default it reads ahead; lesson 3 measures ``fit`` both ways. TensorFlow's
+    only switch back is private (``tensorflow.python.framework.config``).
+    """
+    from tensorflow.python.framework import config
+
+    was_on = config.is_op_determinism_enabled()
+    config.disable_op_determinism()
+    try:
+        yield
+    finally:
+        if was_on:
+            config.enable_op_determinism()
 
 
 def arrays_in(batch: Any) -> list[np.ndarray]:

@@ -123,3 +123,30 @@ def test_pairing_error_is_zero_for_pairs_and_2_var_for_strangers():
     assert isinstance(intact, float) and intact < 1e-9
     unpaired = 2 * (100**2 - 1) / 24  # 833.25: Var of a difference of two independent means
     assert abs(strangers - unpaired) < 0.1 * unpaired, strangers
+
+
+def test_op_determinism_off_switches_back():
+    from tensorflow.python.framework import config
+
+    from lessons.l03_generator_aliasing.generators import op_determinism_off
+
+    was_on = config.is_op_determinism_enabled()
+    config.enable_op_determinism()
+    try:
+        with op_determinism_off():
+            assert not config.is_op_determinism_enabled()
+        assert config.is_op_determinism_enabled()
+    finally:
+        if not was_on:
+            config.disable_op_determinism()
+
+
+def test_buffer_at_places_the_buffer():
+    from lessons.l03_generator_aliasing.generators import buffer_at
+
+    for offset in (0, 8, 56):
+        x = buffer_at((64, 2), offset)
+        assert x.shape == (64, 2) and x.dtype == np.float64 and not x.any()
+        assert x.ctypes.data % 64 == offset
+    with pytest.raises(ValueError):
+        buffer_at((2,), 4)

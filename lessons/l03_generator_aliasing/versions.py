@@ -79,7 +79,7 @@ def _describe_draws(o: dict) -> str:
 
 FIT_DRAWS_AHEAD = Claim(
     "fit_draws_ahead",
-    "plain fit() on a Python generator: how far ahead of the training it draws batches:",
+    "plain fit() on a Python generator, op determinism on (as start() sets it): how far ahead it draws:",
     _draws_ahead,
     _describe_draws,
     HERE,

@@ -248,10 +248,9 @@ imshow_scale_explorer(image, images=x, predictions=y)  # this lesson's test batc
 # %% [markdown]
 # ## 3. The loss it reports
 #
-# *Predict:* with a fraction `p` of lit pixels, what MSE does this model get? A black pixel costs
-# `(0 − 0.5)² = 0.25`, a lit one `(1 − σ(1))² = 0.0723`, so
-#
-# $$\text{MSE} = 0.25\,(1-p) + (1-\sigma(1))^2\,p .$$
+# *Predict:* this model outputs 0.5 for every black pixel and σ(1) = 0.731 for every lit one. With a
+# fraction `p` of lit pixels, what MSE does `evaluate` report? Work it out as a function of `p`
+# before the cell below writes it down.
 
 # %%
 predicted = 0.25 * (1 - p) + (1 - SIGMOID_1) ** 2 * p
@@ -263,8 +262,25 @@ print(f"model.evaluate:            {evaluated['loss']:.5f}   accuracy {evaluated
 assert abs(predicted - evaluated["loss"]) < 2e-5, (predicted, evaluated)
 assert evaluated["accuracy"] == 1.0
 article_p = (0.25 - 0.2488) / (0.25 - (1 - SIGMOID_1) ** 2)
+mse_at_2_percent = 0.25 * (1 - 0.02) + (1 - SIGMOID_1) ** 2 * 0.02
 print(f"the article's 0.2488 corresponds to p = {article_p:.2%} in its own data")
+print(f'the article\'s own "about 2 % lit" would give an MSE of {mse_at_2_percent:.4f}, not 0.2488')
 assert abs(article_p - 0.0068) < 0.0005
+assert abs(mse_at_2_percent - 0.2464) < 0.0001
+
+# %% [markdown]
+# A black pixel costs `(0 − 0.5)² = 0.25`, a lit one `(1 − σ(1))² = 0.0723`, so
+#
+# $$\text{MSE} = 0.25\,(1-p) + (1-\sigma(1))^2\,p ,$$
+#
+# which is what `evaluate` reports, to five decimals. The loss is near 0.25 because almost every
+# pixel is black and the model answers 0.5 there.
+#
+# The article measured 0.2488. Back-solved through the same formula, its images had p ≈ 0.68 % lit
+# pixels — which contradicts its own description of the data, "about 2 % of the points of a 64×64
+# picture are filled": at 2 % the formula gives 0.2464 (computed above). Either the 2 % was a rough
+# guess, or the images it evaluated on were sparser than the ones it described; the loss says
+# 0.68 %.
 
 # %% [markdown]
 # **Try it.** σ(w·x + b) for the identity model's weight and bias: what a black and a lit pixel come out as, and the MSE that follows for a lit fraction (it starts at this lesson's `p`).
@@ -275,9 +291,6 @@ from pitfalls.widgets import sigmoid_explorer
 sigmoid_explorer(lit_fraction=p)  # the lit fraction of this lesson's test images
 
 # %% [markdown]
-# The article measured 0.2488: the same formula with its own, sparser images (p ≈ 0.7 %). The
-# loss is near 0.25 because almost every pixel is black and the model answers 0.5 there.
-#
 # **A Keras 3 trap on the way.** The article evaluated on
 # `val.map(...).batch(128, drop_remainder=True)`. After `filter` (the every-4th split) the number
 # of batches is unknown to TensorFlow. Keras then counts one step too many in `evaluate` (and in
@@ -373,8 +386,11 @@ assert [resolved, flat_resolved] == list(resolution.observed.values())  # as you
 
 # %% [markdown]
 # The same identity model with a flat output gets `CategoricalAccuracy` — "is the largest output
-# at the same place as the largest target?" — a different question altogether. Now both metric
-# objects on one batch:
+# at the same place as the largest target?" — a different question altogether. The rule is not
+# new in Keras 3: the lines the article quotes from tf.keras 2's `compile_utils.py` pick
+# `binary_accuracy` when the last axis is 1, `sparse_categorical_accuracy` when the targets have
+# one axis fewer or a last axis of 1 against a wider output, `categorical_accuracy` otherwise —
+# the same choice. Now both metric objects on one batch:
 #
 # *Predict:* `BinaryAccuracy` and `Accuracy` (exact equality) on the identity model's output?
 

@@ -64,22 +64,45 @@ for activation in (None, "relu"):
 # gradient of a zero loss is zero. The article compiled the relu model with
 # `loss="binary_crossentropy"` and printed a loss of 0.0.
 #
-# *Predict:* binary cross-entropy of a perfect 0/1 prediction in Keras 3?
+# *Predict:* binary cross-entropy of a perfect 0/1 prediction in Keras 3? And in the article's
+# tf.keras 2?
 
 # %%
 bce = identity_model(SIDE, "relu", loss="binary_crossentropy").evaluate(
     data.test, verbose=0, return_dict=True
 )
-clip = np.float32(1) - np.float32(keras.config.epsilon())  # Keras clips probabilities to [ε, 1 − ε]
-print(f"Keras 3: binary cross-entropy {bce['loss']:.4g}; -ln(1 - ε) in float32 = {-np.log(clip):.4g}")
-assert abs(bce["loss"] - -np.log(clip)) < 1e-8
+eps = np.float32(keras.config.epsilon())  # 1e-7, in float32 like the model's outputs
+
+
+def bce_keras3(y, q):
+    """Keras 3's formula (keras/src/backend/tensorflow/nn.py): clip to [ε, 1 − ε], then log(q)."""
+    q = np.clip(q, eps, np.float32(1) - eps)
+    return -(y * np.log(q) + (1 - y) * np.log(1 - q))
+
+
+def bce_tf_keras2(y, q):
+    """tf.keras 2's formula (keras/backend.py, the lines the article quotes): clip, then log(q + ε)."""
+    q = np.clip(q, eps, np.float32(1) - eps)
+    return -(y * np.log(q + eps) + (1 - y) * np.log(1 - q + eps))
+
+
+perfect = np.array([0, 1], "float32")  # a black and a lit pixel, predicted exactly
+bce_new, bce_old = bce_keras3(perfect, perfect), bce_tf_keras2(perfect, perfect)
+print(f"Keras 3 evaluate: binary cross-entropy {bce['loss']:.4g}")
+print(f"per pixel, in float32: Keras 3's formula {bce_new}, tf.keras 2's formula {bce_old}")
+assert bce_new.dtype == bce_old.dtype == np.float32
+assert np.allclose(bce_new, 1.1920929e-07, rtol=1e-6) and abs(bce["loss"] - bce_new[0]) < 1e-8
+assert np.all(bce_old == 0) and np.all(np.signbit(bce_old))  # exactly −0.0
 measured["exact identity, relu: binary cross-entropy"] = bce["loss"]
 
 
 # %% [markdown]
-# Not quite 0: Keras clips a probability to `[1e-7, 1 − 1e-7]` before the log, so a perfect
-# answer costs `−ln(1 − 1e-7)` per pixel — about 1.2e-7 in float32, which Keras 2's progress bar
-# showed as `0.0000e+00`.
+# Not quite 0 in Keras 3: it clips a probability to `[1e-7, 1 − 1e-7]` and takes the log of the
+# clipped value, so a perfect answer costs `−ln(1 − 1e-7)` per pixel, 1.19e-7 in float32.
+# tf.keras 2 clipped too, but then took `log(q + ε)` (the two lines the article quotes from
+# TensorFlow's source): `1 − 1e-7 + 1e-7` rounds to exactly 1 in float32, whose log is 0, so its
+# loss was exactly 0 (−0.0): the article's `0.0000e+00` was the true value, not a rounded one.
+# What changed is the formula: Keras 3 dropped the `+ ε`.
 #
 # ## 2. Learning the identity: relu, tanh, sigmoid, sigmoid + BatchNormalization
 #
@@ -206,6 +229,7 @@ measured["BN: median gain a"] = float(np.median(gain))
 measured["BN: sigmoid output of a lit pixel (median)"] = float(np.median(s[lit]))
 measured["BN: output for s = 0.5 (median)"] = float(np.median(gain * 0.5 + offset))
 
+
 # %% [markdown]
 # The sigmoid never learnt to output 0 and 1. Black pixels still come out at 0.5 and lit ones
 # only a little higher. The BatchNormalization layer does the rest: its moving mean μ ≈ 0.5 and
@@ -224,16 +248,6 @@ measured["BN: output for s = 0.5 (median)"] = float(np.median(gain * 0.5 + offse
 #
 # *Predict:* after the fast profile's 300 steps with momentum 0.99, would `evaluate` still see
 # accuracy 1.0?
-
-# %% [markdown]
-# **Try it.** Switch BatchNormalization on and off after the sigmoid and watch the output histogram
-# (on this lesson's test batch `x`, through lesson 4's identity-sigmoid model).
-
-# %%
-from pitfalls.widgets import batchnorm_explorer
-
-image = int(np.argmax(x.sum(axis=(1, 2, 3))))  # the test image with the longest track, as in lesson 4
-batchnorm_explorer(images=x, predictions=identity_model(SIDE).predict(x, verbose=0), image=image)
 
 
 # %%
@@ -267,7 +281,18 @@ measured["BN: test-batch accuracy had momentum been 0.99"] = accuracy[0.99]
 # would say 1.0 while `evaluate` and the pictures would not (the cell above computes it from this
 # layer's own γ, β, μ, σ² with the lagging statistics). That is why the fast profile uses
 # momentum 0.9.
-#
+
+# %% [markdown]
+# **Try it.** Switch BatchNormalization on and off after the sigmoid and watch the output histogram
+# (on this lesson's test batch `x`, through lesson 4's identity-sigmoid model).
+
+# %%
+from pitfalls.widgets import batchnorm_explorer
+
+image = int(np.argmax(x.sum(axis=(1, 2, 3))))  # the test image with the longest track, as in lesson 4
+batchnorm_explorer(images=x, predictions=identity_model(SIDE).predict(x, verbose=0), image=image)
+
+# %% [markdown]
 # ## What we measured, beside the article
 
 # %%

@@ -1,7 +1,9 @@
 # %% [markdown]
 # # Lesson 6 — The functional API, shared weights, symbolic tensors and custom losses
 #
-# A blog post of tips (article 002, written in French for Keras 2) collects what you meet as soon as
+# A blog post of tips for Keras 2 — we read the French version of it, *Conseils pour mettre en
+# œuvre un modèle ou un entraînement légèrement difficile avec Keras*, which reads as a
+# translation of a Japanese post — collects what you meet as soon as
 # a model or a training loop leaves the standard path: the functional API, sharing weights, the
 # difference between a layer's output and a "raw" tensor, slicing inside a model, custom losses,
 # losses that do not come from `compile`, and a loss whose state changes every step (BEGAN's
@@ -513,8 +515,8 @@ assert abs(reported - by_hand) < 1e-5
 
 
 # %% [markdown]
-# The loss `evaluate` reports is exactly the penalty. A detail that changed: `add_loss` wants **one
-# number**. Given a per-sample vector, Keras 3 adds its elements up.
+# The loss `evaluate` reports is exactly the penalty. A detail that changed since Keras 2: what
+# `add_loss` does with a per-sample **vector** instead of one number.
 #
 # **Predict:** the same penalty added per sample (`axis=-1` sum, no batch mean) on a batch of 32 —
 # what does `evaluate` report?
@@ -538,7 +540,36 @@ if vector_loss.as_recorded:
 
 
 # %% [markdown]
-# 32 times the penalty: the batch size. Average over the batch yourself before `add_loss`.
+# 32 times the penalty: the batch size. Keras 3 sums the vector: its trainer passes each term of
+# `model.losses` through `_aggregate_additional_loss`, which returns `ops.sum(loss)`
+# (`keras/src/trainers/trainer.py`). Average over the batch yourself before `add_loss`.
+#
+# tf.keras 2 refused it, according to its source (`tf_keras/src/engine/compile_utils.py`,
+# `LossesContainer.__call__`, in tf_keras 2.21, the last Keras 2): it added the compiled loss and
+# the `add_loss` terms with `tf.add_n`, which wants tensors of one shape, so a scalar loss plus a
+# `(batch,)` vector failed at the first `fit` or `evaluate`. That TensorFlow op is here, so we can
+# run the step that failed:
+
+
+# %%
+@tf.function  # fit and evaluate run in a graph, as tf.keras 2's did
+def add_n_like_tf_keras_2(compiled_loss, added_loss):
+    return tf.add_n([compiled_loss, added_loss])
+
+
+try:
+    add_n_like_tf_keras_2(tf.constant(0.0), tf.ones(32))  # a scalar MSE + a per-sample vector
+    add_n_error = None
+except ValueError as exc:
+    add_n_error = str(exc)
+shape_error = re.search(r"Shapes must be equal rank, but are \d+ and \d+", add_n_error or "")
+print("tf.add_n of a scalar loss and a (32,) vector:", shape_error.group(0) if shape_error else add_n_error)
+assert shape_error and shape_error.group(0).endswith("0 and 1"), add_n_error
+
+
+# %% [markdown]
+# tf.keras 2 stopped there with that `ValueError`; Keras 3 runs on and reports 32 times the
+# penalty.
 #
 # ### From outside any layer: override `compute_loss` (or `train_step`)
 #
