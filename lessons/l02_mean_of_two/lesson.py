@@ -28,7 +28,8 @@ import tensorflow as tf
 from keras import ops
 
 from lessons.l02_mean_of_two import versions  # the version-specific claims, measured
-from pitfalls.meannet import held_out_loss, pairs, steps_to_reach
+from pitfalls.meannet import held_out_loss, pairs, steps_to_reach, train_iterator_1
+from pitfalls.show import show_source
 
 measured = {}  # our numbers, for the table at the end: {what: (ours, the article's)}
 
@@ -81,7 +82,6 @@ model.summary()
 assert model.count_params() == 3  # two weights and a bias
 assert tuple(model.output.shape) == (None, 1)
 
-
 # %% [markdown]
 # ## 3. Training: 3 epochs of 1000 steps
 #
@@ -95,18 +95,8 @@ assert tuple(model.output.shape) == (None, 1)
 # like — remember that it is the *average* over the epoch's 1000 batches. Will the article's
 # generator give another curve than ours?
 
-
 # %%
-def train_iterator_1(batch_size=64):  # the article's working generator (lesson 3, section 6)
-    x = np.zeros((batch_size, 2))
-    x_mean = np.zeros((batch_size,))
-    while True:
-        for i in range(batch_size):
-            x[i][0] = np.random.randint(0, 100)
-            x[i][1] = np.random.randint(0, 100)
-        x_mean[::] = (x[::, 0] + x[::, 1]) / 2  # both buffers refilled in place
-        yield x, np.expand_dims(x_mean, -1)
-
+show_source(train_iterator_1)  # the article's working generator (lesson 3, section 6, takes it apart)
 
 # %%
 # Takes a while: two runs of 3000 training steps, 25 s on 2 busy CPU cores.

@@ -36,7 +36,7 @@ from lessons.l03_generator_aliasing.generators import (
     share_memory,
     watch_draws,
 )
-from pitfalls.meannet import running_loss
+from pitfalls.meannet import running_loss, train_iterator_1
 from pitfalls.show import show_source
 
 measured = {}  # our numbers, for the table at the end: {what: (ours, the article's)}
@@ -441,7 +441,6 @@ assert abs(w1) < 0.05 and abs(w2) < 0.05
 assert abs(stalled_loss - plateau) < 0.04 * plateau, stalled_loss
 assert abs(stalled_prediction - best_constant) < 2, stalled_prediction
 
-
 # %% [markdown]
 # A kernel of about 0, a bias of about 49.5: the constant. Its loss is the variance, 416.6
 # (the article: 415–417), and it answers ≈ 49.5 for (73, 57) (the article: 49.65). The model
@@ -452,20 +451,10 @@ assert abs(stalled_prediction - best_constant) < 2, stalled_prediction
 # The article's second generator keeps `x` *and* the mean in buffers allocated once, and it
 # trained. **Predict:** what do two batches of it look like, printed together?
 
+# %%
+show_source(train_iterator_1)  # the article's code, kept in pitfalls/meannet.py (lesson 2 trains it)
 
 # %%
-def train_iterator_1(batch_size=64):
-    x = np.zeros((batch_size, 2))
-    x_mean = np.zeros((batch_size,))
-    while True:
-        for i in range(batch_size):
-            x[i][0] = np.random.randint(0, 100)
-            x[i][1] = np.random.randint(0, 100)
-        x_mean[::] = (x[::, 0] + x[::, 1]) / 2  # refilled in place too
-        x_mean_ex = np.expand_dims(x_mean, -1)  # a view of the same buffer
-        yield x, x_mean_ex
-
-
 it = train_iterator_1(batch_size=1)
 first, second = next(it), next(it)
 print(first, second)
