@@ -1,6 +1,7 @@
 """The widgets in a real browser: JupyterLab on 127.0.0.1 with a token, Debian's headless Chromium
-driven by Playwright, each widget cell run, every slider moved with the keyboard, every toggle
-clicked; the shown value text and the picture must change. Screenshots of each widget (before and
+driven by Playwright, each lesson run once (Run All Cells, offline, no stderr), then each widget
+cell run again, every slider moved with the keyboard, every toggle clicked; the shown value text
+and the picture must change. Screenshots of each widget (before and
 after) go to ``artifacts/screenshots/``.
 
 What it opens comes from one place, ``tests/browser/targets.json`` (notebook, widget factory);
