@@ -48,10 +48,13 @@ export CHROMIUM
 
 .PHONY: install lab fetch-lab check lint test bench grade generate check-generated lock clean
 
+# --compile-bytecode: uv writes no .pyc by default, and where PYTHONDONTWRITEBYTECODE is set (as on
+# the machines this project is built on) Python never writes them either: every kernel and
+# subprocess would compile TensorFlow's modules from source (`import tensorflow` 12.7 s, not 5.1 s).
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --python $(BIN)/python -q -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
 	@touch $@
 
