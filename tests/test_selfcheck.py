@@ -40,6 +40,26 @@ def release_cells(lab: str = LAB) -> list:
     return nbformat.read(ROOT / "release" / lab / f"{lab}.ipynb", as_version=4).cells
 
 
+@pytest.fixture(scope="module", autouse=True)
+def trained_once():
+    """Each ``build_model`` function is trained once in this module (seeded: a second run gives the
+    same loss; tests/test_spread.py proves it). What these tests check is the self-check's
+    bookkeeping, and most of them hand it the solution's very ``build_model``: 20 epochs each."""
+    from lessons.l01_tensors_and_slicing import checks
+
+    train, losses = checks.train_graded, {}
+
+    def once(build_model, seed=checks.TRAINING["seed"]):
+        key = (build_model, seed)
+        if key not in losses:
+            losses[key] = train(build_model, seed)
+        return losses[key]
+
+    checks.train_graded = once
+    yield
+    checks.train_graded = train
+
+
 @pytest.fixture(scope="module")
 def solution_ns() -> dict:
     """The release's setup cell, then every solution cell: a learner who got everything right."""
