@@ -138,6 +138,9 @@ class Lab:
                 "--ServerApp.port_retries=0",
                 f"--LabApp.user_settings_dir={tmp / 'settings'}",
                 f"--LabApp.workspaces_dir={tmp / 'workspaces'}",
+                # Opening a notebook writes a checkpoint copy: outside the repository (an absolute
+                # path), where tests/test_formgrader.py, running beside this, sees no new file.
+                f"--FileCheckpoints.checkpoint_dir={tmp / 'checkpoints'}",
                 *(["--allow-root"] if os.geteuid() == 0 else []),
             ],  # CI containers run as root
             cwd=ROOT,
@@ -233,18 +236,16 @@ def require_browser() -> None:
 
 @pytest.fixture(scope="module")
 def notebooks_unchanged():
-    """The notebooks under test must be byte-identical afterwards (autosave is off; check it).
-    JupyterLab makes a checkpoint copy when it opens a notebook: remove the ones this run made."""
+    """The notebooks under test must be byte-identical afterwards (autosave is off; check it), and
+    no checkpoint copy may appear beside them (the server keeps those in its scratch folder)."""
     paths = sorted({ROOT / t["notebook"] for t in TARGETS})
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
     checkpoints = {p.parent / ".ipynb_checkpoints" / f"{p.stem}-checkpoint{p.suffix}" for p in paths}
-    existed = {c for c in checkpoints if c.exists()} | {c.parent for c in checkpoints if c.parent.exists()}
+    existed = {c for c in checkpoints if c.exists()}
     yield
-    for c in sorted(checkpoints - existed):
-        c.unlink(missing_ok=True)
-    for folder in {c.parent for c in checkpoints} - existed:
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
+    assert not {c for c in checkpoints if c.exists()} - existed, (
+        "JupyterLab wrote checkpoints into the repository"
+    )
     changed = [
         str(p.relative_to(ROOT)) for p in paths if hashlib.sha256(p.read_bytes()).hexdigest() != before[p]
     ]
