@@ -26,6 +26,8 @@ pytestmark = pytest.mark.xdist_group("grade-class")
 # Seconds: measured, an honest lab-1 submission takes 18-25 s beside the rest of the slow tier and
 # 43-51 s on a machine loaded 3x over (no cell over 10 s); the loop cases cost these limits.
 CELL_TIMEOUT, SUBMISSION_TIMEOUT = 25, 75
+# Three graders on two cores: the interrupt swallower sleeps until the submission limit, and a
+# third grader keeps both cores busy meanwhile (still within the 3x-loaded case measured above).
 LIMITS = Limits(
     submission_timeout=SUBMISSION_TIMEOUT, threads_per_kernel=1, files=Quota(file_bytes=FILE_LIMIT)
 )
@@ -65,7 +67,7 @@ def report(tmp_path_factory):
     )
     with PeakMemory() as memory:
         result = grade_class(
-            LAB, exports, base / "out", workers=2, cell_timeout=CELL_TIMEOUT, progress=False, limits=LIMITS
+            LAB, exports, base / "out", workers=3, cell_timeout=CELL_TIMEOUT, progress=False, limits=LIMITS
         )
     result.memory = memory
     print("\n" + result.summary())
