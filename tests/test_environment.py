@@ -42,5 +42,5 @@ def test_the_installed_stack_is_byte_compiled(package):
     kernel and subprocess, 7 s more per ``import tensorflow`` on 2 cores."""
     origin = importlib.util.find_spec(package).origin
     assert Path(importlib.util.cache_from_source(origin)).is_file(), (
-        f"{package} has no .pyc: run `make install`"
+        f"{package} has no .pyc: `rm .venv/.installed-stamp && make install`"
     )
