@@ -28,6 +28,7 @@ pytestmark = pytest.mark.xdist_group("grade-class")
 CELL_TIMEOUT, SUBMISSION_TIMEOUT = 25, 75
 # Three graders on two cores: the interrupt swallower sleeps until the submission limit, and a
 # third grader keeps both cores busy meanwhile (still within the 3x-loaded case measured above).
+WORKERS = 3
 LIMITS = Limits(
     submission_timeout=SUBMISSION_TIMEOUT, threads_per_kernel=1, files=Quota(file_bytes=FILE_LIMIT)
 )
@@ -67,7 +68,13 @@ def report(tmp_path_factory):
     )
     with PeakMemory() as memory:
         result = grade_class(
-            LAB, exports, base / "out", workers=3, cell_timeout=CELL_TIMEOUT, progress=False, limits=LIMITS
+            LAB,
+            exports,
+            base / "out",
+            workers=WORKERS,
+            cell_timeout=CELL_TIMEOUT,
+            progress=False,
+            limits=LIMITS,
         )
     result.memory = memory
     print("\n" + result.summary())

@@ -7,6 +7,7 @@ kernel, and the self-check's table is compared with the checks' own messages.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import threading
 
@@ -47,17 +48,9 @@ def trained_once():
     bookkeeping, and most of them hand it the solution's very ``build_model``: 20 epochs each."""
     from lessons.l01_tensors_and_slicing import checks
 
-    train, losses = checks.train_graded, {}
-
-    def once(build_model, seed=checks.TRAINING["seed"]):
-        key = (build_model, seed)
-        if key not in losses:
-            losses[key] = train(build_model, seed)
-        return losses[key]
-
-    checks.train_graded = once
-    yield
-    checks.train_graded = train
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(checks, "train_graded", functools.cache(checks.train_graded))
+        yield
 
 
 @pytest.fixture(scope="module")
