@@ -3,8 +3,9 @@
 Fast tier: every lab has a ``mutation.json`` made by a real run from its sources as they are now
 (the digest says so), at least :data:`TARGET` of its non-equivalent mutants killed; the scores are
 printed at the end of the run (``conftest.py``). A full run takes minutes (a few of the mutants
-reach a training check), so it is the slow tier's: it runs the mutants again, in a fresh
-interpreter per lab, and fails unless the run gives what the record says. After changing a lab's
+reach a training check); the slow tier re-runs every recorded survivor and a seeded third of the
+other mutants (``pitfalls.authoring.mutation_audit``) in one fresh interpreter, and fails unless
+each comes out as the record says. After changing a lab's
 solution, checks or equivalents: ``python -m pitfalls.authoring.mutants --record <lab>``.
 """
 
@@ -29,6 +30,7 @@ from pitfalls.authoring.mutants import (
     stale_reason,
     time_limit,
 )
+from pitfalls.authoring.mutation_audit import sample
 from pitfalls.course import lab_named, labs
 from pitfalls.grading.course import tool_env
 
@@ -58,12 +60,12 @@ def test_every_listed_equivalent_is_a_mutant_the_tool_makes(lab_name):
     assert all(why.strip() for why in listed.values()), f"{lab_name}: every equivalent says why"
 
 
-@pytest.mark.parametrize("lab_name", LABS)
-def test_a_fresh_run_gives_the_recorded_score(lab_name):
-    """Slow: every mutant of the lab through its checks again (a fresh interpreter)."""
+def test_a_fresh_run_of_a_sample_agrees_with_every_record():
+    """Slow: every recorded survivor and a seeded third of the other mutants of every lab, through
+    the checks again in one fresh interpreter (``pitfalls.authoring.mutation_audit``)."""
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "pitfalls.authoring.mutants", lab_name, "--compare"],
+        [sys.executable, "-m", "pitfalls.authoring.mutation_audit"],
         env=tool_env({}),
         capture_output=True,
         text=True,
@@ -71,7 +73,23 @@ def test_a_fresh_run_gives_the_recorded_score(lab_name):
         check=False,
     )
     assert proc.returncode == 0, f"{proc.stdout[-4000:]}\n{proc.stderr[-3000:]}"
-    print(f"{proc.stdout.strip().splitlines()[-1]} (wall {time.perf_counter() - t0:.0f} s)")
+    print(f"{proc.stdout.strip()} (wall {time.perf_counter() - t0:.0f} s)")
+
+
+@pytest.mark.parametrize("lab_name", LABS)
+def test_the_audit_sample_holds_every_survivor_and_a_share_of_the_rest(lab_name):
+    lab = lab_named(lab_name)
+    record = read_record(lab)
+    chosen = sample(lab)
+    assert chosen == sample(lab), "the sample is drawn from the record's digest: the same every run"
+    keys = {m.key for m, _ in chosen}
+    assert set(record.survivors) <= keys
+    assert all(
+        killed == (m.key not in record.survivors and m.key not in load_equivalents(lab))
+        for m, killed in chosen
+    )
+    total = len(lab_mutants(lab))
+    assert 0.15 * total <= len(chosen) <= 0.6 * total + len(record.survivors), (len(chosen), total)
 
 
 # --- the mutator itself --------------------------------------------------------------------------
@@ -117,3 +135,20 @@ def test_time_limit_stops_a_runaway_mutant():
         while True:
             pass
     assert time.perf_counter() - t0 < 2
+
+
+def test_the_audit_reports_a_record_that_says_a_killed_mutant_survives(monkeypatch):
+    """A record can be wrong without being stale (its digest does not cover it): the audit must say so."""
+    from dataclasses import replace
+
+    from pitfalls.authoring import mutation_audit
+
+    lab = lab_named("lab03_generators")  # the quickest lab to prepare (~3 s)
+    record = read_record(lab)
+    killed = next(m.key for m in lab_mutants(lab) if m.key not in record.survivors)
+    forged = replace(record, survivors=[*record.survivors, killed])
+    monkeypatch.setattr(mutation_audit, "read_record", lambda _lab: forged)
+    problems = mutation_audit.audit(lab, share=0.0)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("lab03_generators: recorded surviving, re-run killed by "), problems
+    assert problems[0].endswith(killed), problems
