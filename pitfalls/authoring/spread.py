@@ -44,8 +44,14 @@ def measure_once(lab: str, seed: int) -> dict[str, float]:
 
 def measure_in_subprocess(lab: str, seed: int, onednn: str) -> dict[str, float]:
     """One run in a fresh interpreter (oneDNN is fixed at TensorFlow's import)."""
+    return measure_labs_in_subprocess([lab], seed, onednn)[lab]
+
+
+def measure_labs_in_subprocess(lab_names: list[str], seed: int, onednn: str) -> dict[str, dict[str, float]]:
+    """Each lab's run, one after the other in one fresh interpreter, as a learner's kernel runs
+    one check after another: {lab: values}. (One TensorFlow import for all, not one per lab.)"""
     proc = subprocess.run(
-        [sys.executable, "-m", "pitfalls.authoring.spread", lab, "--one", str(seed)],
+        [sys.executable, "-m", "pitfalls.authoring.spread", *lab_names, "--one", str(seed)],
         env=tool_env({"TF_ENABLE_ONEDNN_OPTS": onednn}),
         capture_output=True,
         text=True,
@@ -53,7 +59,9 @@ def measure_in_subprocess(lab: str, seed: int, onednn: str) -> dict[str, float]:
         timeout=600,
     )
     if proc.returncode != 0:
-        raise RuntimeError(f"measuring {lab} seed {seed} oneDNN={onednn} failed:\n{proc.stderr[-3000:]}")
+        raise RuntimeError(
+            f"measuring {', '.join(lab_names)} seed {seed} oneDNN={onednn} failed:\n{proc.stderr[-3000:]}"
+        )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -95,17 +103,18 @@ def record(lab: str, seeds=SEEDS, onednn=ONEDNN) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("lab")
-    parser.add_argument("--one", type=int, help="measure one seed in this process, print JSON")
+    parser.add_argument("labs", nargs="+")
+    parser.add_argument("--one", type=int, help="measure one seed of each lab in this process, print JSON")
     args = parser.parse_args(argv)
     if args.one is not None:
-        print(json.dumps(measure_once(args.lab, args.one)))
+        print(json.dumps({lab: measure_once(lab, args.one) for lab in args.labs}))
         return
-    for key, q in record(args.lab)["quantities"].items():
-        print(
-            f"{key}: reference {q['reference']:.6g} ± {q['tolerance']:.3g} "
-            f"(runs {q['min']:.6g} … {q['max']:.6g})"
-        )
+    for lab in args.labs:
+        for key, q in record(lab)["quantities"].items():
+            print(
+                f"{lab} {key}: reference {q['reference']:.6g} ± {q['tolerance']:.3g} "
+                f"(runs {q['min']:.6g} … {q['max']:.6g})"
+            )
 
 
 if __name__ == "__main__":
