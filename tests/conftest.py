@@ -42,6 +42,7 @@ SLOW_TESTS = {
     ("test_versions.py", "test_claims_measure_as_recorded_on_another_keras"),  # a subprocess per Keras
     ("test_versions.py", "test_locked_keras_claims_as_recorded_and_widgets_under_colabs_ipywidgets_7"),
     ("test_mutants.py", "test_a_fresh_run_of_a_sample_agrees_with_every_record"),  # mutants of every lab
+    ("test_sandbox.py", "test_each_attempt_from_inside_a_kernel_fails_in_its_own_cell_and_the_run_goes_on"),
 }
 
 

@@ -38,6 +38,7 @@ from pitfalls.grading.course import Course, NbgraderError, restore
 from pitfalls.grading.inbox import MIB, Quota
 from pitfalls.grading.pool import GIB, Limits, Outcome, default_workers, run_pool
 from pitfalls.grading.report import Report, StudentResult, add_notes, failure_page, scores_page
+from pitfalls.grading.sandbox import unavailable as sandbox_unavailable
 from pitfalls.grading.screen import screen
 from pitfalls.notebook_cells import grade_id, points
 from pitfalls.paths import repo_root
@@ -107,6 +108,8 @@ def grade_class(
         raise SystemExit(f"no lab {lab!r}: choose one of {sorted(lab_names(root))}") from None
     if not master.is_file():
         raise SystemExit(f"{lab} has no master notebook at {master}: run `make generate`")
+    if limits.sandbox and (why := sandbox_unavailable()):
+        raise SystemExit(f"cannot grade {lab} in a sandbox: {why}")
     out = Path(out or Path.cwd() / "graded" / lab).resolve()
     if (out / "course").exists():
         shutil.rmtree(out / "course")
@@ -288,8 +291,14 @@ def main(argv: list[str] | None = None) -> None:
         default=Limits.files.total_bytes / MIB,
         help="most bytes read from all exports together, MiB (default %(default)s)",
     )
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run kernels unconfined (where bubblewrap or user namespaces are unavailable)",
+    )
     args = parser.parse_args(argv)
     limits = Limits(
+        sandbox=not args.no_sandbox,
         submission_timeout=args.submission_timeout,
         memory_bytes=int(args.memory_gib * GIB),
         threads_per_kernel=max(1, default_workers() // (args.workers or default_workers())),

@@ -20,7 +20,9 @@ class's course, report and unpacked submissions, and holds real copies (no links
 repository). Before each submission its course files are rewritten from the snapshot taken when
 the class's course was made, and after it the submitted and executed copies are removed; so what a
 kernel writes in reach of its folder (``..`` and all) never reaches a later student or the grader.
-The sandbox (bubblewrap, a later issue) closes the absolute paths too.
+The sandbox (:mod:`pitfalls.grading.sandbox`, on unless ``Limits.sandbox`` is False) closes the
+absolute paths too: a kernel sees the system and the course package read-only and writes only its
+working folder; the worker's course, the gradebook and every other student are not there for it.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class Limits:
     files: Quota = Quota()
     outputs: OutputQuota = OutputQuota()
     page_bytes: int = 8 * 2**20  # one feedback page
+    sandbox: bool = True  # every kernel in bubblewrap (pitfalls.grading.sandbox); --no-sandbox: False
 
 
 @dataclass
@@ -120,6 +123,7 @@ class Worker:
                 str(self.root),
                 str(self.limits.outputs.cell_bytes),
                 str(self.limits.outputs.notebook_bytes),
+                "sandbox" if self.limits.sandbox else "no-sandbox",
             ],
             cwd=self.root,
             env=env,

@@ -9,6 +9,7 @@ While a notebook runs, the worker writes the cell being executed to ``<course>/p
 when the pool has to kill a stuck or crashed submission, that file names the cell to blame. Every
 output the kernel sends is charged against :mod:`pitfalls.grading.outputs`' allowance as it arrives
 (nbclient's ``output`` is wrapped), so a flood of prints never fills the worker's memory or a page.
+Unless told ``no-sandbox``, every kernel starts inside bubblewrap (:mod:`pitfalls.grading.sandbox`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from types import SimpleNamespace
 RESULT_PREFIX = "@@pitfalls-result "
 
 
-def _api(root: Path, quota):
+def _api(root: Path, quota, sandbox: bool = True):
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config.loader import PyFileConfigLoader
@@ -59,6 +60,10 @@ def _api(root: Path, quota):
         api.budget.budget = api.budget.new()
         progress.unlink(missing_ok=True)
 
+    if sandbox:
+        from pitfalls.grading.sandbox import use_in_nbgrader
+
+        use_in_nbgrader()
     config.Execute.on_cell_start = on_cell_start
     config.Execute.on_cell_error = on_cell_error
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
@@ -146,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
     args = argv or sys.argv[1:]
     root = Path(args[0]).resolve()
     quota = OutputQuota(*map(int, args[1:3])) if len(args) >= 3 else OutputQuota()
-    api, progress = _api(root, quota)
+    api, progress = _api(root, quota, sandbox=(args[3:4] or ["sandbox"])[0] != "no-sandbox")
     print(RESULT_PREFIX + json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         if not line.strip():
