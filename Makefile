@@ -3,7 +3,8 @@
 #   make fetch-lab LAB=lab01_tensors   your own copy of a lab in work/ (make lab makes missing ones)
 #   make check  lint + the fast tests (< 3 min)
 #   make test   create .venv if missing, install, run the whole test suite (fast, generated gate, slow)
-#   make grade LAB=lab03_generators SUBMISSIONS=path/to.zip   grade a class (see README, Instructors)
+#   make grade LAB=lab03_generators SUBMISSIONS=path/to.zip   grade a class (see README, Instructors);
+#               every kernel in a bubblewrap sandbox, installed when missing (GRADE_ARGS=--no-sandbox: none)
 # Every target puts .venv/bin first on PATH, so no step needs an activated venv (nbgrader calls
 # `alembic` by name).
 SHELL := /bin/bash
@@ -45,6 +46,10 @@ copy_labs = for lab in $(1); do \
 # make would never install it.)
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
+# `make grade` runs every kernel in a bubblewrap sandbox (pitfalls/grading/sandbox.py), and the test
+# suite checks it: Debian's bubblewrap, installed here when missing and we may (root, as in CI).
+# Where it cannot be, the sandbox test fails and `make grade` refuses in one line (GRADE_ARGS=--no-sandbox).
+BWRAP ?= /usr/bin/bwrap
 
 .PHONY: install lab fetch-lab check lint test bench grade generate check-generated lock clean
 
@@ -66,6 +71,14 @@ $(CHROMIUM):
 	else \
 	    echo "The widget browser test needs Chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium'" \
 	         "(or set CHROMIUM=/path/to/chromium)."; exit 1; \
+	fi
+
+$(BWRAP):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	else \
+	    echo "Grading kernels run in a sandbox that needs bubblewrap at $(BWRAP): run 'sudo apt-get install -y bubblewrap'" \
+	         "(or grade with GRADE_ARGS=--no-sandbox)."; exit 1; \
 	fi
 
 # The learner's JupyterLab: jupyter/ holds its configuration (no nbgrader interface, the README
@@ -100,7 +113,7 @@ lint: $(STAMP)
 # Everything, each test once, fastest feedback first: the fast tier (make check), the generated-files
 # gate, then the slow tier (slow groups start first; each lab's autograde stays on one worker).
 # Ends with the wall time of each step.
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(BWRAP)
 	@t0=$$(date +%s); rc=0; \
 	$(MAKE) --no-print-directory check || rc=$$?; t1=$$(date +%s); \
 	if [ $$rc = 0 ]; then $(MAKE) --no-print-directory check-generated || rc=$$?; fi; t2=$$(date +%s); \
@@ -110,7 +123,7 @@ test: $(STAMP) $(CHROMIUM)
 	exit $$rc
 
 # Collect, screen, autograde on all cores, feedback, grades.csv + exercises.csv + scores.png in $(OUT).
-grade: $(STAMP)
+grade: $(STAMP) $(if $(filter --no-sandbox,$(GRADE_ARGS)),,$(BWRAP))
 	@if [ -z "$(LAB)" ] || [ -z "$(SUBMISSIONS)" ]; then \
 	    echo "usage: make grade LAB=<lab, e.g. lab03_generators> SUBMISSIONS=<zip or folder> [OUT=graded/<lab>]"; \
 	    echo "labs: $$(ls source)"; exit 2; fi

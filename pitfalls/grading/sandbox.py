@@ -13,7 +13,8 @@ What a kernel sees (an allow-list, not a list of holes: bubblewrap starts from a
   and feedback and the grader's own folders are not there at all (``FileNotFoundError``), wherever
   the instructor keeps them: none of them is bound in.
 * read-write: the kernel's working folder (nbgrader's ``autograded/<student>/<lab>/``), a private
-  ``/tmp`` (a fresh tmpfs; ``HOME`` points there, for IPython's and Keras' caches), and the folder
+  ``/tmp`` (a fresh tmpfs of :data:`TMP_BYTES`; ``HOME`` points there, for IPython's and Keras'
+  caches), and the folder
   of its own ZMQ sockets (below). Everything else is a read-only mount: writing elsewhere fails
   with ``EROFS``.
 * its own namespaces for everything (``--unshare-all``): no network (a loopback of its own, so the
@@ -68,6 +69,8 @@ from traitlets import List, Unicode, default
 
 BWRAP = "bwrap"
 NOBODY = 65534
+#: The private ``/tmp``'s size: a tmpfs is memory the address-space limit does not count.
+TMP_BYTES = 512 * 2**20
 SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt")
 #: Files of ``lessons/`` the kernel never sees: the masters (solutions), the wrong-answer corpus,
 #: tests, mutation records, and compiled copies of any of them.
@@ -155,7 +158,7 @@ def bwrap_argv(
             argv += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             argv += ["--ro-bind", top, top]
-    argv += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    argv += ["--dev", "/dev", "--proc", "/proc", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
     for path in readable:
         argv += ["--ro-bind", path, path]
     for path in MASKED:
