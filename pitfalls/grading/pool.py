@@ -112,8 +112,17 @@ class Worker:
     def start(self) -> None:
         self.reset()
         threads = str(self.limits.threads_per_kernel)
+        # TMPDIR in the worker's folder: what a killed worker leaves there (a sandboxed kernel's
+        # sockets, say) goes with the folder. Kernels do not inherit it (the sandbox clears it).
+        tmp = self.root / "tmp"
+        tmp.mkdir(exist_ok=True)
         env = tool_env(
-            {"OMP_NUM_THREADS": threads, "TF_NUM_INTRAOP_THREADS": threads, "TF_NUM_INTEROP_THREADS": threads}
+            {
+                "OMP_NUM_THREADS": threads,
+                "TF_NUM_INTRAOP_THREADS": threads,
+                "TF_NUM_INTEROP_THREADS": threads,
+                "TMPDIR": str(tmp),
+            }
         )
         self.proc = subprocess.Popen(
             [

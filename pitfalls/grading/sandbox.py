@@ -32,10 +32,10 @@ What a kernel sees (an allow-list, not a list of holes: bubblewrap starts from a
   paths do not leak in.
 * the limits the grader already sets: ``RLIMIT_AS`` (inherited through bubblewrap), nbgrader's
   per-cell timeout, the pool's per-submission kill of the whole tree, and ``--die-with-parent``: a
-  kernel never outlives its worker. The timeout's interrupt cannot be jupyter_client's usual
-  ``SIGINT`` to the kernel's process group: bubblewrap is in that group and dies of it, taking the
-  kernel along. It is sent as an ``interrupt_request`` on the control channel (the kernelspec's
-  ``interrupt_mode = "message"``), which ipykernel turns into a ``SIGINT`` to itself.
+  kernel never outlives its worker. The timeout's interrupt is jupyter_client's usual ``SIGINT``
+  to the kernel's process group; bubblewrap is in that group too and would die of it, taking the
+  kernel along, so bubblewrap is started with ``SIGINT`` ignored (``sh -c 'trap "" INT; exec …'``)
+  while ipykernel sets its own handler: a cell is interrupted exactly as without the sandbox.
 
 How the grader talks to a kernel with no network: ZMQ over jupyter_client's ``ipc`` transport —
 unix sockets in a folder of their own (``/tmp/pitfalls-kernel-*``), bound into the sandbox at the
@@ -146,7 +146,11 @@ def bwrap_argv(
 
     Order matters: bubblewrap applies its operations in turn, so the private ``/tmp`` comes before
     the writable folders (which may live under ``/tmp``) and the root is made read-only last."""
-    argv = [BWRAP, "--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
+    # bubblewrap starts with SIGINT ignored (the disposition survives exec): the interrupt
+    # jupyter_client sends to the kernel's process group would otherwise kill bubblewrap, and the
+    # kernel with it. The kernel sets its own SIGINT handler, so it is interrupted as ever.
+    argv = ["/bin/sh", "-c", 'trap "" INT; exec "$0" "$@"']
+    argv += [BWRAP, "--unshare-all", "--unshare-user", "--disable-userns", "--cap-drop", "ALL"]
     uid = sandbox_uid()
     if uid is not None:
         argv += ["--uid", str(uid), "--gid", str(uid)]
@@ -217,9 +221,6 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = os.path.join(self._sockets, "kernel.json")
         self.ip = os.path.join(self._sockets, "k")
         self._workdir = os.path.realpath(kw.get("cwd") or os.getcwd())
-        # SIGINT to the kernel's process group would reach bubblewrap first, which dies of it and
-        # takes the kernel along: interrupt with a message on the control channel instead.
-        self.kernel_spec.interrupt_mode = "message"
         return await super()._async_pre_start_kernel(**kw)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
