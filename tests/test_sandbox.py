@@ -22,7 +22,13 @@ LAB_DIR = ROOT / "lessons" / "l01_tensors_and_slicing"
 
 def test_course_readable_keeps_what_labs_import_and_leaves_out_the_instructors_files():
     readable = {sandbox.Path(p) for p in course_readable(ROOT)}
-    assert {ROOT / "pitfalls", ROOT / "data", LAB_DIR / "checks.py", LAB_DIR / "spread.json"} <= readable
+    assert {
+        ROOT / "pitfalls",
+        ROOT / "data",
+        ROOT / "release",
+        LAB_DIR / "checks.py",
+        LAB_DIR / "spread.json",
+    } <= readable
     for hidden in (
         "lab.py",
         "wrong_answers.py",
@@ -32,7 +38,7 @@ def test_course_readable_keeps_what_labs_import_and_leaves_out_the_instructors_f
     ):
         assert LAB_DIR / hidden not in readable
     assert not [p for p in readable if "__pycache__" in p.parts]
-    for folder in ("source", "solutions", "autograder", "release", ".git", "tests", "lessons"):
+    for folder in ("source", "solutions", "autograder", "notebooks", ".git", "tests", "lessons"):
         assert ROOT / folder not in readable  # lessons/ only file by file
 
 
