@@ -82,29 +82,31 @@ def test_the_worker_makes_nbgrader_start_sandboxed_kernels(monkeypatch):
 
 
 ATTEMPTS = {
-    # cell source -> the error it must end with (None: the cell must run)
+    # cell source -> the error it must end with, "<ename> <part of its message>" (None: it must run)
     "print(open(OTHER).read())": "FileNotFoundError",
     "print(open(GRADEBOOK, 'rb').read(16))": "FileNotFoundError",
     "print(open(MASTER).read()[:100])": "FileNotFoundError",
     "print(open(LAB_PY).read()[:100])": "FileNotFoundError",
-    "open(REPO + '/pitfalls/planted.py', 'w')": "OSError",  # EROFS
-    "os.posix_fallocate(os.open('/tmp/big', os.O_CREAT | os.O_WRONLY), 0, 600 * 2**20)": "OSError",  # ENOSPC
+    "open(REPO + '/pitfalls/planted.py', 'w')": "OSError [Errno 30]",  # EROFS
+    "os.posix_fallocate(os.open('/tmp/big', os.O_CREAT | os.O_WRONLY), 0, 600 * 2**20)": "OSError [Errno 28]",  # ENOSPC
     # Under /tmp (where the workers' courses are) a write lands in the kernel's own /tmp, in which
     # the course is a bare skeleton: no gradebook, no submissions; the real course stays untouched.
     "open(OUTSIDE, 'w').write('planted'); print(sorted(os.listdir(COURSE)))": None,
     # The grader's port on 127.0.0.1 is not there: the kernel's loopback is its own.
     "socket.create_connection(('127.0.0.1', PORT), timeout=5)": "ConnectionRefusedError",
-    "socket.create_connection(('1.1.1.1', 80), timeout=5)": "OSError",  # ENETUNREACH: no route out
+    "socket.create_connection(('1.1.1.1', 80), timeout=5)": "OSError [Errno 101]",  # ENETUNREACH: no way out
     "os.kill(GRADER_PID, signal.SIGKILL)": "ProcessLookupError",
     "os.kill(os.getppid(), signal.SIGKILL); time.sleep(0.5); os.kill(os.getppid(), 0)\n"
     "raise RuntimeError(f'parent {os.getppid()} still alive')": "RuntimeError",
+    "print(os.environ['GRADER_TOKEN'])": "KeyError",  # the instructor's environment stays outside
+    "caps = open('/proc/self/status').read().split('CapEff:')[1].split()[0]\nassert int(caps, 16) == 0, caps": None,
     "while True:\n    time.sleep(0.05)": "KeyboardInterrupt",  # the cell timeout's interrupt
     "open('mine.txt', 'w').write('ok'); open(SCRATCH, 'w').write('ok')": None,
     "import pitfalls.checks.core, lessons.l01_tensors_and_slicing.checks\nprint(os.getcwd(), 'still running')": None,
 }
 
 
-def test_each_attempt_from_inside_a_kernel_fails_in_its_own_cell_and_the_run_goes_on(tmp_path):
+def test_each_attempt_from_inside_a_kernel_fails_in_its_own_cell_and_the_run_goes_on(tmp_path, monkeypatch):
     from nbclient import NotebookClient
 
     if why := unavailable():  # fails, never skips: `make test` installs bubblewrap, as `make grade` needs it
@@ -119,6 +121,7 @@ def test_each_attempt_from_inside_a_kernel_fails_in_its_own_cell_and_the_run_goe
     work.mkdir(parents=True)
     master = ROOT / "source" / "lab01_tensors" / "lab01_tensors.ipynb"
     assert master.is_file() and (LAB_DIR / "lab.py").is_file()
+    monkeypatch.setenv("GRADER_TOKEN", "instructor-only")
     server = socket.create_server(("127.0.0.1", 0))
     scratch = sandbox.Path("/tmp") / f"pitfalls-scratch-{os.getpid()}-{tmp_path.name}"
     setup = (
@@ -145,8 +148,12 @@ def test_each_attempt_from_inside_a_kernel_fails_in_its_own_cell_and_the_run_goe
         server.close()
     assert not [o for o in nb.cells[0].outputs if o.output_type == "error"]
     for cell, expected in zip(nb.cells[1:], ATTEMPTS.values(), strict=True):
-        errors = [o.ename for o in cell.outputs if o.output_type == "error"]
-        assert errors == ([expected] if expected else []), (cell.source, cell.outputs)
+        errors = [o for o in cell.outputs if o.output_type == "error"]
+        if expected is None:
+            assert not errors, (cell.source, errors)
+            continue
+        ename, _, message = expected.partition(" ")
+        assert [e.ename for e in errors] == [ename] and message in errors[0].evalue, (cell.source, errors)
     printed = {cell.source: "".join(o.get("text", "") for o in cell.outputs) for cell in nb.cells}
     assert [p for src, p in printed.items() if src.startswith("open(OUTSIDE")] == [
         "['autograded', 'planted.txt']\n"
