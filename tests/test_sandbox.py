@@ -43,12 +43,12 @@ def test_course_readable_keeps_what_labs_import_and_leaves_out_the_instructors_f
 
 
 def test_argv_binds_read_only_except_the_working_folders_and_clears_the_environment():
-    argv = bwrap_argv(["/srv/course/pitfalls"], ["/tmp/w"], "/tmp/w", {"PATH": "/usr/bin", "AWS_SECRET": "x"})
+    argv = bwrap_argv(["/srv/course/pitfalls"], ["/srv/w"], "/srv/w", {"PATH": "/usr/bin", "AWS_SECRET": "x"})
     pairs = list(zip(argv, argv[1:], strict=False))
     assert ("--ro-bind", "/srv/course/pitfalls") in pairs
-    assert [a for a, b in pairs if b == "/tmp/w" and a.startswith("--")] == ["--bind", "--chdir"]
+    assert [a for a, b in pairs if b == "/srv/w" and a.startswith("--")] == ["--bind", "--chdir"]
     assert argv.index("--tmpfs") < argv.index("--bind")  # the private /tmp first, then the folder in it
-    assert argv[-1] == "--" and argv[-4:-1] == ["/", "--chdir", "/tmp/w"]
+    assert argv[-1] == "--" and argv[-4:-1] == ["/", "--chdir", "/srv/w"]
     for flag in ("--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--clearenv"):
         assert flag in argv
     assert "AWS_SECRET" not in argv and ("--setenv", "PATH") in pairs and ("--setenv", "HOME") in pairs
@@ -88,7 +88,7 @@ ATTEMPTS = {
     "print(open(MASTER).read()[:100])": "FileNotFoundError",
     "print(open(LAB_PY).read()[:100])": "FileNotFoundError",
     "open(REPO + '/pitfalls/planted.py', 'w')": "OSError [Errno 30]",  # EROFS
-    "os.posix_fallocate(os.open('/tmp/big', os.O_CREAT | os.O_WRONLY), 0, 600 * 2**20)": "OSError [Errno 28]",  # ENOSPC
+    "os.posix_fallocate(os.open(os.path.join('/tmp', 'big'), os.O_CREAT | os.O_WRONLY), 0, 600 * 2**20)": "OSError [Errno 28]",  # ENOSPC
     # Under /tmp (where the workers' courses are) a write lands in the kernel's own /tmp, in which
     # the course is a bare skeleton: no gradebook, no submissions; the real course stays untouched.
     "open(OUTSIDE, 'w').write('planted'); print(sorted(os.listdir(COURSE)))": None,

@@ -76,6 +76,7 @@ from traitlets import List, Unicode, default
 
 BWRAP = "bwrap"
 NOBODY = 65534
+PRIVATE_TMP = "/tmp"  # the kernel's own, a fresh tmpfs
 #: The private ``/tmp``'s size: a tmpfs is memory the address-space limit does not count.
 TMP_BYTES = 512 * 2**20
 SYSTEM = ("/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/opt")
@@ -141,9 +142,9 @@ def kept_env(env: Mapping[str, str]) -> dict[str, str]:
     for name, value in env.items():
         if any(name == k or (k.endswith("*") and name.startswith(k[:-1])) for k in KEPT_ENV):
             out[name] = value
-    out["HOME"] = "/tmp"
-    out["MPLCONFIGDIR"] = "/tmp/matplotlib"
-    out["IPYTHONDIR"] = "/tmp/ipython"
+    out["HOME"] = PRIVATE_TMP
+    out["MPLCONFIGDIR"] = os.path.join(PRIVATE_TMP, "matplotlib")
+    out["IPYTHONDIR"] = os.path.join(PRIVATE_TMP, "ipython")
     return out
 
 
@@ -170,7 +171,7 @@ def bwrap_argv(
             argv += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             argv += ["--ro-bind", top, top]
-    argv += ["--dev", "/dev", "--proc", "/proc", "--size", str(TMP_BYTES), "--tmpfs", "/tmp"]
+    argv += ["--dev", "/dev", "--proc", "/proc", "--size", str(TMP_BYTES), "--tmpfs", PRIVATE_TMP]
     for path in readable:
         argv += ["--ro-bind", path, path]
     for path in MASKED:
