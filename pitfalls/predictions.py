@@ -30,10 +30,21 @@ def _shown(value: Any) -> str:
     return repr(value)
 
 
+def _same(prediction: Any, measured: Any) -> bool:
+    """Equal as written (a list guessed for an array's ``tolist()``, a tuple for a shape); never
+    raises (an array's ``==`` is element-wise, and some objects refuse to compare)."""
+    try:
+        return type(prediction) is type(measured) and bool(prediction == measured)
+    except Exception:  # noqa: BLE001 - any refusal to compare means "not shown as the same"
+        return False
+
+
 def _how_far(prediction: Any, measured: Any) -> str:
     """For two numbers, how far apart: the ratio when both are non-zero and of one sign."""
     numbers = all(isinstance(v, Real) and not isinstance(v, bool) for v in (prediction, measured))
-    if not numbers or not all(math.isfinite(float(v)) for v in (prediction, measured)):
+    if not numbers:
+        return " (the same)" if _same(prediction, measured) else ""
+    if not all(math.isfinite(float(v)) for v in (prediction, measured)):
         return ""
     p, m = float(prediction), float(measured)
     if p == m:
@@ -44,18 +55,15 @@ def _how_far(prediction: Any, measured: Any) -> str:
     return ""
 
 
-def versus(prediction: Any, measured: Any, what: str) -> str:
-    """Print and return one line: what was predicted and what was measured, for ``what``.
+def versus(prediction: Any, measured: Any, what: str) -> None:
+    """Print one line: what was predicted and what was measured, for ``what``.
 
     ``prediction`` is the learner's ``my_prediction``; left as ``...`` the line says so instead.
+    Returns nothing, so a ``versus(...)`` ending a cell is not echoed a second time as its value.
     """
     if prediction is NOT_WRITTEN:
-        line = (
-            f"{what}: measured {_shown(measured)}"
-            " — you left my_prediction = ...; write your guess there first next time"
-        )
+        line = f"{what}: measured {_shown(measured)} — no guess written (still `...` in the guess cell above)"
     else:
         line = f"{what}: you predicted {_shown(prediction)}, measured {_shown(measured)}"
         line += _how_far(prediction, measured)
     print(line)
-    return line

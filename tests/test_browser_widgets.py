@@ -345,7 +345,9 @@ def run_all_cells(page) -> None:
     test): no cell may write to stderr (errors, warnings, logs) and the session line shows once."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).first.click()
-    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt")
+    # A collapsed cell (the lesson's asserts, jupyter.source_hidden) shows a placeholder with a
+    # prompt of its own that never gets a number: its cell's run shows in the cells after it.
+    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt:not(.jp-Placeholder-prompt)")
     errors = page.locator(
         ".jp-Notebook .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
     )
@@ -357,6 +359,8 @@ def run_all_cells(page) -> None:
         return bool(texts) and all(re.search(r"\[\d+\]", t) for t in texts)
 
     wait_until(finished, RUN_ALL_S, "every code cell of the lesson to have run", poll=1)
+    collapsed = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPlaceholder")
+    assert collapsed.count() >= 1, "JupyterLab shows none of the lesson's assert cells collapsed"
     outputs = page.locator(".jp-Notebook .jp-OutputArea-output").all_inner_texts()
     assert not session_line_problem(outputs), session_line_problem(outputs)
 

@@ -5,12 +5,13 @@
 # a precise vocabulary: what a tensor is, what slicing and reshaping do to one, and what
 # `compile`, `fit`, `predict` and `evaluate` each do with tensors.
 #
-# Each section asks you to **predict** before a cell answers. Write your prediction down (a
-# comment is fine), then run the cell and compare.
+# Each section asks you to **predict** before a cell answers. Write your prediction in the cell
+# below the question, then run the experiment: it prints your guess beside what it measured.
 
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 # Quiet TensorFlow's logs, seed everything, print versions. Always the first cell.
+from pitfalls.predictions import versus
 from pitfalls.session import start
 
 start(seed=0)
@@ -25,7 +26,13 @@ import numpy as np
 # A tensor is an n-dimensional array: a scalar has rank 0, a vector rank 1, a matrix rank 2, a
 # batch of grey images rank 3, a batch of colour images rank 4.
 #
-# **Predict:** what are the rank, shape and dtype of each object below?
+# **Predict:** what are the rank, shape and dtype of each object below? Write them in the cell
+# below.
+
+# %%
+my_ranks = ...  # your guess: the four ranks in order, e.g. [1, 1, 2, 2]
+my_shapes = ...  # your guess: the four shapes in order, e.g. [(), (3,), (3, 4), (28, 28)]
+my_dtypes = ...  # your guess: the four dtypes in order, e.g. ["int64", "float32", "int64", "int8"]
 
 # %%
 examples = {
@@ -36,7 +43,12 @@ examples = {
 }
 for name, t in examples.items():
     print(f"{name:10s} rank (ndim) = {t.ndim}   shape = {str(t.shape):12s} dtype = {t.dtype}")
+versus(my_ranks, [t.ndim for t in examples.values()], "ranks")
+versus(my_shapes, [t.shape for t in examples.values()], "shapes")
+versus(my_dtypes, [str(t.dtype) for t in examples.values()], "dtypes")
 
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert [t.ndim for t in examples.values()] == [0, 1, 2, 3]
 
 # %% [markdown]
@@ -61,6 +73,10 @@ test_images, test_labels = digits.x_test, digits.y_test
 # `train_images[:100, :28, :28]`. Are they the same *values* too?
 
 # %%
+my_shapes = ...  # your guess: the three shapes, e.g. [(100,), (100, 1), (28, 28)]
+my_same_values = ...  # your guess: True or False
+
+# %%
 a = train_images[:100]
 b = train_images[:100, :, :]
 c = train_images[:100, :28, :28]
@@ -68,6 +84,11 @@ print("whole batch  ", train_images.shape)
 print("[:100]       ", a.shape)
 print("[:100, :, :] ", b.shape)
 print("[:100,:28,:28]", c.shape)
+versus(my_shapes, [a.shape, b.shape, c.shape], "the three shapes")
+versus(my_same_values, np.array_equal(a, b) and np.array_equal(b, c), "the same values")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert a.shape == b.shape == c.shape == (100, 28, 28)
 assert np.array_equal(a, b) and np.array_equal(b, c)  # three spellings of one slice
 
@@ -78,9 +99,12 @@ assert np.array_equal(a, b) and np.array_equal(b, c)  # three spellings of one s
 # **Predict:** the shape of `train_images[:, 14:, 14:]`.
 
 # %%
+my_shape = ...  # your guess: a shape, e.g. (14, 14)
+
+# %%
 lower_right = train_images[:, 14:, 14:]
 print("lower-right quadrant:", lower_right.shape)
-assert lower_right.shape == (len(train_images), 14, 14)
+versus(my_shape, lower_right.shape, "shape of the lower-right quadrants")
 
 fig, axes = plt.subplots(1, 2, figsize=(5, 2.6))
 axes[0].imshow(train_images[10], cmap="binary")
@@ -92,6 +116,10 @@ for ax in axes:
 plt.tight_layout()
 plt.show()
 
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert lower_right.shape == (len(train_images), 14, 14)
+
 # %% [markdown]
 # ## 3. Reshaping a batch to (pixels, samples)
 #
@@ -102,11 +130,20 @@ plt.show()
 # **Predict:** the shape of `img.reshape(790, -1)` and of `img.reshape(790, -1).T`.
 
 # %%
+my_rows_shape = ...  # your guess: the shape of img.reshape(790, -1), e.g. (790, 64)
+my_columns_shape = ...  # your guess: the shape after .T
+
+# %%
 rng = np.random.default_rng(0)
 img = rng.integers(0, 256, size=(790, 64, 64, 3), dtype=np.uint8)
 flat = img.reshape(790, -1)  # one row per image
 img_unrow = flat.T  # one column per image
 print("batch:", img.shape, "→ rows:", flat.shape, "→ columns:", img_unrow.shape)
+versus(my_rows_shape, flat.shape, "img.reshape(790, -1).shape")
+versus(my_columns_shape, img_unrow.shape, "img.reshape(790, -1).T.shape")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert img_unrow.shape == (64 * 64 * 3, 790) == (12288, 790)
 assert np.array_equal(img_unrow[:, 5], img[5].ravel())  # column 5 is image 5, row-major
 
@@ -118,6 +155,9 @@ assert np.array_equal(img_unrow[:, 5], img[5].ravel())  # column 5 is image 5, r
 back = img_unrow.T.reshape(790, 64, 64, 3)
 wrong = img_unrow.reshape(790, 64, 64, 3)  # right shape, scrambled pixels
 print("round trip equal:", np.array_equal(back, img), "| without .T equal:", np.array_equal(wrong, img))
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.array_equal(back, img) and not np.array_equal(wrong, img)
 
 # %% [markdown]
@@ -128,6 +168,9 @@ assert np.array_equal(back, img) and not np.array_equal(wrong, img)
 vector = np.arange(790)
 row = np.reshape(vector, (1, 790))
 print(vector.shape, vector.ndim, "|", row.shape, row.ndim)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert vector.ndim == 1 and row.ndim == 2
 
 # %% [markdown]
@@ -136,8 +179,15 @@ assert vector.ndim == 1 and row.ndim == 2
 # **Predict:** `np.array([1, 2, 3, 4]) + np.array([5, 6, 7, 8])`.
 
 # %%
+my_sum = ...  # your guess: a list of numbers, e.g. [1, 2, 3, 4, 5, 6, 7, 8]
+
+# %%
 elementwise = np.array([1, 2, 3, 4]) + np.array([5, 6, 7, 8])
 print(elementwise)
+versus(my_sum, elementwise.tolist(), "the element-wise sum")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert elementwise.tolist() == [6, 8, 10, 12]
 
 # %% [markdown]
@@ -146,9 +196,18 @@ assert elementwise.tolist() == [6, 8, 10, 12]
 # **Predict:** the first and last rows of `A + B`.
 
 # %%
+my_first_row = ...  # your guess: a list of three numbers
+my_last_row = ...  # your guess: a list of three numbers
+
+# %%
 A = np.arange(12).reshape(4, 3)
 B = np.array([1, 2, 3])
 print("A:\n", A, "\nB:", B, "\nA + B:\n", A + B)
+versus(my_first_row, (A + B)[0].tolist(), "first row of A + B")
+versus(my_last_row, (A + B)[-1].tolist(), "last row of A + B")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert (A + B).tolist() == [[1, 3, 5], [4, 6, 8], [7, 9, 11], [10, 12, 14]]
 
 # %% [markdown]
@@ -158,10 +217,17 @@ assert (A + B).tolist() == [[1, 3, 5], [4, 6, 8], [7, 9, 11], [10, 12, 14]]
 # **Predict:** `np.dot(A, B)`.
 
 # %%
+my_dot = ...  # your guess: a list of numbers, one per row of A
+
+# %%
 print("B·B =", np.dot(B, B))
 print("A·B =", np.dot(A, B))
 by_hand = [int(sum(A[i, j] * B[j] for j in range(3))) for i in range(4)]
 print("by hand:", by_hand)
+versus(my_dot, np.dot(A, B).tolist(), "np.dot(A, B)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.dot(B, B) == 14 and np.dot(A, B).tolist() == by_hand == [8, 26, 44, 62]
 
 # %% [markdown]
@@ -198,6 +264,9 @@ model.summary()
 # **Predict:** how many updates will `fit` make with `batch_size=128` for 8 epochs?
 
 # %%
+my_updates = ...  # your guess: a number of weight updates
+
+# %%
 import math
 
 
@@ -223,7 +292,11 @@ history = model.fit(
     callbacks=[counter],
     verbose=0,
 )
-print(f"predicted {predicted} updates, fit ran {counter.updates}")
+print(f"⌈N / b⌉ · epochs = {predicted} updates, fit ran {counter.updates}")
+versus(my_updates, counter.updates, "weight updates fit made")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert counter.updates == predicted
 
 # %% [markdown]
@@ -240,6 +313,9 @@ for ax, metric in zip(axes, ["loss", "accuracy"]):
 plt.suptitle("Learning curves")
 plt.tight_layout()
 plt.show()
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert history.history["loss"][-1] < history.history["loss"][0]
 
 # %% [markdown]
@@ -251,15 +327,24 @@ assert history.history["loss"][-1] < history.history["loss"][0]
 # **Predict:** the shape of `model.predict(x_test[:5])`, and what each row sums to.
 
 # %%
+my_shape = ...  # your guess: a shape, e.g. (5,)
+my_row_sum = ...  # your guess: a number
+
+# %%
 probabilities = model.predict(x_test[:5], verbose=0)
 print(probabilities.shape, "row sums:", probabilities.sum(axis=1).round(4))
 print("predicted digits:", probabilities.argmax(axis=1), "| true:", test_labels[:5])
-assert probabilities.shape == (5, 10) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)
+versus(my_shape, probabilities.shape, "shape of model.predict(x_test[:5])")
+versus(my_row_sum, float(probabilities.sum(axis=1).mean()), "what a row sums to (mean of the five)")
 
 train_loss, train_acc = model.evaluate(x_train, train_labels, verbose=0)
 test_loss, test_acc = model.evaluate(x_test, test_labels, verbose=0)
 print(f"train: loss {train_loss:.3f}, accuracy {train_acc:.3f}")
 print(f"test:  loss {test_loss:.3f}, accuracy {test_acc:.3f}")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert probabilities.shape == (5, 10) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)
 assert test_acc > 0.8, "a small dense net should classify most held-out digits"
 
 # %% [markdown]

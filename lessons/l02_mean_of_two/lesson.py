@@ -9,11 +9,13 @@
 #
 # We rebuild the article in Keras 3 and measure everything, including where today's Keras
 # behaves differently from the article's Keras 2. Each section asks you to **predict** before a
-# cell answers; write your guess down first. Every number the text claims is computed below and
-# checked by an `assert` with a tolerance.
+# cell answers; write your guess in the cell below the question, and the experiment prints it
+# beside what it measured. Every number the text claims is computed below and checked by an
+# `assert` with a tolerance, in a cell after each experiment that JupyterLab shows collapsed.
 
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
+from pitfalls.predictions import versus
 from pitfalls.session import start
 
 session = start(seed=0)  # prints the versions and seed, to quote in a question
@@ -55,9 +57,11 @@ def mean_batches(batch_size=64, seed=0):
 
 x, y = next(mean_batches(batch_size=4))
 print("inputs\n", x, "\ntargets\n", y)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert x.shape == (4, 2) and y.shape == (4, 1)
 assert np.array_equal(y[:, 0], (x[:, 0] + x[:, 1]) / 2)
-
 
 # %% [markdown]
 # ## 2. The model: one Dense unit
@@ -66,6 +70,9 @@ assert np.array_equal(y[:, 0], (x[:, 0] + x[:, 1]) / 2)
 # output is `w₁·a + w₂·b + c`. The mean is exactly such a function, with `w₁ = w₂ = 0.5`, `c = 0`.
 #
 # **Predict:** how many trainable parameters does the model have?
+
+# %%
+my_parameters = ...  # your guess: a number of parameters
 
 
 # %%
@@ -79,6 +86,10 @@ def create_model():
 
 model = create_model()
 model.summary()
+versus(my_parameters, sum(int(np.prod(w.shape)) for w in model.trainable_weights), "trainable parameters")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert model.count_params() == 3  # two weights and a bias
 assert tuple(model.output.shape) == (None, 1)
 
@@ -94,6 +105,11 @@ assert tuple(model.output.shape) == (None, 1)
 # **Predict:** will our loss after epoch 3 be below 0.01? What will the first epoch's loss look
 # like — remember that it is the *average* over the epoch's 1000 batches. Will the article's
 # generator give another curve than ours?
+
+# %%
+my_below_001 = ...  # your guess: True or False (our loss after epoch 3 below 0.01?)
+my_first_epoch_loss = ...  # your guess: a number, the loss Keras prints for epoch 1
+my_other_curve = ...  # your guess: True or False (does the article's generator give another curve?)
 
 # %%
 show_source(train_iterator_1)  # the article's working generator (lesson 3, section 6, takes it apart)
@@ -117,6 +133,13 @@ ratio = [theirs / article for theirs, article in zip(article_gen_losses, ARTICLE
 measured["loss after epoch 3 (working generator)"] = (losses[-1], 0.0030)
 measured["loss after epoch 3 (the article's generator)"] = (article_gen_losses[-1], 0.0030)
 measured["loss after epoch 2 (the article's generator)"] = (article_gen_losses[1], 0.0177)
+versus(my_below_001, losses[-1] < 0.01, "our loss after epoch 3 below 0.01")
+versus(my_first_epoch_loss, losses[0], "our loss of epoch 1")
+other = not all(0.5 < a / b < 2 for a, b in zip(losses, article_gen_losses))
+versus(my_other_curve, other, "another curve (a factor 2 apart at some epoch)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert losses[-1] < 0.01 and article_gen_losses[-1] < 0.01, (losses, article_gen_losses)
 assert losses[0] > 100 * losses[-1]  # epoch 1 averages in the first, untrained steps
 assert all(0.5 < a / b < 2 for a, b in zip(losses, article_gen_losses)), (losses, article_gen_losses)
@@ -137,10 +160,21 @@ assert 5 < ratio[1] < 50 and 0.5 < ratio[2] < 3, ratio
 # **Predict:** the kernel, the bias, and `model.predict` for the pair (73, 57), whose mean is 65.
 
 # %%
+my_kernel = ...  # your guess: two numbers, e.g. [1.0, 0.0]
+my_bias = ...  # your guess: a number
+my_prediction = ...  # your guess: a number
+
+# %%
 kernel, bias = model.layers[-1].get_weights()
 prediction = float(model.predict(np.array([[73.0, 57.0]]), verbose=0)[0, 0])
 print("kernel:", kernel.ravel(), " bias:", bias, " prediction for (73, 57):", round(prediction, 3))
 measured["prediction for (73, 57)"] = (prediction, "65 (the true mean)")
+versus(my_kernel, kernel.ravel().round(3).tolist(), "kernel")
+versus(my_bias, float(bias[0]), "bias")
+versus(my_prediction, prediction, "prediction for (73, 57)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.allclose(kernel.ravel(), [0.5, 0.5], atol=0.005), kernel
 assert abs(bias[0]) < 0.1, bias
 assert abs(prediction - 65) < 0.2, prediction
@@ -160,6 +194,10 @@ assert abs(prediction - 65) < 0.2, prediction
 # is multiplied by 100²). Four runs: RMSprop (the article's optimizer, learning rate 0.001) and
 # plain SGD (learning rate 0.1), each on raw and on scaled numbers. A fifth run scales only the
 # inputs and keeps the targets raw.
+
+# %%
+my_rmsprop_faster = ...  # your guess: True or False (RMSprop reaches the loss in fewer steps when scaled?)
+my_sgd_faster = ...  # your guess: True or False (and SGD?)
 
 # %%
 # Takes a while: five training runs, 12 s on 2 busy CPU cores.
@@ -188,7 +226,6 @@ def run(optimizer, x_scale, y_scale, steps):
         verbose=0,
         callbacks=[curve],
     )
-    assert curve.steps[-1] == steps
     return np.array(curve.steps), np.array(curve.losses)
 
 
@@ -227,6 +264,14 @@ measured["steps to MSE < 20, SGD(0.1) raw / scaled"] = (
     f"diverges / {reached['SGD(0.1), scaled [0, 1)']}",
     "—",
 )
+rms_faster = rms_raw - rms_scaled > max(0.05 * rms_raw, STRIDE)
+versus(my_rmsprop_faster, rms_faster, "RMSprop: clearly fewer steps (5 %) to a loss of 20 on scaled numbers")
+sgd_faster = reached["SGD(0.1), scaled [0, 1)"] is not None and reached["SGD(0.1), raw [0, 100)"] is None
+versus(my_sgd_faster, sgd_faster, "SGD(0.1): scaled reaches a loss of 20, raw does not")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert [steps[-1] for steps, _ in runs.values()] == [1000, 1000, 1000, 300, 300]  # every run ran in full
 assert rms_raw is not None and rms_scaled is not None
 assert abs(rms_raw - rms_scaled) <= max(0.05 * rms_raw, STRIDE), (rms_raw, rms_scaled)  # same end
 assert at_400["RMSprop, scaled [0, 1)"] < 0.5 * at_400["RMSprop, raw [0, 100)"], at_400  # ahead midway
@@ -258,7 +303,6 @@ from pitfalls.widgets import input_scale_explorer
 
 input_scale_explorer()
 
-
 # %% [markdown]
 # ## 6. The shape pitfall: `(N,)` is not `(N, 1)`
 #
@@ -268,6 +312,9 @@ input_scale_explorer()
 #
 # **Predict:** the symbolic output shape and the shape `predict` returns, for each version.
 # (The article also passed `output_shape=(1,)` to the `Lambda`; we try that too.)
+
+# %%
+my_shapes = ...  # your guess: per version a pair (symbolic, predict's), e.g. [((None, 2), (5, 2)), ...]
 
 
 # %%
@@ -296,6 +343,10 @@ for name, m in {
     print(f"{name:36s} symbolic output {str(shapes[name][0]):10s} predict → {shapes[name][1]}")
 declared = versions.LAMBDA_OUTPUT_SHAPE.check()  # what Keras versions do with the declaration, measured
 print(declared)
+versus(my_shapes, list(shapes.values()), "(symbolic, predict) shapes of the three versions")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert shapes["expand_dims"] == ((None, 1), (5, 1))
 assert shapes["no expand_dims"] == ((None,), (5,))
 assert tuple(map(str, shapes["no expand_dims, output_shape=(1,)"])) == tuple(declared.observed.values())
@@ -314,16 +365,25 @@ assert tuple(map(str, shapes["no expand_dims, output_shape=(1,)"])) == tuple(dec
 # **Predict:** the shape of `y_true - y_pred` below, and which entries are 0.
 
 # %%
+my_shape = ...  # your guess: a shape, e.g. (5, 1)
+my_zeros = ...  # your guess: the (i, j) of the zero entries, e.g. [(0, 0), (1, 0)]
+
+# %%
 y_true = y5  # (5, 1), the targets
 y_pred = lambda_model(calc_mean_flat).predict(x5, verbose=0)  # (5,), exact means, flat
 diff = y_true - y_pred
 print("y_true", y_true.shape, "- y_pred", y_pred.shape, "→", diff.shape)
+versus(my_shape, diff.shape, "shape of y_true - y_pred")
+versus(my_zeros, [(int(i), int(j)) for i, j in np.argwhere(np.isclose(diff, 0))], "entries that are 0")
 fig, ax = plt.subplots(figsize=(3.6, 3))
 im = ax.imshow(diff, cmap="coolwarm", vmin=-60, vmax=60)
 ax.set_xlabel("j (prediction)"), ax.set_ylabel("i (target)"), ax.set_title("y_true[i] − y_pred[j]")
 fig.colorbar(im)
 plt.tight_layout()
 plt.show()
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert diff.shape == (5, 5)
 assert np.allclose(np.diag(diff), 0) and not np.allclose(diff, 0)
 
@@ -342,7 +402,6 @@ a, b = np.meshgrid(np.arange(100), np.arange(100))
 var_mean = float(np.var((a + b) / 2))  # exact: every pair once
 broadcast_analytic = 2 * var_mean
 print(f"Var((a+b)/2) = {var_mean}   2·Var = {broadcast_analytic}")
-assert abs(var_mean - (100**2 - 1) / 24) < 1e-9 and abs(broadcast_analytic - 833.25) < 1e-9
 
 x_big, y_big = pairs(4000, np.random.default_rng(3))
 m_big = lambda_model(calc_mean_flat).predict(x_big, batch_size=1000, verbose=0)  # (4000,), exact means
@@ -351,6 +410,10 @@ broadcast_big = float(np.mean((y_big - m_big) ** 2))
 print(
     f"numpy MSE of perfect predictions over 4000 pairs: {broadcast_big:.1f} (analytic {broadcast_analytic})"
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert abs(var_mean - (100**2 - 1) / 24) < 1e-9 and abs(broadcast_analytic - 833.25) < 1e-9
 
 # %% [markdown]
 # That one number cost a 4000 × 4000 matrix (128 MB). With the 60 000 rows of a typical data set
@@ -375,10 +438,12 @@ print(
 )
 measured["broadcast loss, 4000 pairs (analytic 833.25)"] = (broadcast_big, "—")
 measured["broadcast loss, 100 batches of 64 (analytic 820.2)"] = (broadcast_64, "830.3–871.6")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(broadcast_big - broadcast_analytic) < 0.05 * broadcast_analytic, broadcast_big
 assert abs(broadcast_64 - expected_64) < 40, broadcast_64
 assert 80 < batch_sd < 170, batch_sd
-
 
 # %% [markdown]
 # ### What Keras 3 does with the same model
@@ -388,6 +453,9 @@ assert 80 < batch_sd < 170, batch_sd
 #
 # To see both views in one run we add a metric written by hand, the textbook formula
 # `mean((y_true − y_pred)²)`.
+
+# %%
+my_loss = ...  # your guess: a number, the loss Keras 3 prints
 
 
 # %%
@@ -405,12 +473,15 @@ measured["Keras 3 compiled loss, Lambda without expand_dims"] = (logs["loss"][-1
 measured["hand-written metric, same run"] = (logs["mse_by_hand"][-1], "830.8")
 aligned = versions.RANK_ALIGNMENT.check()  # where your Keras aligns the ranks, measured on 64 pairs
 print(aligned)
+versus(my_loss, logs["loss"][-1], "Keras 3's compiled loss, last epoch")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 for values, place in ((logs["loss"], "compiled loss"), (logs["mse_by_hand"], "metric function")):
     if aligned.observed[place]:
         assert max(values) < 1e-6, (place, values)
     else:
         assert all(abs(v - expected_64) < 60 for v in values), (place, values)
-
 
 # %% [markdown]
 # Keras 3 reports 0 (3.8.0 to 3.15.1, measured above): before it calls a *compiled* loss (built-in, or a function you pass as
@@ -433,6 +504,10 @@ for values, place in ((logs["loss"], "compiled loss"), (logs["mse_by_hand"], "me
 # and says training is fine because "inside Keras this is reduced to the right dimension". Train
 # our trainable mean net on such targets in a hand-written loop, once with `ops.mean(ops.square(…))`
 # and once with Keras' `MeanSquaredError` object. What does each learn?
+
+# %%
+my_hand_written = ...  # your guess: what the hand-written loop predicts for (73, 57), a number
+my_keras_mse = ...  # your guess: what the MeanSquaredError loop predicts for (73, 57)
 
 
 # %%
@@ -473,6 +548,11 @@ for name, net, last in [
 p_hand = by_hand.predict(probe, verbose=0).ravel()
 p_keras = keras_mse.predict(probe, verbose=0).ravel()
 measured["custom loop, hand-written loss: prediction for (73, 57)"] = (float(p_hand[0]), "—")
+versus(my_hand_written, float(p_hand[0]), "hand-written loss: prediction for (73, 57)")
+versus(my_keras_mse, float(p_keras[0]), "MeanSquaredError: prediction for (73, 57)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if aligned.observed["loss object"]:  # measured in your Keras above
     assert np.allclose(p_keras, probe.mean(axis=1), atol=2), p_keras  # learns the mean
 assert np.ptp(p_hand) < 0.25 * np.ptp(probe.mean(axis=1)), p_hand  # about the same answer for all

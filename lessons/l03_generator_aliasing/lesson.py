@@ -8,11 +8,12 @@
 #
 # We rebuild the failure in Keras 3 and measure: what the generator really yields, what the
 # loss stalls at and why (computed, not guessed), which consumers are hurt — and the surprise
-# that Keras 3's own `fit` is, as this notebook runs it, not one of them (and when it is). Predict before each cell; the numbers
-# the text claims are computed and checked by `assert`s with tolerances.
+# that Keras 3's own `fit` is, as this notebook runs it, not one of them (and when it is). Predict before each cell, writing your guess in the cell below the question; the numbers
+# the text claims are computed and checked by `assert`s with tolerances, in the cells JupyterLab shows collapsed.
 
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
+from pitfalls.predictions import versus
 from pitfalls.session import start
 
 session = start(seed=0)  # prints the versions and seed, to quote in a question
@@ -71,9 +72,18 @@ def train_iterator(batch_size=64):
 # What do you expect to see?
 
 # %%
+my_same_inputs = ...  # your guess: True or False (are the two printed inputs the same?)
+my_same_means = ...  # your guess: True or False (are the two printed means the same?)
+
+# %%
 it = train_iterator(batch_size=1)
 first, second = next(it), next(it)
 print(first, second)
+versus(my_same_inputs, np.array_equal(first[0], second[0]), "the same inputs twice")
+versus(my_same_means, np.array_equal(first[1], second[1]), "the same means twice")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.array_equal(first[0], second[0])  # the same inputs twice...
 assert not np.array_equal(first[1], second[1])  # ...with two different "means"
 assert first[0] is second[0] and share_memory(first, second)
@@ -113,9 +123,12 @@ for items in (1, 2):  # the article's one-element lists, and two-element ones
 lists = versions.LIST_OUTPUTS.check()  # what Keras versions do with it, measured
 print("\n", lists, sep="")
 list_error = list_errors[1]
-assert (list_error is None) == (lists.observed["error"] is None)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if list_error is not None:  # the complaint is about lists in output_signature, whatever their length
     assert list_errors[2] == list_error and "output_signature" in list_error, list_errors
+assert (list_error is None) == (lists.observed["error"] is None)
 
 # %% [markdown]
 # ## 2. What a model can learn from unpaired data
@@ -129,11 +142,20 @@ if list_error is not None:  # the complaint is about lists in output_signature, 
 # variance. (Var of one uniform integer in [0, n) is (n² − 1)/12.)
 
 # %%
+my_average = ...  # your guess: a number
+my_variance = ...  # your guess: a number
+
+# %%
 a, b = np.meshgrid(np.arange(100), np.arange(100))  # all 10 000 pairs, each once: exact
 means = (a + b) / 2
 plateau = float(means.var())
 best_constant = float(means.mean())
 print(f"best constant {best_constant}, its MSE = Var((a+b)/2) = {plateau}  (= (100² − 1)/24)")
+versus(my_average, best_constant, "average of (a + b)/2")
+versus(my_variance, plateau, "its variance")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert best_constant == 49.5 and abs(plateau - 416.625) < 1e-9
 assert abs(plateau - (100**2 - 1) / 24) < 1e-9
 
@@ -154,9 +176,11 @@ assert abs(plateau - (100**2 - 1) / 24) < 1e-9
 # %%
 show_source(pairing_error)
 
-
 # %% [markdown]
 # **Predict:** the pairing error of `fit` over 100 batches of the article's generator.
+
+# %%
+my_pairing_error = ...  # your guess: a number, from 0 (every pair intact) to 833.25 (none)
 
 
 # %%
@@ -178,9 +202,13 @@ keras3 = {
 for name, err in keras3.items():
     print(f"Keras 3 fit, {name:24s} pairing error {err:7.2f}  (≈ {err / UNPAIRED:.1%} of batches unpaired)")
 drawn = versions.FIT_DRAWS_AHEAD.check()  # how far ahead your Keras' fit draws, measured (next cells)
-assert keras3["fresh array per batch"] < 1e-6
+versus(my_pairing_error, keras3["article's generator"], "pairing error, Keras 3 fit, article's generator")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if drawn.observed["drawn by the end of step 1"] == 2:  # Keras peeks at two, as on every recorded version
     assert keras3["article's generator"] < 0.05 * UNPAIRED  # at most a few batches of 100
+assert keras3["fresh array per batch"] < 1e-6
 
 # %% [markdown]
 # Almost nothing: the article's generator is harmless in Keras 3's `fit`, as this notebook runs it. Where does the small
@@ -199,6 +227,9 @@ model.compile(loss="mse", optimizer="rmsprop")
 model.fit(batches, steps_per_epoch=50, epochs=1, verbose=0, callbacks=[watch])
 print("batches drawn ahead of the training, after steps 1–8:", watch.ahead[:8], "… max", max(watch.ahead))
 print(drawn)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert [watch.ahead[0] + 1, max(watch.ahead[1:])] == list(drawn.observed.values())  # as measured
 
 # %% [markdown]
@@ -234,6 +265,10 @@ show_source(generator_data_adapter.peek_and_restore)
 # Is the first batch still a true pair?
 
 # %%
+my_aligned_paired = ...  # your guess: True or False (still a true pair, buffer on a 64-byte boundary?)
+my_unaligned_paired = ...  # your guess: True or False (and 8 bytes further?)
+
+# %%
 import tensorflow as tf
 
 
@@ -261,6 +296,11 @@ measured["first batch held while 10 more are drawn: aligned / unaligned buffer"]
     f"{held[0]:.0f} / {held[8]:.0f}",
     "—",
 )
+versus(my_aligned_paired, held[0] == 0.0, "first batch still a true pair, aligned buffer")
+versus(my_unaligned_paired, held[8] == 0.0, "first batch still a true pair, unaligned buffer")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert held[8] == 0.0 and held[0] > 0.2 * UNPAIRED, held
 
 # %% [markdown]
@@ -279,6 +319,11 @@ assert held[8] == 0.0 and held[0] > 0.2 * UNPAIRED, held
 # error of the article's generator on each of the two buffers?
 
 # %%
+my_ahead = ...  # your guess: how many batches fit draws ahead of the training, at most
+my_aligned_error = ...  # your guess: the pairing error on the aligned buffer, 0 to 833.25
+my_unaligned_error = ...  # your guess: the pairing error on the unaligned buffer
+
+# %%
 with op_determinism_off():  # generators.py: TensorFlow's default, for this cell only
     batches, draws = counted(train_iterator())
     watch_default = watch_draws(draws)
@@ -291,6 +336,12 @@ measured["fit without op determinism: pairing error, aligned / unaligned buffer"
     f"{by_default[0]:.0f} / {by_default[8]:.0f}",
     "—",
 )
+versus(my_ahead, max(watch_default.ahead), "batches drawn ahead of the training, at most")
+versus(my_aligned_error, by_default[0], "pairing error, aligned buffer")
+versus(my_unaligned_error, by_default[8], "pairing error, unaligned buffer")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if drawn.observed["drawn by the end of step 1"] == 2:  # copied: only the peeked batch is broken
     assert by_default[8] < 0.05 * UNPAIRED, by_default
 
@@ -309,6 +360,9 @@ if drawn.observed["drawn by the end of step 1"] == 2:  # copied: only the peeked
 # **Predict:** the pairing error of `fit` when the batches come through such a queue.
 
 # %%
+my_pairing_error = ...  # your guess: a number, from 0 (every pair intact) to 833.25 (none)
+
+# %%
 with closing(prefetched(train_iterator(), size=10)) as queued:
     keras2_like = pairing_error(queued)
 with closing(prefetched(fresh_iterator(), size=10)) as queued:
@@ -319,9 +373,12 @@ print(
 )
 measured["pairing error, plain Keras 3 fit"] = (keras3["article's generator"], "—")
 measured["pairing error, through a queue of 10"] = (keras2_like, "—")
+versus(my_pairing_error, keras2_like, "pairing error through a queue of 10, article's generator")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(keras2_like - UNPAIRED) < 0.1 * UNPAIRED, keras2_like
 assert keras2_like_fresh < 1e-6
-
 
 # %% [markdown]
 # Through the queue, (almost) every pair is broken: by the time the model reads a batch's `x`,
@@ -338,6 +395,10 @@ assert keras2_like_fresh < 1e-6
 # same starting weights: the same curve.
 #
 # **Predict:** both loss curves.
+
+# %%
+my_fixed_loss = ...  # your guess: the loss after epoch 3 with the fixed generator, a number
+my_buggy_loss = ...  # your guess: the loss after epoch 3 with the article's generator
 
 
 # %%
@@ -387,6 +448,11 @@ for e, (f, bl, fa, ba) in enumerate(
     print(f"{e}     {f:9.4f} ({fa})   {bl:9.2f} ({ba})")
 measured["loss after epoch 3, fixed generator"] = (fixed_loss[-1], "0.0030")
 measured["loss after epoch 3, article's generator"] = (buggy_loss[-1], "708.1")
+versus(my_fixed_loss, fixed_loss[-1], "loss after epoch 3, fixed generator")
+versus(my_buggy_loss, buggy_loss[-1], "loss after epoch 3, article's generator")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert fixed_loss[-1] < 0.01, fixed_loss
 assert buggy_loss[-1] > 300, buggy_loss
 
@@ -407,6 +473,9 @@ print(
     f"kernel alone: w = {w_alone:.4f}, loss {loss_alone:.1f}; "
     f"our stalled model: kernel {kernel.ravel().round(3)}, bias {bias.round(2)}, epoch-3 loss {buggy_loss[-1]:.1f}"
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(loss_alone - 772.7) < 0.1
 assert plateau < buggy_loss[-1] < loss_alone + 20
 
@@ -418,6 +487,12 @@ assert plateau < buggy_loss[-1] < loss_alone + 20
 # queue, exactly as `fit` would, and solve that least-squares problem.
 #
 # **Predict:** the kernel, the bias, the loss, and the prediction for (73, 57).
+
+# %%
+my_kernel = ...  # your guess: two numbers, e.g. [1.0, 0.0]
+my_bias = ...  # your guess: a number
+my_loss = ...  # your guess: a number
+my_prediction = ...  # your guess: a number
 
 # %%
 with closing(prefetched(train_iterator(), size=10)) as queued:
@@ -437,6 +512,13 @@ measured["stalled loss (least squares on the pairs fit sees; analytic 416.625)"]
     "415.0–417.2",
 )
 measured["stalled prediction for (73, 57)"] = (stalled_prediction, "49.65")
+versus(my_kernel, [round(float(w1), 4), round(float(w2), 4)], "kernel")
+versus(my_bias, float(c), "bias")
+versus(my_loss, stalled_loss, "loss")
+versus(my_prediction, float(stalled_prediction), "prediction for (73, 57)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(w1) < 0.05 and abs(w2) < 0.05
 assert abs(stalled_loss - plateau) < 0.04 * plateau, stalled_loss
 assert abs(stalled_prediction - best_constant) < 2, stalled_prediction
@@ -452,12 +534,22 @@ assert abs(stalled_prediction - best_constant) < 2, stalled_prediction
 # trained. **Predict:** what do two batches of it look like, printed together?
 
 # %%
+my_same_batch = ...  # your guess: True or False (the same batch twice?)
+my_true_pair = ...  # your guess: True or False (is each printed mean the mean of its printed x?)
+
+# %%
 show_source(train_iterator_1)  # the article's code, kept in pitfalls/meannet.py (lesson 2 trains it)
 
 # %%
 it = train_iterator_1(batch_size=1)
 first, second = next(it), next(it)
 print(first, second)
+same_batch = np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+versus(my_same_batch, same_batch, "the same batch twice")
+versus(my_true_pair, bool(np.array_equal(first[1][:, 0], first[0].mean(axis=1))), "a true pair")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
 assert np.array_equal(first[1][:, 0], first[0].mean(axis=1))  # consistent: a real pair
 assert share_memory(first, second)
@@ -484,6 +576,9 @@ measured["reuse-both: pairing error, plain Keras 3 / queue (3 runs)"] = (
     f"{both_keras3:.2g} / {', '.join(f'{e:.0f}' for e in both_queued)}",
     "—",
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert both_keras3 < 1e-6
 assert distinct == 1
 
@@ -505,6 +600,9 @@ assert distinct == 1
 # input rows does it hold?
 
 # %%
+my_rows = ...  # your guess: a number of distinct input rows (of 640)
+
+# %%
 keep = train_iterator(batch_size=64)
 validation = [next(keep) for _ in range(10)]
 x_val = np.concatenate([x for x, _ in validation])
@@ -512,8 +610,11 @@ y_val = np.concatenate([y for _, y in validation])
 rows = len(np.unique(x_val, axis=0))
 mismatch = float(np.mean((x_val.mean(axis=1, keepdims=True) - y_val) ** 2))
 print(f"{len(x_val)} rows, {rows} distinct input rows; MSE of the exact mean on it: {mismatch:.0f}")
-assert rows <= 64 and mismatch > 0.5 * UNPAIRED
+versus(my_rows, rows, "distinct input rows in the list")
 
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert rows <= 64 and mismatch > 0.5 * UNPAIRED
 
 # %% [markdown]
 # 640 rows, at most 64 distinct: every `x` in the list is the last batch's. The targets are the
@@ -527,6 +628,11 @@ assert rows <= 64 and mismatch > 0.5 * UNPAIRED
 # threads — a queue again. **Predict:** the pairing error of a `PyDataset` that refills one
 # buffer in `__getitem__`, with one and with two workers; and of one that builds each batch from
 # its index.
+
+# %%
+my_one_buffer_1 = ...  # your guess: pairing error, one buffer, workers=1 (0 to 833.25)
+my_one_buffer_2 = ...  # your guess: pairing error, one buffer, workers=2
+my_fresh = ...  # your guess: pairing error, a batch from its index (either number of workers)
 
 
 # %%
@@ -572,11 +678,16 @@ measured["PyDataset with one buffer, workers=1 / 2: pairing error"] = (
 )
 workers = versions.PYDATASET_WORKERS.check()  # what Keras versions' workers do, measured
 print(workers)
-assert py_datasets["fresh arrays", 1] < 1e-6 and py_datasets["fresh arrays", 2] < 1e-6
+versus(my_one_buffer_1, py_datasets["one buffer", 1], "pairing error, one buffer, workers=1")
+versus(my_one_buffer_2, py_datasets["one buffer", 2], "pairing error, one buffer, workers=2")
+versus(my_fresh, max(py_datasets["fresh arrays", w] for w in (1, 2)), "pairing error, batch from its index")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 for w in (1, 2):  # the one-buffer dataset, as your Keras was just measured to read it
     paired = workers.observed[f"workers={w}"] == "paired"
     assert (py_datasets["one buffer", w] < 0.05 * UNPAIRED) == paired, (w, py_datasets["one buffer", w])
-
+assert py_datasets["fresh arrays", 1] < 1e-6 and py_datasets["fresh arrays", 2] < 1e-6
 
 # %% [markdown]
 # The same rule: one worker reads each batch in time; two workers fill a queue and the buffer
@@ -589,6 +700,11 @@ for w in (1, 2):  # the one-buffer dataset, as your Keras was just measured to r
 # yield `np.copy(x)`. A third: draw the whole batch with one vectorised call.
 #
 # **Predict:** each generator's cost per batch, next to the cost of one training step.
+
+# %%
+my_article_us = ...  # your guess: µs per batch of the article's generator
+my_vectorised_us = ...  # your guess: µs per batch of the vectorised one
+my_step_us = ...  # your guess: µs per training step
 
 
 # %%
@@ -632,6 +748,12 @@ measured["µs per batch: article's / vectorised; µs per training step"] = (
     f"{article_us:.0f} / {costs['vectorised']:.0f}; {step_us:.0f}",
     "2–3 ms per step",
 )
+versus(my_article_us, article_us, "µs per batch, article's generator")
+versus(my_vectorised_us, costs["vectorised"], "µs per batch, vectorised")
+versus(my_step_us, step_us, "µs per training step")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert alloc_us < 0.01 * step_us and max(copy_us, 0) < 0.01 * step_us  # the fixes cost < 1 % of a step
 assert costs["vectorised"] < costs["article's (one buffer)"] / 5
 

@@ -7,8 +7,9 @@
 # only an *identity* is left — a model that should copy its input exactly. Even that one reports
 # a loss near 0.25. Why, and why "accuracy" said 1.0 all along, is this lesson.
 #
-# You will predict before every experiment. Write your guess down; the cell after it measures
-# the answer, and an `assert` checks every number the text claims.
+# You will predict before every experiment. Write your guess in the cell below each question; the
+# experiment after it measures the answer and prints it beside your guess, and an `assert` (in a
+# cell JupyterLab shows collapsed) checks every number the text claims.
 #
 # **Profiles.** The article trains each model for 20 epochs × 100 steps at batch 128 on 64×64
 # images: minutes per model on a CPU. The `fast` profile (default) uses 32×32 central crops and
@@ -20,6 +21,7 @@ profile = "fast"
 
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
+from pitfalls.predictions import versus
 from pitfalls.session import start
 
 session = start(seed=0, gpu=profile == "article")  # the article profile is meant for a GPU: use one if any
@@ -66,9 +68,12 @@ p = lit_fraction(x_eval)
 measured["lit fraction p"] = p
 print(f"test images evaluated: {len(x_eval)}, shape {x_eval.shape[1:]}, values {np.unique(x_eval)}")
 print(f"lit fraction p = {p:.4%} ({p * N:.1f} of {N} pixels per image)")
+fig, _ = rows({"tracks": x}, n=8, title="test images")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert set(np.unique(x_eval)) <= {0.0, 1.0}
 assert 0.01 < p < 0.04, p
-fig, _ = rows({"tracks": x}, n=8, title="test images")
 
 # %% [markdown]
 # **An aside on the split.** The article called `list_files(pattern)` with its default
@@ -78,9 +83,16 @@ fig, _ = rows({"tracks": x}, n=8, title="test images")
 # files of the second pass, what fraction were *training* files in the first pass?
 
 # %%
+my_fraction = ...  # your guess: a fraction between 0 and 1
+
+# %%
 leak = flighttracks_tf.leaky_test_split_overlap(passes=2, seed=None)
 measured["test files that were training files (shuffled list_files)"] = leak
 print(f"{leak:.1%} of the second pass' test files were training files in the first pass")
+versus(my_fraction, leak, "second-pass test files that were training files")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(leak - 0.75) < 0.05, leak
 
 # %% [markdown]
@@ -97,6 +109,10 @@ assert abs(leak - 0.75) < 0.05, leak
 # Adam, `metrics=["accuracy"]`.
 #
 # *Predict:* after training, what will "accuracy" say, and what will the reconstructions look like?
+
+# %%
+my_accuracy = ...  # your guess: a number between 0 and 1
+my_lit_shown = ...  # your guess: the share of lit pixels the reconstructions show, 0 to 1
 
 # %%
 # Takes a while: trains the tutorial autoencoder, 7–16 s on 2 busy CPU cores.
@@ -125,9 +141,14 @@ print(
     f"answer would score loss p = {p:.4f} and accuracy 1 - p = {1 - p:.4f}"
 )
 print(f"lit pixels the reconstruction shows (> 0.5): {shown:.1%}")
+fig, _ = rows({"original": x, "reconstruction": recon}, title="tutorial autoencoder")
+versus(my_accuracy, run.last("val_accuracy"), "test accuracy")
+versus(my_lit_shown, shown, "lit pixels the reconstructions show")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert run.last("val_accuracy") > 0.95
 assert run.last("val_loss") > 0.5 * p and shown < 0.5, (run.last("val_loss"), shown)
-fig, _ = rows({"original": x, "reconstruction": recon}, title="tutorial autoencoder")
 
 # %% [markdown]
 # "Accuracy" above 0.95 (the article: 0.993), while the reconstructions miss most of each track.
@@ -146,15 +167,21 @@ noop = keras.Sequential(
     name="noop",
 )
 out = noop.predict(x, verbose=0)
-assert np.array_equal(out, x)
 print("the no-op model returns its input exactly; the plotting works:")
 fig, _ = rows({"original": x, "no-op": out}, title="Flatten → Reshape")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert np.array_equal(out, x)
 
 # %% [markdown]
 # **One Dense layer of input size.** No bottleneck: nothing forces it to compress, so it could
 # learn to pass the picture through.
 #
 # *Predict:* will it learn the identity in the same number of steps?
+
+# %%
+my_lit_shown = ...  # your guess: the share of lit pixels it reproduces, 0 to 1 (1: it learnt the identity)
 
 # %%
 # Takes a while: trains the one-Dense model, 12 s on 2 busy CPU cores.
@@ -178,9 +205,13 @@ print(
     f"test accuracy {run_single.last('val_accuracy'):.4f}, test loss {run_single.last('val_loss'):.4f}, "
     f"lit pixels shown {shown_single:.1%}"
 )
+fig, _ = rows({"original": x, "one Dense": recon_single}, title="one Dense layer, trained")
+versus(my_lit_shown, shown_single, "lit pixels the one-Dense model reproduces")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert run_single.last("val_accuracy") > 0.95
 assert run_single.last("val_loss") > 0.1 * p, run_single.last("val_loss")
-fig, _ = rows({"original": x, "one Dense": recon_single}, title="one Dense layer, trained")
 
 # %% [markdown]
 # High "accuracy" again (the article: 0.995) and a loss far from 0 — for a model that only has
@@ -198,6 +229,10 @@ show_source(identity_model)
 # *Predict:* what does this model output for a black pixel (0.0) and for a lit one (1.0)?
 
 # %%
+my_black = ...  # your guess: a number
+my_lit = ...  # your guess: a number
+
+# %%
 identity = identity_model(SIDE, learning_rate=P.learning_rate)
 y = identity.predict(x, verbose=0)
 image = int(np.argmax(x.sum(axis=(1, 2, 3))))  # the test image with the longest track
@@ -206,9 +241,14 @@ np.set_printoptions(precision=7, linewidth=100)
 print(f"row {row} of test image {image}, input:\n{x[image, row, :, 0]}\noutput:\n{y[image, row, :, 0]}")
 values = np.unique(y)
 print("every value the model outputs on the batch:", values)
+measured["identity: black pixel"], measured["identity: lit pixel"] = float(values[0]), float(values[1])
+versus(my_black, float(values[0]), "output for a black pixel")
+versus(my_lit, float(values[-1]), "output for a lit pixel")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.allclose(values, [0.5, SIGMOID_1], atol=1e-6), values
 assert x[image, row].sum() >= 2, (image, row)
-measured["identity: black pixel"], measured["identity: lit pixel"] = float(values[0]), float(values[1])
 
 # %% [markdown]
 # 0.5 for black, σ(1) = 0.7310586 for lit — exactly the article's row. The sigmoid squashes
@@ -234,6 +274,9 @@ left.set_title(f"imshow default\nblack={auto.norm.vmin:.3f}, white={auto.norm.vm
 right.set_title(f"vmin=0, vmax=1\nblack={fixed.norm.vmin:.0f}, white={fixed.norm.vmax:.0f}", fontsize=9)
 fig.tight_layout()
 print("default norm:", auto.norm.vmin, auto.norm.vmax, "| fixed norm:", fixed.norm.vmin, fixed.norm.vmax)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(auto.norm.vmin - 0.5) < 1e-6 and abs(auto.norm.vmax - SIGMOID_1) < 1e-6
 assert (fixed.norm.vmin, fixed.norm.vmax) == (0, 1)
 
@@ -250,7 +293,11 @@ imshow_scale_explorer(image, images=x, predictions=y)  # this lesson's test batc
 #
 # *Predict:* this model outputs 0.5 for every black pixel and σ(1) = 0.731 for every lit one. With a
 # fraction `p` of lit pixels, what MSE does `evaluate` report? Work it out as a function of `p`
-# before the cell below writes it down.
+# and write it in the cell below (an expression in `p`, computed above, is fine) before the
+# experiment writes it down.
+
+# %%
+my_mse = ...  # your guess: a number, or an expression in p
 
 # %%
 predicted = 0.25 * (1 - p) + (1 - SIGMOID_1) ** 2 * p
@@ -259,12 +306,16 @@ measured["identity: predicted MSE"], measured["identity: evaluate MSE"] = predic
 measured["identity: evaluate accuracy"] = evaluated["accuracy"]
 print(f"predicted from p = {p:.5f}: {predicted:.5f}")
 print(f"model.evaluate:            {evaluated['loss']:.5f}   accuracy {evaluated['accuracy']}")
-assert abs(predicted - evaluated["loss"]) < 2e-5, (predicted, evaluated)
-assert evaluated["accuracy"] == 1.0
 article_p = (0.25 - 0.2488) / (0.25 - (1 - SIGMOID_1) ** 2)
 mse_at_2_percent = 0.25 * (1 - 0.02) + (1 - SIGMOID_1) ** 2 * 0.02
 print(f"the article's 0.2488 corresponds to p = {article_p:.2%} in its own data")
 print(f'the article\'s own "about 2 % lit" would give an MSE of {mse_at_2_percent:.4f}, not 0.2488')
+versus(my_mse, evaluated["loss"], "the MSE evaluate reports")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert abs(predicted - evaluated["loss"]) < 2e-5, (predicted, evaluated)
+assert evaluated["accuracy"] == 1.0
 assert abs(article_p - 0.0068) < 0.0005
 assert abs(mse_at_2_percent - 0.2464) < 0.0001
 
@@ -302,6 +353,10 @@ sigmoid_explorer(lit_fraction=p)  # the lit fraction of this lesson's test image
 # *Predict:* with 7 full batches, what does the article's pipeline report for the same model?
 
 # %%
+my_loss = ...  # your guess: the loss it reports, a number
+my_accuracy = ...  # your guess: the accuracy it reports, a number
+
+# %%
 extra_step = versions.UNKNOWN_LENGTH_EVALUATE.check()  # measured now, in your Keras
 print(extra_step, end="\n\n")
 article_val = flighttracks_tf.prepare_for_evaluation(data.test_images, P.batch_size)  # no length
@@ -314,6 +369,11 @@ print(
 )
 print(f"ratio {diluted['loss'] / evaluated['loss']:.4f} = {batches}/{counted} = {batches / counted:.4f}")
 measured["evaluate on a dataset of unknown length / true"] = diluted["loss"] / evaluated["loss"]
+versus(my_loss, diluted["loss"], "loss on the article's pipeline")
+versus(my_accuracy, diluted["accuracy"], "accuracy on the article's pipeline")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(diluted["loss"] / evaluated["loss"] - batches / counted) < 1e-3, (diluted, evaluated, extra_step)
 assert abs(diluted["accuracy"] - batches / counted) < 1e-6
 
@@ -327,6 +387,9 @@ assert abs(diluted["accuracy"] - batches / counted) < 1e-6
 # *Predict:* it starts at "accuracy" 1.0. Where does accuracy go while the loss falls?
 
 # %%
+my_accuracy = ...  # your guess: the training "accuracy" of the last epoch, a number
+
+# %%
 keras.utils.set_random_seed(0)
 identity_trained = identity_model(SIDE, learning_rate=P.learning_rate)
 run_id = train(identity_trained, data, P, epochs=P.identity_epochs, name="identity, trained")
@@ -334,6 +397,10 @@ for key in ("loss", "accuracy", "val_loss", "val_accuracy"):
     print(f"{key:>13}: " + "  ".join(f"{v:.4f}" for v in run_id.history[key]))
 measured["identity trained: loss after 1 epoch"] = run_id.history["loss"][0]
 measured["identity trained: accuracy after 1 epoch"] = run_id.history["accuracy"][0]
+versus(my_accuracy, run_id.history["accuracy"][-1], 'training "accuracy", last epoch')
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert run_id.history["loss"][-1] < 0.5 * predicted
 assert (
     run_id.last("val_accuracy") < 1.0
@@ -382,6 +449,9 @@ print(f"output (None, {SIDE}, {SIDE}, 1): 'accuracy' → {resolved}")
 print(
     f"output (None, {N}) without the Reshape: 'accuracy' → {flat_resolved}, value {flat_scores['accuracy']}"
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert [resolved, flat_resolved] == list(resolution.observed.values())  # as your Keras resolves it
 
 # %% [markdown]
@@ -393,6 +463,10 @@ assert [resolved, flat_resolved] == list(resolution.observed.values())  # as you
 # the same choice. Now both metric objects on one batch:
 #
 # *Predict:* `BinaryAccuracy` and `Accuracy` (exact equality) on the identity model's output?
+
+# %%
+my_binary = ...  # your guess: BinaryAccuracy, a number between 0 and 1
+my_exact = ...  # your guess: Accuracy, a number between 0 and 1
 
 # %%
 binary = keras.metrics.BinaryAccuracy()
@@ -409,6 +483,11 @@ print(f"Accuracy (exact equality):      {float(exact.result())}")
 print(
     f"BinaryAccuracy(threshold=0.75): {float(strict.result()):.4f} = 1 - p of this batch ({1 - p_batch:.4f})"
 )
+versus(my_binary, float(binary.result()), "BinaryAccuracy")
+versus(my_exact, float(exact.result()), "Accuracy")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert float(binary.result()) == 1.0 and float(exact.result()) == 0.0
 assert abs(float(strict.result()) - (1 - p_batch)) < 1e-5
 
@@ -435,8 +514,10 @@ threshold_explorer(image=image, images=x, predictions=y)
 mse_hand = np.mean((x - y) ** 2)
 mse_keras = float(keras.losses.MeanSquaredError()(x, y))
 print(f"by hand {mse_hand:.6f}, Keras {mse_keras:.6f}")
-assert abs(mse_hand - mse_keras) < 1e-6
 
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert abs(mse_hand - mse_keras) < 1e-6
 
 # %% [markdown]
 # **Binary cross-entropy** scores a predicted probability `q` of "lit" against the truth `t`:
@@ -445,6 +526,9 @@ assert abs(mse_hand - mse_keras) < 1e-6
 #
 # *Predict:* what is it for the identity-sigmoid model, with black pixels at 0.5 and lit at σ(1)?
 # (`-ln 0.5 = 0.693`, `-ln σ(1) = 0.313`.)
+
+# %%
+my_bce = ...  # your guess: a number (or an expression in p)
 
 
 # %%
@@ -456,8 +540,12 @@ predicted_bce = (1 - p_batch) * math.log(2) + p_batch * -math.log(SIGMOID_1)
 bce_hand = bce_by_hand(x, y)
 bce_keras = float(keras.losses.BinaryCrossentropy()(x, y))
 print(f"predicted {predicted_bce:.5f}, by hand {bce_hand:.5f}, Keras {bce_keras:.5f}")
-assert abs(bce_hand - predicted_bce) < 1e-5 and abs(bce_keras - bce_hand) < 1e-5
 measured["identity: binary cross-entropy"] = bce_keras
+versus(my_bce, bce_keras, "binary cross-entropy of the identity-sigmoid model")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert abs(bce_hand - predicted_bce) < 1e-5 and abs(bce_keras - bce_hand) < 1e-5
 
 # %% [markdown]
 # **Logits and log-odds.** The raw output of a layer before the sigmoid is called a *logit*: the
@@ -466,11 +554,15 @@ measured["identity: binary cross-entropy"] = bce_keras
 # sigmoid turns log-odds back into a probability.
 
 # %%
+probabilities = {}
 for odds in (1 / 2, 2, 1 / 100, 100):
     log_odds = math.log(odds)
-    prob = float(keras.activations.sigmoid(np.float32(log_odds)))
+    prob = probabilities[odds] = float(keras.activations.sigmoid(np.float32(log_odds)))
     print(f"odds {odds:>7.2f}: log-odds {log_odds:+.2f}, sigmoid → probability {prob:.4f} = odds/(1+odds)")
-    assert abs(prob - odds / (1 + odds)) < 1e-6
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert all(abs(prob - odds / (1 + odds)) < 1e-6 for odds, prob in probabilities.items())
 assert abs(math.log(1 / 2) + 0.69) < 0.01 and abs(math.log(100) - 4.6) < 0.01
 
 # %% [markdown]
@@ -480,6 +572,9 @@ assert abs(math.log(1 / 2) + 0.69) < 0.01 and abs(math.log(100) - 4.6) < 0.01
 # %%
 bce_logits = float(keras.losses.BinaryCrossentropy(from_logits=True)(x, x))
 print(f"from probabilities {bce_keras:.6f}, from logits {bce_logits:.6f}")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(bce_logits - bce_keras) < 1e-5
 
 # %% [markdown]
@@ -488,6 +583,11 @@ assert abs(bce_logits - bce_keras) < 1e-5
 #
 # *Predict:* what do the probability form by hand, Keras' probability form, and Keras from
 # logits give?
+
+# %%
+my_by_hand = ...  # your guess: a number (math.inf is allowed)
+my_keras_probability = ...  # your guess: a number
+my_keras_logits = ...  # your guess: a number
 
 # %%
 t = np.array([[0.0]], dtype="float32")
@@ -507,11 +607,17 @@ print(f"Keras, from_logits=True:       {keras_logits:.4f}")
 print(f"Keras, the sigmoid's tensor:   {keras_remembered:.4f}   (it remembers its logits)")
 clip_and_logits = versions.BCE_AT_LOGIT_20.check()  # what Keras versions do here, measured
 print(clip_and_logits)
+measured["BCE at logit 20, probability form (Keras clip)"] = keras_prob
+measured["BCE at logit 20, from logits"] = keras_logits
+versus(my_by_hand, by_hand, "probability form by hand")
+versus(my_keras_probability, keras_prob, "Keras, probabilities")
+versus(my_keras_logits, keras_logits, "Keras, from_logits=True")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert q_np[0, 0] == 1.0 and by_hand == math.inf and abs(keras_logits - true_loss) < 1e-4
 assert abs(keras_prob - clip_and_logits.observed["array"]) < 0.01
 assert abs(keras_remembered - clip_and_logits.observed["sigmoid_tensor"]) < 1e-3
-measured["BCE at logit 20, probability form (Keras clip)"] = keras_prob
-measured["BCE at logit 20, from logits"] = keras_logits
 
 # %% [markdown]
 # By hand the probability form returns infinity (`ln 0`); Keras clips `q` to `1 − 10⁻⁷` and
@@ -529,6 +635,9 @@ grad_prob = float(tape.gradient(loss_prob, q_var)[0, 0])
 grad_logit = float(tape.gradient(loss_logit, z_var)[0, 0])
 print(f"gradient of the clipped probability loss w.r.t. q: {grad_prob}")
 print(f"gradient of the logit loss w.r.t. z: {grad_logit:.6f} (= σ(z) − t)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert grad_prob == clip_and_logits.observed["array_gradient"] and abs(grad_logit - 1.0) < 1e-6
 
 # %% [markdown]
@@ -547,10 +656,19 @@ assert grad_prob == clip_and_logits.observed["array_gradient"] and abs(grad_logi
 # *Predict:* both outputs?
 
 # %%
+my_softmax = ...  # your guess: three numbers, e.g. [0.2, 0.6, 0.2]
+my_sigmoid = ...  # your guess: three numbers
+
+# %%
 logits = np.array([1 + math.log(0.5), 1.0, 1 + math.log(0.5)], dtype="float32")
 soft = np.asarray(keras.activations.softmax(logits[None, :]))[0]
 sig = np.asarray(keras.activations.sigmoid(logits))
 print(f"logits  {logits}\nsoftmax {soft}  sum {soft.sum():.4f}\nsigmoid {sig}  sum {sig.sum():.4f}")
+versus(my_softmax, soft.round(4).tolist(), "softmax")
+versus(my_sigmoid, sig.round(4).tolist(), "sigmoid")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.allclose(soft, [0.25, 0.5, 0.25], atol=1e-6)
 assert np.allclose(sig, [0.5761, 0.7311, 0.5761], atol=1e-4)
 
@@ -563,6 +681,9 @@ assert np.allclose(sig, [0.5761, 0.7311, 0.5761], atol=1e-4)
 # %%
 pixel_softmax = np.asarray(keras.activations.softmax(x[image].reshape(1, -1)))[0]
 print(f"softmax over the {N} pixels of image {image}: largest value {pixel_softmax.max():.5f}")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert pixel_softmax.max() < 0.05
 
 # %% [markdown]

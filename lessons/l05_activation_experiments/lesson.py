@@ -10,7 +10,8 @@
 #    article stopped there, on a cliffhanger ("some magic happens"); we open the trained
 #    BatchNormalization layer and read off what it learnt.
 #
-# As before: predict, then run the cell that measures it. The `fast` profile (default) uses
+# As before: predict (write your guess in the cell below each question), then run the cell that
+# measures it; it prints your guess beside the measurement. The `fast` profile (default) uses
 # 32×32 crops and 300 training steps per model; the `article` profile is the article's 64×64,
 # 20 epochs × 100 steps, batch 128 (for a GPU).
 
@@ -19,6 +20,7 @@ profile = "fast"
 
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
+from pitfalls.predictions import versus
 from pitfalls.session import start
 
 session = start(seed=0, gpu=profile == "article")  # the article profile is meant for a GPU: use one if any
@@ -49,15 +51,27 @@ measured = {}
 # no activation, and with relu (`relu(0) = 0`, `relu(1) = 1`)?
 
 # %%
+my_losses = ...  # your guess: two numbers, no activation then relu
+my_accuracies = ...  # your guess: two numbers between 0 and 1
+
+# %%
 # Lesson 4's exact identity (pitfalls.identity.identity_model, whose source lesson 4 shows), with
 # another activation: Flatten → Dense(N, no bias, identity kernel, activation) → Reshape.
 from pitfalls.identity import identity_model
 
+exact = {}
 for activation in (None, "relu"):
-    scores = identity_model(SIDE, activation).evaluate(data.test, verbose=0, return_dict=True)
+    scores = exact[activation] = identity_model(SIDE, activation).evaluate(
+        data.test, verbose=0, return_dict=True
+    )
     print(f"activation {activation!s:>5}: MSE {scores['loss']}, accuracy {scores['accuracy']}")
-    assert scores["loss"] == 0.0 and scores["accuracy"] == 1.0
     measured[f"exact identity, {activation}: loss"] = scores["loss"]
+versus(my_losses, [s["loss"] for s in exact.values()], "MSE, no activation and relu")
+versus(my_accuracies, [s["accuracy"] for s in exact.values()], "accuracy, no activation and relu")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert all(s["loss"] == 0.0 and s["accuracy"] == 1.0 for s in exact.values()), exact
 
 # %% [markdown]
 # A perfect copy: loss 0, accuracy 1, as in the article. Training cannot improve it — the
@@ -66,6 +80,10 @@ for activation in (None, "relu"):
 #
 # *Predict:* binary cross-entropy of a perfect 0/1 prediction in Keras 3? And in the article's
 # tf.keras 2?
+
+# %%
+my_keras3 = ...  # your guess: a number, the loss Keras 3 reports
+my_tf_keras2 = ...  # your guess: a number, tf.keras 2's loss per pixel
 
 # %%
 bce = identity_model(SIDE, "relu", loss="binary_crossentropy").evaluate(
@@ -90,11 +108,15 @@ perfect = np.array([0, 1], "float32")  # a black and a lit pixel, predicted exac
 bce_new, bce_old = bce_keras3(perfect, perfect), bce_tf_keras2(perfect, perfect)
 print(f"Keras 3 evaluate: binary cross-entropy {bce['loss']:.4g}")
 print(f"per pixel, in float32: Keras 3's formula {bce_new}, tf.keras 2's formula {bce_old}")
+measured["exact identity, relu: binary cross-entropy"] = bce["loss"]
+versus(my_keras3, bce["loss"], "Keras 3: binary cross-entropy of a perfect prediction")
+versus(my_tf_keras2, float(bce_old[0]), "tf.keras 2's formula, per pixel")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert bce_new.dtype == bce_old.dtype == np.float32
 assert np.allclose(bce_new, 1.1920929e-07, rtol=1e-6) and abs(bce["loss"] - bce_new[0]) < 1e-8
 assert np.all(bce_old == 0) and np.all(np.signbit(bce_old))  # exactly −0.0
-measured["exact identity, relu: binary cross-entropy"] = bce["loss"]
-
 
 # %% [markdown]
 # Not quite 0 in Keras 3: it clips a probability to `[1e-7, 1 − 1e-7]` and takes the log of the
@@ -110,6 +132,10 @@ measured["exact identity, relu: binary cross-entropy"] = bce["loss"]
 # small random weights) instead of the identity, and trained with MSE and Adam. Still no bias.
 #
 # *Predict:* rank the four by their final loss. Which reaches accuracy 1.0 first?
+
+# %%
+my_ranking = ...  # your guess: the four names, lowest final loss first, e.g. ["tanh", "sigmoid", ...]
+my_first = ...  # your guess: the name of the one that first shows accuracy 1.0000
 
 
 # %%
@@ -162,12 +188,18 @@ measured["sigmoid + BN: first epoch at accuracy 1.0000"] = bn_epoch or float("na
 measured["sigmoid + BN: test accuracy"] = runs["sigmoid + BN"].last("val_accuracy")
 print("final training losses:", {k: f"{v:.2e}" for k, v in final.items()})
 print(f"sigmoid + BN first shows accuracy 1.0000 at epoch {bn_epoch} of {P.epochs}")
+versus(my_ranking, sorted(final, key=final.get), "lowest final training loss first")
+reaching = {name: r.first_epoch_reaching("accuracy", 0.99995) or P.epochs + 1 for name, r in runs.items()}
+versus(my_first, min(reaching, key=reaching.get), "first to show accuracy 1.0000")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+for name in ("relu", "tanh"):  # still improving at the end: lower than three epochs before
+    assert runs[name].history["loss"][-1] < runs[name].history["loss"][-4], runs[name].history["loss"]
 assert max(final, key=final.get) == "sigmoid", final  # the plain sigmoid learns slowest
 assert final["relu"] < final["sigmoid"] / 3 and final["tanh"] < final["sigmoid"] / 3, final
 assert bn_epoch is not None and runs["sigmoid + BN"].last("val_accuracy") > 0.999
 assert shown["sigmoid + BN"] > 0.99 and shown["sigmoid"] < shown["tanh"], shown
-for name in ("relu", "tanh"):  # still improving at the end: lower than three epochs before
-    assert runs[name].history["loss"][-1] < runs[name].history["loss"][-4], runs[name].history["loss"]
 
 # %% [markdown]
 # relu and tanh learn the identity and are still improving when we stop (the article: losses
@@ -191,6 +223,10 @@ for name in ("relu", "tanh"):  # still improving at the end: lower than three ep
 #
 # *Predict:* after training, what does the sigmoid output for a black pixel and for a lit one —
 # near 0 and 1, or somewhere else?
+
+# %%
+my_black = ...  # your guess: the sigmoid's output for a black pixel, a number
+my_lit = ...  # your guess: its output for a lit pixel
 
 # %%
 bn_model = models["sigmoid + BN"]
@@ -220,15 +256,19 @@ print(
     f"{np.median(gain * 0.5 + offset):+.4f}; output 1 needs s = (1 - b)/a = {np.median((1 - offset) / gain):.4f}"
 )
 print(f"BN as a·s + b reproduces the model's output to {np.abs(folded - predicted).max():.1e}")
+measured["BN: median gain a"] = float(np.median(gain))
+measured["BN: sigmoid output of a lit pixel (median)"] = float(np.median(s[lit]))
+measured["BN: output for s = 0.5 (median)"] = float(np.median(gain * 0.5 + offset))
+versus(my_black, float(np.median(s[~lit])), "sigmoid output, black pixels (median)")
+versus(my_lit, float(np.median(s[lit])), "sigmoid output, lit pixels (median)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.abs(folded - predicted).max() < 1e-3
 assert abs(np.median(s[~lit]) - 0.5) < 0.01 and np.median(s[lit]) < 0.65
 assert abs(np.median(mu) - 0.5) < 0.05 and np.median(gain) > 5
 assert abs(np.median(gain * 0.5 + offset)) < 0.05
 assert np.median(var) < bn.epsilon and np.median(s[lit]) - 0.5 < 0.15
-measured["BN: median gain a"] = float(np.median(gain))
-measured["BN: sigmoid output of a lit pixel (median)"] = float(np.median(s[lit]))
-measured["BN: output for s = 0.5 (median)"] = float(np.median(gain * 0.5 + offset))
-
 
 # %% [markdown]
 # The sigmoid never learnt to output 0 and 1. Black pixels still come out at 0.5 and lit ones
@@ -249,6 +289,9 @@ measured["BN: output for s = 0.5 (median)"] = float(np.median(gain * 0.5 + offse
 # *Predict:* after the fast profile's 300 steps with momentum 0.99, would `evaluate` still see
 # accuracy 1.0?
 
+# %%
+my_accuracy = ...  # your guess: the test-batch accuracy with momentum 0.99, a number (1.0: yes)
+
 
 # %%
 def moving_stats_after(steps, momentum):
@@ -268,11 +311,15 @@ for momentum in dict.fromkeys((0.99, P.bn_momentum)):  # Keras' default, and thi
         f"accuracy on the test batch {accuracy[momentum]:.4f}"
     )
 print(f"this profile uses momentum {P.bn_momentum}")
-assert P.bn_momentum**P.steps < 0.01
-if 0.99**P.steps > 0.01:  # a short run: the default momentum would not have caught up
-    assert accuracy[0.99] < 0.99 < accuracy[P.bn_momentum], accuracy
 measured["BN: share of the initial moving variance left"] = P.bn_momentum**P.steps
 measured["BN: test-batch accuracy had momentum been 0.99"] = accuracy[0.99]
+versus(my_accuracy, accuracy[0.99], "test-batch accuracy, had momentum been 0.99")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+if 0.99**P.steps > 0.01:  # a short run: the default momentum would not have caught up
+    assert accuracy[0.99] < 0.99 < accuracy[P.bn_momentum], accuracy
+assert P.bn_momentum**P.steps < 0.01
 
 # %% [markdown]
 # After the article's 2000 steps, 0.99²⁰⁰⁰ ≈ 2e-9 of the start is left: nothing. After the fast

@@ -10,11 +10,13 @@
 # equilibrium term). This lesson takes each tip, runs it in **Keras 3**, and shows — measured, in
 # this notebook — what still holds and what changed.
 #
-# Each section asks a question, asks you to **predict** the answer, then runs the experiment.
+# Each section asks a question, asks you to **predict** the answer — written in the cell below the
+# question — then runs the experiment, which prints your guess beside what it measured.
 
 # %%
 # Takes a while: importing TensorFlow and Keras took 13–45 s on 2 CPU cores.
 # Quiet TensorFlow's logs, seed everything, print versions. Always the first cell.
+from pitfalls.predictions import versus
 from pitfalls.session import start
 
 start(seed=0)
@@ -53,6 +55,10 @@ def message(exc: BaseException) -> str:
 # **Predict:** the same three layers written both ways — same number of parameters?
 
 # %%
+my_same = ...  # your guess: True or False
+my_parameters = ...  # your guess: the number of parameters of the functional model
+
+# %%
 keras.utils.set_random_seed(0)
 sequential = keras.Sequential(
     [
@@ -71,7 +77,6 @@ predictions = layers.Dense(10, activation="softmax")(x)
 functional = keras.Model(inputs=inputs, outputs=predictions)
 
 print("Sequential:", sequential.count_params(), "parameters; functional:", functional.count_params())
-assert sequential.count_params() == functional.count_params() == 784 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10
 
 keyword_error = None
 try:
@@ -81,8 +86,14 @@ except ValueError as exc:
     print("Model(input=..., output=...) → ValueError:", keyword_error[:60], "...")
 keywords = versions.MODEL_INPUT_OUTPUT_KEYWORDS.check()  # what Keras versions do, measured
 print(keywords)
+versus(my_same, sequential.count_params() == functional.count_params(), "the same number of parameters")
+versus(my_parameters, functional.count_params(), "parameters of the functional model")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if keywords.as_recorded:
     assert keyword_error.startswith(versions.MODEL_KEYWORDS)
+assert sequential.count_params() == functional.count_params() == 784 * 64 + 64 + 64 * 64 + 64 + 64 * 10 + 10
 
 # %% [markdown]
 # The point the article stresses: **a layer instance owns its weights.** Calling the same instance on
@@ -92,12 +103,19 @@ if keywords.as_recorded:
 # many weight variables does the two-output model have — 2 (one kernel, one bias) or 4?
 
 # %%
+my_variables = ...  # your guess: a number of weight variables
+
+# %%
 a, b = keras.Input(shape=(3,), name="a"), keras.Input(shape=(3,), name="b")
 shared = layers.Dense(4, name="shared")
 both = keras.Model([a, b], [shared(a), shared(b)])
 
 both.summary()
 print("weight variables:", [w.path for w in both.weights])
+versus(my_variables, len(both.weights), "weight variables of the two-output model")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert len(both.weights) == 2 and both.count_params() == 3 * 4 + 4
 assert both.weights[0] is shared.kernel  # identity, not a copy
 
@@ -108,6 +126,9 @@ assert both.weights[0] is shared.kernel  # identity, not a copy
 #
 # **Predict:** after training on `a` only, does `Model(b, shared(b))` give the same outputs as the
 # trained `Model(a, shared(a))`?
+
+# %%
+my_same_outputs = ...  # your guess: True or False
 
 # %%
 keras.utils.set_random_seed(0)
@@ -123,6 +144,10 @@ path_a.fit(x_train, y_train, epochs=2, batch_size=32, verbose=0)
 b_after, a_after = path_b.predict(probe, verbose=0), path_a.predict(probe, verbose=0)
 print("largest change of the b path's outputs:", np.abs(b_after - b_before).max())
 print("largest difference between the a and b paths after training:", np.abs(b_after - a_after).max())
+versus(my_same_outputs, bool(np.array_equal(a_after, b_after)), "the b path gives the a path's outputs")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.abs(b_after - b_before).max() > 0.5 and np.array_equal(a_after, b_after)
 
 # %% [markdown]
@@ -136,6 +161,10 @@ assert np.abs(b_after - b_before).max() > 0.5 and np.array_equal(a_after, b_afte
 # **Predict:** two "towers", each meant to have its own `Dense(8)`; the code below builds the layer
 # outside the helper. How many parameters should two independent towers of 6 → 8 have, and how many
 # does the model have?
+
+# %%
+my_intended = ...  # your guess: parameters of two independent towers, a number
+my_actual = ...  # your guess: parameters the model has
 
 # %%
 left_in, right_in = keras.Input(shape=(6,), name="left"), keras.Input(shape=(6,), name="right")
@@ -152,6 +181,11 @@ print(
     f"intended {intended} parameters, the model has {towers.count_params()}; "
     f"Dense layers in the model: {[l.name for l in towers.layers if isinstance(l, layers.Dense)]}"
 )
+versus(my_intended, intended, "parameters of two independent towers")
+versus(my_actual, towers.count_params(), "parameters the model has")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert towers.count_params() == intended // 2
 
 # %% [markdown]
@@ -175,6 +209,9 @@ except ImportError as exc:
     container_error = str(exc)
 keras2_names = versions.KERAS2_NAMES.check()  # the Keras 2 names of this lesson, measured
 print(keras2_names)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if keras2_names.as_recorded:
     assert not hasattr(keras.layers, "Container") and "keras.engine" in container_error
 
@@ -182,6 +219,9 @@ if keras2_names.as_recorded:
 # **Predict:** a body `Model` (12 → 16 → 8) shared by a classifier head (3 classes) and a regression
 # head (1 output), each head with *its own* input. How many distinct weight variables do the two
 # models hold together: 4 + 2 + 2 = 8, or 2 × 4 + 2 + 2 = 12?
+
+# %%
+my_variables = ...  # your guess: a number of distinct weight variables
 
 # %%
 keras.utils.set_random_seed(0)
@@ -199,6 +239,10 @@ print(
     f"classifier {classifier.count_params()} + regressor {regressor.count_params()} parameters, "
     f"but {len(distinct)} distinct variables holding {distinct_params}"
 )
+versus(my_variables, len(distinct), "distinct weight variables of the two models")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert len(distinct) == 8 and distinct_params == body.count_params() + (8 * 3 + 3) + (8 + 1)
 assert classifier.layers[1] is regressor.layers[1] is body
 
@@ -214,6 +258,9 @@ classifier.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categoric
 classifier.fit(x_clf, (x_clf[:, 0] > 0).astype("int32") + (x_clf[:, 1] > 0), epochs=1, verbose=0)
 moved = np.abs(body.predict(probe.repeat(4, axis=1), verbose=0) - features_before).max()
 print(f"the shared body's features moved by up to {moved:.3f} after training the classifier only")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert moved > 1e-3
 
 # %% [markdown]
@@ -228,6 +275,9 @@ assert moved > 1e-3
 # **Predict:** `tf.nn.relu(inputs * 2 + 1)` on a `keras.Input` — does Keras 3 accept it?
 
 # %%
+my_accepted = ...  # your guess: True or False
+
+# %%
 inputs = keras.Input(shape=(10,))
 print(type(inputs).__name__, inputs.shape)
 raw_op_error = ""
@@ -239,6 +289,10 @@ except ValueError as exc:
 print("keras.backend.relu exists:", hasattr(keras.backend, "relu"))  # Keras 2's `K.relu`
 raw_op = versions.RAW_TF_OP.check()  # what Keras versions do, measured
 print(raw_op)
+versus(my_accepted, not raw_op_error, "Keras 3 accepts tf.nn.relu on a keras.Input")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if raw_op.as_recorded:
     assert versions.RAW_OP in raw_op_error
 assert hasattr(keras.backend, "relu") == keras2_names.observed["keras.backend.relu"]
@@ -267,12 +321,16 @@ fixes = {
 }
 batch = np.random.default_rng(4).normal(size=(4, 10)).astype("float32")
 expected = np.maximum(batch * 2 + 1, 0)
+computed = {}
 for name, out in fixes.items():
-    got = keras.Model(inputs, out).predict(batch, verbose=0)
+    got = computed[name] = keras.Model(inputs, out).predict(batch, verbose=0)
     print(
         f"{name:13s} symbolic shape {out.shape}, largest error on a batch {np.abs(got - expected).max():.1e}"
     )
-    assert np.allclose(got, expected, atol=1e-6)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert all(np.allclose(got, expected, atol=1e-6) for got in computed.values())
 
 # %% [markdown]
 # ## 4. Splitting a 10-vector into two halves
@@ -282,6 +340,10 @@ for name, out in fixes.items():
 #
 # **Predict:** in Keras 3, what does `inputs[:5]` do on a `keras.Input(shape=(10,))`, and what does
 # `inputs[:, :5]` do?
+
+# %%
+my_first_five = ...  # your guess: "an error", or the shape of inputs[:5], e.g. (5,)
+my_first_features = ...  # your guess: the shape of inputs[:, :5]
 
 # %%
 slice_error = ""
@@ -295,6 +357,11 @@ first, second = inputs[:, :5], inputs[:, 5:]
 print("inputs[:, :5] →", first.shape, "  inputs[:, 5:] →", second.shape)
 batch_slice = versions.BATCH_AXIS_SLICE.check()  # what Keras versions do, measured
 print(batch_slice)
+versus(my_first_five, "an error" if slice_error else "no error", "inputs[:5]")
+versus(my_first_features, first.shape, "inputs[:, :5].shape")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if batch_slice.as_recorded:
     assert versions.BATCH_SLICE in slice_error
 assert first.shape == (None, 5) and second.shape == (None, 5)
@@ -310,6 +377,10 @@ assert first.shape == (None, 5) and second.shape == (None, 5)
 # of 8?
 
 # %%
+my_shape = ...  # your guess: the shape of what a batch of 8 gives, or "an error"
+my_fit_fails = ...  # your guess: True or False (does fit on that model fail?)
+
+# %%
 quiet = layers.Lambda(lambda t: t[:5])(inputs)
 wrong_split = keras.Model(inputs, layers.Dense(1)(quiet))
 out = wrong_split.predict(np.ones((8, 10), "float32"), verbose=0)
@@ -323,10 +394,15 @@ except Exception as exc:
     print(f"fit → {type(exc).__name__}:", fit_error[:120], "...")
 quiet_slice = versions.LAMBDA_BATCH_SLICE.check()  # what Keras versions do, measured
 print(quiet_slice)
-assert str(tuple(quiet.shape)) == quiet_slice.observed["symbolic"]
-assert str(out.shape) == quiet_slice.observed["predict 8 rows"]
+versus(my_shape, out.shape, "what a batch of 8 gives")
+versus(my_fit_fails, bool(fit_error), "fit fails")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if quiet_slice.as_recorded:
     assert versions.FIT_MISMATCH in fit_error
+assert str(tuple(quiet.shape)) == quiet_slice.observed["symbolic"]
+assert str(out.shape) == quiet_slice.observed["predict 8 rows"]
 
 # %% [markdown]
 # No error at build time: the model silently keeps 5 *samples* of every batch, and only `fit` fails,
@@ -345,6 +421,9 @@ inferred = layers.Lambda(lambda t: t[:, 5:])(inputs)
 print("tuple:", as_tuple.shape, " function:", as_function.shape, " no output_shape:", inferred.shape)
 lambda_shapes = versions.LAMBDA_OUTPUT_SHAPE.check()  # what Keras versions do, measured
 print(lambda_shapes)
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert [str(tuple(t.shape)) for t in (as_tuple, as_function, inferred)] == [
     lambda_shapes.observed[k] for k in ("tuple", "function", "inferred")
 ]
@@ -358,20 +437,28 @@ assert [str(tuple(t.shape)) for t in (as_tuple, as_function, inferred)] == [
 # shape. What does the model say its output shape is, and what does a batch of 8 give?
 
 # %%
+my_declared = ...  # your guess: the output shape the model says, e.g. (None, 10)
+my_real = ...  # your guess: the shape a batch of 8 gives
+
+# %%
 infer_error = ""
 try:
     layers.Lambda(lambda t: np.asarray(t)[:, :5])(inputs)
 except NotImplementedError as exc:
     infer_error = message(exc)
     print("NumPy inside a Lambda →", next(line for line in infer_error.splitlines() if "infer" in line))
-if lambda_shapes.as_recorded:  # measured in the cell above
-    assert versions.NO_INFERENCE in infer_error
 
 lying = layers.Lambda(lambda t: t[:5], output_shape=(5,))(inputs)
 real = keras.Model(inputs, lying).predict(np.ones((8, 10), "float32"), verbose=0).shape
 print("declared", lying.shape, "; real output of a batch of 8:", real)
-assert f"{tuple(lying.shape)} declared, {real} real" == lambda_shapes.observed["declared (5,) for t[:5]"]
+versus(my_declared, lying.shape, "the output shape the model says")
+versus(my_real, real, "the shape a batch of 8 gives")
 
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+if lambda_shapes.as_recorded:  # measured in the cell above
+    assert versions.NO_INFERENCE in infer_error
+assert f"{tuple(lying.shape)} declared, {real} real" == lambda_shapes.observed["declared (5,) for t[:5]"]
 
 # %% [markdown]
 # Declared `(None, 5)`, real `(5, 10)`: `output_shape` is a promise, not a check. Prefer `keras.ops`
@@ -385,6 +472,10 @@ assert f"{tuple(lying.shape)} declared, {real} real" == lambda_shapes.observed["
 # works too.)
 #
 # **Predict:** the shapes of the two losses below on a batch of 6 images of 4 × 4 × 1.
+
+# %%
+my_per_sample_shape = ...  # your guess: a shape, e.g. (6, 4)
+my_scalar_shape = ...  # your guess: a shape
 
 
 # %%
@@ -404,6 +495,11 @@ print(
     " scalar:",
     tuple(scalar_mae(y_true, y_pred).shape),
 )
+versus(my_per_sample_shape, tuple(per_sample_mae(y_true, y_pred).shape), "shape of per_sample_mae")
+versus(my_scalar_shape, tuple(scalar_mae(y_true, y_pred).shape), "shape of scalar_mae")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert tuple(per_sample_mae(y_true, y_pred).shape) == (6,) and tuple(scalar_mae(y_true, y_pred).shape) == ()
 
 # %% [markdown]
@@ -414,6 +510,9 @@ assert tuple(per_sample_mae(y_true, y_pred).shape) == (6,) and tuple(scalar_mae(
 # answer is readable: learning the first half means `w = 1, b = 0`.
 #
 # **Predict:** trained with each loss and those weights, which one learns `w ≈ 1, b ≈ 0`?
+
+# %%
+my_learner = ...  # your guess: "per_sample_mae", "scalar_mae", "both" or "neither"
 
 # %%
 images = np.random.default_rng(0).random((64, 4, 4, 1)).astype("float32")
@@ -440,6 +539,12 @@ for loss in (per_sample_mae, scalar_mae):
     print(f"{loss.__name__:15s} w = {learned[loss.__name__][0]:.3f}, b = {learned[loss.__name__][1]:.3f}")
 weighting = versions.SAMPLE_WEIGHT.check()  # how Keras versions weight each loss, measured
 print(weighting)
+identity_learners = [name for name, (w, c) in learned.items() if abs(w - 1) < 0.02 and abs(c) < 0.02]
+shown = {0: "neither", 2: "both"}.get(len(identity_learners)) or identity_learners[0]
+versus(my_learner, shown, "learns w ≈ 1, b ≈ 0 (within 0.02)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if weighting.as_recorded:
     assert abs(learned["per_sample_mae"][0] - 1) < 0.02 and abs(learned["per_sample_mae"][1]) < 0.02
     assert abs(learned["scalar_mae"][0] - 1) > 0.2
@@ -467,6 +572,9 @@ print(
     f"scalar_mae with weights:     {weighted['scalar_mae']:.4f} = mean error × mean weight "
     f"= {per_image.mean() * half.mean():.4f}"
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if weighting.as_recorded:  # measured in the cell above
     assert abs(weighted["per_sample_mae"] - per_image[:3].sum() / 6) < 1e-5
     assert abs(weighted["scalar_mae"] - per_image.mean() * half.mean()) < 1e-5
@@ -511,8 +619,10 @@ penalised.compile(optimizer="sgd", loss="mse")
 reported = penalised.evaluate(x5, y5, batch_size=32, verbose=0)
 by_hand = 0.1 * np.abs(features.predict(x5, verbose=0)).sum(axis=1).mean()
 print(f"evaluate's loss with a zero MSE: {reported:.5f}; the penalty by hand: {by_hand:.5f}")
-assert abs(reported - by_hand) < 1e-5
 
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert abs(reported - by_hand) < 1e-5
 
 # %% [markdown]
 # The loss `evaluate` reports is exactly the penalty. A detail that changed since Keras 2: what
@@ -520,6 +630,9 @@ assert abs(reported - by_hand) < 1e-5
 #
 # **Predict:** the same penalty added per sample (`axis=-1` sum, no batch mean) on a batch of 32 —
 # what does `evaluate` report?
+
+# %%
+my_loss = ...  # your guess: a number (the penalty as one number was printed above)
 
 
 # %%
@@ -535,6 +648,10 @@ vector_reported = vector_model.evaluate(x5, y5, batch_size=32, verbose=0)
 print(f"per-sample add_loss: {vector_reported:.4f} = {vector_reported / by_hand:.1f} × the penalty")
 vector_loss = versions.ADD_LOSS_VECTOR.check()  # what Keras versions do with a vector, measured
 print(vector_loss)
+versus(my_loss, vector_reported, "evaluate's loss with a per-sample add_loss")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if vector_loss.as_recorded:
     assert abs(vector_reported / by_hand - 32) < 1e-3
 
@@ -564,8 +681,10 @@ except ValueError as exc:
     add_n_error = str(exc)
 shape_error = re.search(r"Shapes must be equal rank, but are \d+ and \d+", add_n_error or "")
 print("tf.add_n of a scalar loss and a (32,) vector:", shape_error.group(0) if shape_error else add_n_error)
-assert shape_error and shape_error.group(0).endswith("0 and 1"), add_n_error
 
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert shape_error and shape_error.group(0).endswith("0 and 1"), add_n_error
 
 # %% [markdown]
 # tf.keras 2 stopped there with that `ValueError`; Keras 3 runs on and reports 32 times the
@@ -581,6 +700,9 @@ assert shape_error and shape_error.group(0).endswith("0 and 1"), add_n_error
 #
 # **Predict:** trained on the same noisy data, does the model with the consistency term react less
 # to a small change of its input than the plain one?
+
+# %%
+my_reacts_less = ...  # your guess: True or False
 
 
 # %%
@@ -619,6 +741,10 @@ print(
     f"mean change of the prediction for an input shift of 0.05: plain {plain_change:.4f}, "
     f"with the consistency term {consistent_change:.4f}"
 )
+versus(my_reacts_less, consistent_change < plain_change, "the consistency term makes it react less")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert consistent_change < 0.7 * plain_change
 
 # %% [markdown]
@@ -645,6 +771,9 @@ print(
     "; Model.updates:",
     hasattr(keras.Model, "updates"),
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert hasattr(keras.backend, "update") == keras2_names.observed["keras.backend.update"]  # section 2
 assert hasattr(keras.Model, "updates") == keras2_names.observed["Model.updates"]
 
@@ -667,6 +796,10 @@ show_source(began.reference_update_k)  # the update_k the model calls unless giv
 # [0, 1]?
 
 # %%
+my_first_move = ...  # your guess: "up" or "down"
+my_leaves = ...  # your guess: True or False (does k ever leave [0, 1]?)
+
+# %%
 keras.utils.set_random_seed(0)
 gan = began.BEGAN()
 gan.compile()
@@ -681,6 +814,8 @@ print(
 )
 began.plot_trajectory(trace)
 plt.show()
+versus(my_first_move, "up" if trace.balance[0] > 0 else "down", "k's first move")
+versus(my_leaves, bool(trace.k.min() < 0 or trace.k.max() > 1), "k leaves [0, 1]")
 
 # %% [markdown]
 # The checks of what the plot shows: k stays in [0, 1]; at every step it moved by exactly λ_k times
@@ -689,16 +824,19 @@ plt.show()
 # equilibrium BEGAN aims for.
 
 # %%
-assert len(trace) == 320 and trace.k.min() >= 0 and trace.k.max() <= 1
-assert began.follows_balance(trace).all()
 peak = int(trace.k.argmax())
-assert np.all(trace.balance[:peak] > 0) and trace.k[peak] > 0.4, (peak, trace.k[peak])
-assert trace.balance[peak + 1] < 0 and trace.k[peak:].min() < 0.1
 late = np.abs(trace.balance[-50:]).mean()
 print(
     f"rose for {peak + 1} steps to {trace.k[peak]:.3f}; mean |γ·L_real − L_gen| over the last 50 steps: "
     f"{late:.4f} (first step {trace.balance[0]:.4f})"
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert len(trace) == 320 and trace.k.min() >= 0 and trace.k.max() <= 1
+assert began.follows_balance(trace).all()
+assert np.all(trace.balance[:peak] > 0) and trace.k[peak] > 0.4, (peak, trace.k[peak])
+assert trace.balance[peak + 1] < 0 and trace.k[peak:].min() < 0.1
 assert late < 0.2 * trace.balance[0]
 assert gan.k in gan.non_trainable_weights  # the state is part of the model (saved with it)
 

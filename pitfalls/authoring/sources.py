@@ -27,8 +27,11 @@ TEXT_OPTIONS = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "-li
 STYLE_ROOT = Path(__file__).resolve().parents[2]
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 #: Cell metadata a front end writes about its own view (scroll state, hidden inputs, run times):
-#: not part of the lab, so an edited notebook's way back leaves it out of the text.
+#: not part of the lab, so an edited notebook's way back leaves it out of the text...
 FRONT_END_METADATA = ("collapsed", "scrolled", "jupyter", "execution", "ExecuteTime", "trusted")
+#: ...but for a collapsed source (``jupyter.source_hidden``), which lessons set on the cells of
+#: asserts that check their text (``# %% jupyter={"source_hidden": true}``): kept.
+KEPT_VIEW = {"source_hidden": True}
 
 
 def notebook_from_text(text: Path, url: str, launch_target: str) -> nbformat.NotebookNode:
@@ -91,8 +94,11 @@ def text_from_notebook(notebook: Path) -> str:
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [c for c in nb.cells if not (tagged(c, BADGE_TAG) or tagged(c, SETUP_TAG))]
     for cell in nb.cells:
+        hidden = cell.metadata.get("jupyter", {}).get("source_hidden") is True
         for key in ("lines_to_next_cell", *FRONT_END_METADATA):
             cell.metadata.pop(key, None)
+        if hidden:
+            cell.metadata["jupyter"] = dict(KEPT_VIEW)
         if cell.metadata.get("tags") == []:  # JupyterLab leaves an empty list behind
             del cell.metadata["tags"]
     nb.metadata = nbformat.from_dict({"jupytext": dict(TEXT_OPTIONS)})
