@@ -493,13 +493,13 @@ assert np.mean(hand_losses) < 0.75 * expected_64  # below the right answer's 820
 # desired dimension". We give `fit` the same seeded batches twice, from the same starting weights:
 # once with targets `(64, 1)`, once flattened to `(64,)`.
 #
-# **Predict:** the `(64,)` run's loss after 200 steps, beside the `(64, 1)` run's (printed below):
+# **Predict:** the `(64,)` run's loss after 100 steps, beside the `(64, 1)` run's (printed below):
 # the same, about 820 (broadcast), or something else?
 
 # %%
 from pitfalls.predictions import versus
 
-my_prediction = ...  # your guess: the (64,) run's loss after 200 steps (a number)
+my_prediction = ...  # your guess: the (64,) run's loss after 100 steps (a number)
 
 
 # %%
@@ -517,10 +517,10 @@ for name, batches in {
 }.items():
     net = create_model()
     net.set_weights(start_weights)
-    target_runs[name] = net.fit(batches, steps_per_epoch=100, epochs=2, verbose=0).history["loss"]
+    target_runs[name] = net.fit(batches, steps_per_epoch=50, epochs=2, verbose=0).history["loss"]
     print(f"{name:16s} loss after epochs 1, 2: {target_runs[name]}")
-versus(my_prediction, target_runs["targets (64,)"][-1], "loss after 200 steps, targets (64,)")
-measured["fit on targets (64,), loss after 200 steps (the (64, 1) run: the same)"] = (
+versus(my_prediction, target_runs["targets (64,)"][-1], "loss after 100 steps, targets (64,)")
+measured["fit on targets (64,), loss after 100 steps (the (64, 1) run: the same)"] = (
     target_runs["targets (64,)"][-1],
     '"everything is great"',
 )
