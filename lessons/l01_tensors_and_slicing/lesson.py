@@ -121,6 +121,59 @@ plt.show()
 assert lower_right.shape == (len(train_images), 14, 14)
 
 # %% [markdown]
+# ### `start:end`: the start is in, the end is out
+#
+# The article this lesson follows gives the rule: `tensor[start_idx : end_idx]` takes the element
+# at `start_idx` "up to, but not including" the one at `end_idx`, as Python lists and NumPy arrays
+# do; its printout labels `train_images[:100]` as "Tensor Slice [0:100]", so an omitted start is 0
+# and an omitted end is the end of the axis. A negative index counts from the end: `-1` is the last.
+#
+# **Predict:** how many images does `train_images[10:20]` hold, and which image (its index in
+# `train_images`) is its last one?
+
+# %%
+from pitfalls.predictions import versus
+
+my_prediction = ...  # your guess: (number of images, index of the last one)
+
+# %%
+window = train_images[10:20]
+positions = np.arange(len(train_images))[10:20]  # the same slice of the images' indices
+print("train_images[10:20]:", window.shape, "| the indices it takes:", positions)
+versus(my_prediction, (len(window), int(positions[-1])), "train_images[10:20]: (images, index of the last)")
+assert np.array_equal(window, train_images[positions]) and positions.tolist() == list(range(10, 20))
+assert np.array_equal(train_images[0:100], train_images[:100])  # the article's [0:100] is our [:100]
+
+# %% [markdown]
+# Negative indices and ends beyond the axis: `train_images[-5:]` is the last five images, and
+# `train_images[:, -14:, -14:]` the lower-right quadrant again, counted from the bottom right.
+#
+# **Predict:** `train_images[n - 2 : n + 100]`, with `n = len(train_images)`, asks for images
+# that do not exist. An `IndexError`, or how many images?
+
+# %%
+my_prediction = ...  # your guess: "IndexError", or the number of images you expect
+
+# %%
+n = len(train_images)
+past_the_end = train_images[n - 2 : n + 100]
+try:
+    train_images[n]  # one index, not a slice
+    one_past = "no error"
+except IndexError as exc:
+    one_past = f"IndexError: {exc}"
+print("train_images[-5:]:", train_images[-5:].shape, "| train_images[n - 2 : n + 100]:", past_the_end.shape)
+print("train_images[n]:", one_past)
+versus(my_prediction, len(past_the_end), "images in train_images[n - 2 : n + 100]")
+assert np.array_equal(train_images[-5:], train_images[n - 5 : n])
+assert np.array_equal(train_images[:, -14:, -14:], lower_right)
+assert len(past_the_end) == 2 and one_past.startswith("IndexError")
+
+# %% [markdown]
+# A slice never complains: an end beyond the axis is cut back to its length, so a slice can
+# silently hold fewer elements than you asked for. Only a single index out of range raises.
+
+# %% [markdown]
 # ## 3. Reshaping a batch to (pixels, samples)
 #
 # Some texts (and the article this lesson follows) put one *column* per image: a batch of 790
@@ -348,9 +401,168 @@ assert probabilities.shape == (5, 10) and np.allclose(probabilities.sum(axis=1),
 assert test_acc > 0.8, "a small dense net should classify most held-out digits"
 
 # %% [markdown]
+# ## 7. The articles' Keras 2 code, pasted into Keras 3
+#
+# Three habits of Keras 2 code meet today's Keras when you paste an article's lines. Each cell
+# below catches what Keras says (an error would stop Run All), prints it, and sets beside it what
+# the oldest and newest Keras this course allows were measured to do (`versions.py` in this
+# lesson's folder); the assertions check only that this notebook agrees with your Keras.
+#
+# ### A layer width computed with `/`
+#
+# The article of lesson 4 (in Russian: debugging an autoencoder, part 1) sizes a bottleneck as
+# `tf.keras.layers.Dense(64*64/10, activation='relu')`. In Python 3, `/` always gives a float:
+# 409.6 units.
+#
+# **Predict:** what does Keras 3 do with 409.6 units: round it, truncate it, or refuse?
+
+# %%
+from lessons.l01_tensors_and_slicing import versions  # the version-specific claims, measured
+
+my_prediction = ...  # your guess: "round", "truncate" or "refuse"
+
+# %%
+try:
+    bottleneck = keras.layers.Dense(64 * 64 / 10, activation="relu")  # the article's layer
+    keras.Sequential([keras.Input(shape=(784,)), bottleneck])  # building it makes its weights
+    float_width = f"accepted, {bottleneck.units} units"
+except Exception as exc:  # an error here would stop the notebook: catch it and show it
+    float_width = f"{type(exc).__name__}: {exc}"
+print(float_width)
+units = versions.FLOAT_UNITS.check()
+print(units)
+versus(my_prediction, "accepted" if float_width.startswith("accepted") else "refuse", "Dense(64 * 64 / 10)")
+assert float_width.startswith(units.observed["error"] or units.observed["building on 784 inputs"]), (
+    float_width
+)
+assert keras.layers.Dense(64 * 64 // 10).units == 409  # floor division: an int
+
+# %% [markdown]
+# Keras 3 refuses it: 3.15.1 as soon as the layer is made ("expected a positive integer"), 3.8.0
+# only when it is built, since a kernel of shape (784, 409.6) cannot exist (measured above). The
+# article's Keras 2 took it silently: its `Dense` began with
+# `self.units = int(units) if not isinstance(units, int) else units` (`keras/layers/core/dense.py`
+# of Keras 2), so the layer had 409 units. Write `64 * 64 // 10` and get the same 409 on purpose.
+#
+# ### `input_shape=` and `input_dim=` on a layer
+#
+# The article builds its model as `model.add(layers.Dense(units, activation, input_shape))`: the
+# first layer is told the shape of its input. The French post of lesson 6 writes
+# `model.add(Dense(32, input_dim=784))`. Keras 2 listed both among every layer's allowed keyword
+# arguments (`keras/engine/base_layer.py`) and said nothing.
+#
+# **Predict:** Keras 3: an error, a warning, or silence? Is the model built (its weights made)?
+
+# %%
+my_prediction = ...  # your guess: "error", "warning" or "silence"
+
+# %%
+import warnings
+
+with warnings.catch_warnings(record=True) as caught:  # keep the warning out of stderr, to print it
+    warnings.simplefilter("always")
+    pasted = keras.models.Sequential()
+    pasted.add(keras.layers.Dense(64, activation="relu", input_shape=(784,)))
+for w in caught:
+    print(f"{w.category.__name__}: {w.message}")
+print("built:", pasted.built, "| parameters:", pasted.count_params())
+first_layer = versions.INPUT_ARGUMENTS.check()
+print(first_layer)
+heard = [w.category.__name__ for w in caught]
+versus(my_prediction, "warning" if heard else "silence", "Dense(64, activation='relu', input_shape=(784,))")
+expected = first_layer.observed["input_shape=(784,)"]["warning"]
+assert heard == ([expected] if expected else []), heard
+assert pasted.count_params() == 784 * 64 + 64
+
+# %% [markdown]
+# Keras 3 still builds the model, and warns (a `UserWarning`, on stderr, where a notebook shows it
+# in red and nbgrader counts it against a graded cell): start the model with `keras.Input(shape=…)`,
+# as section 5 does.
+#
+# ### `loss='mse'` with `metrics=['accuracy']` for a classifier
+#
+# The article compiles its network with
+# `model.compile(optimizer=optimizers.RMSprop(learning_rate=0.001), loss='mse', metrics=['accuracy'])`.
+# Which accuracy is `'accuracy'`? Keras 3 decides in `get_metric`
+# (`keras/src/trainers/compile_utils.py`), from the *shapes* of the targets and of the
+# predictions, never from the loss:
+
+# %%
+from keras.src.trainers import compile_utils  # Keras' own code, to read
+
+from pitfalls.show import show_source
+
+show_source(compile_utils.is_binary_or_sparse_categorical)
+
+# %% [markdown]
+# One output unit: binary accuracy (threshold 0.5). Targets with one axis fewer than the
+# predictions (integer labels), or a last axis of 1: sparse categorical accuracy. Otherwise
+# categorical accuracy (the arg-max of the targets against the arg-max of the predictions). The
+# article's Keras 2 chose from the output shape *and the loss* (`keras/engine/training.py`):
+# binary for one unit or a binary cross-entropy, sparse categorical for a sparse categorical
+# cross-entropy, categorical otherwise — for `'mse'` and 10 units, categorical.
+#
+# **Predict:** our trained model of section 5, recompiled as the article compiles it: (a) `fit` on
+# our integer labels; (b) `evaluate` on one-hot labels, `keras.utils.to_categorical(test_labels,
+# 10)`. What happens in (a)? Which accuracy does (b) report?
+
+# %%
+my_prediction = (
+    ...
+)  # your guess: ((a) "trains" or the error, (b) "binary", "sparse categorical" or "categorical")
+
+# %%
+import re
+
+
+def article_compiled():
+    """Section 5's trained model (a copy), compiled as the article compiles it."""
+    net = keras.models.clone_model(model)
+    net.set_weights(model.get_weights())
+    net.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.001), loss="mse", metrics=["accuracy"])
+    return net
+
+
+try:  # (a) integer labels, shape (N,)
+    article_compiled().fit(x_train, train_labels, epochs=1, batch_size=128, verbose=0)
+    integer_labels = "trains"
+except Exception as exc:  # an error here would stop the notebook: catch it and show it
+    integer_labels = type(exc).__name__
+    print(
+        f"(a) integer labels: {integer_labels}:", *re.findall(r"Incompatible shapes: \S+ vs\. \S+", str(exc))
+    )
+
+one_hot_test = keras.utils.to_categorical(test_labels, 10)  # (b) one-hot labels, shape (N, 10)
+mse_loss, reported = article_compiled().evaluate(x_test, one_hot_test, verbose=0)
+p = model.predict(x_test, verbose=0)  # the same weights
+by_hand = {
+    "categorical": float(np.mean(p.argmax(axis=1) == test_labels)),
+    "binary": float(np.mean((p > 0.5) == one_hot_test)),
+}
+which = next((name for name, value in by_hand.items() if abs(value - reported) < 1e-6), "neither")
+print(f"(b) one-hot labels: evaluate says accuracy {reported:.4f}; by hand: {by_hand}")
+accuracy = versions.ACCURACY_WITH_MSE.check()
+print(accuracy)
+versus(my_prediction, (integer_labels, which), "(a) integer labels, (b) the accuracy reported")
+assert integer_labels == (accuracy.observed["integer targets"] or "trains"), integer_labels
+assert which == accuracy.observed["one-hot targets"], (reported, by_hand)
+assert abs(by_hand["categorical"] - test_acc) < 1e-6  # section 6's test accuracy, the same weights
+
+# %% [markdown]
+# (a) fails: a compiled loss lines up the ranks of targets and predictions only when they differ by
+# a last axis of 1 (lesson 2 shows where), and `(128,)` against `(128, 10)` is not that, so the
+# subtraction inside the MSE cannot broadcast. In (b) `'accuracy'` is the categorical accuracy
+# computed by hand above (section 6's test accuracy), as in the article's Keras 2. Had Keras
+# chosen binary accuracy, it would have reported the second number, and exactly 0.9 for a model
+# whose ten outputs all stay below 0.5 (nine right zeros in every ten targets): lesson 4's
+# "accuracy" above 0.95, for reconstructions that miss most of each track, is a binary accuracy
+# of that kind.
+
+# %% [markdown]
 # **What to remember.** A slice can drop an axis (`images[100]`) or keep it (`images[:100]`);
 # `reshape` never checks that your pixels still belong together; `(N,)` and `(1, N)` are different
-# tensors.
+# tensors. A slice leaves out its end and never raises. Keras 3 refuses a float layer
+# width that Keras 2 truncated, and picks `'accuracy'` from the shapes alone (section 7).
 #
 # **Next: lab 1**, which practises each of these, in your own copy:
 # [`work/lab01_tensors/lab01_tensors.ipynb`](../work/lab01_tensors/lab01_tensors.ipynb). `make lab`

@@ -565,6 +565,70 @@ assert np.mean(hand_losses) < 0.75 * expected_64  # below the right answer's 820
 # gradient descent walks away from the right answer. Keras' `MeanSquaredError` object aligns the
 # ranks (like a compiled loss) and learns the mean.
 #
+# ### The article's own experiment: `fit` on targets without `expand_dims`
+#
+# The article's last generator drops `expand_dims` from the *targets* (it yields `[x], [x_mean]`;
+# Keras 3 refuses lists there, lesson 3 measures it, so we yield a tuple) and reports that
+# "everything is great at learning … inside Keras, this seems to be correctly reduced to the
+# desired dimension". We give `fit` the same seeded batches twice, from the same starting weights:
+# once with targets `(64, 1)`, once flattened to `(64,)`.
+#
+# **Predict:** the `(64,)` run's loss after 100 steps, beside the `(64, 1)` run's (printed below):
+# the same, about 820 (broadcast), or something else?
+
+# %%
+from pitfalls.predictions import versus
+
+my_prediction = ...  # your guess: the (64,) run's loss after 100 steps (a number)
+
+
+# %%
+def without_expand_dims(batches):
+    """The same batches with the targets' last axis dropped: (64, 1) → (64,), as the article yields them."""
+    for x, y in batches:
+        yield x, y[:, 0]
+
+
+start_weights = create_model().get_weights()
+target_runs = {}
+for name, batches in {
+    "targets (64, 1)": mean_batches(seed=7),
+    "targets (64,)": without_expand_dims(mean_batches(seed=7)),
+}.items():
+    net = create_model()
+    net.set_weights(start_weights)
+    target_runs[name] = net.fit(batches, steps_per_epoch=50, epochs=2, verbose=0).history["loss"]
+    print(f"{name:16s} loss after epochs 1, 2: {target_runs[name]}")
+versus(my_prediction, target_runs["targets (64,)"][-1], "loss after 100 steps, targets (64,)")
+measured["fit on targets (64,), loss after 100 steps (the (64, 1) run: the same)"] = (
+    target_runs["targets (64,)"][-1],
+    '"everything is great"',
+)
+if aligned.observed["compiled loss"]:  # your Keras aligns a compiled loss's ranks (measured above)
+    assert target_runs["targets (64,)"] == target_runs["targets (64, 1)"], target_runs
+
+# %% [markdown]
+# The same losses, to the last digit (on every Keras the rank-alignment finding above was
+# measured on): `fit` computed the same numbers from both. Where does the
+# compiled loss reduce the targets "to the desired dimension"? `compile(loss="mse")` wraps Keras'
+# `mean_squared_error` in a `LossFunctionWrapper` (`get_loss` in
+# `keras/src/trainers/compile_utils.py`), whose `call` — and `mean_squared_error` itself — first
+# passes both tensors through this function of `keras/src/losses/loss.py`:
+
+# %%
+from keras.src.losses import loss as keras_loss  # Keras' own code, to read
+
+show_source(keras_loss.squeeze_or_expand_to_same_rank)
+
+# %% [markdown]
+# Ranks that differ by one, with a last axis of 1 on the longer: the rank-1 tensor gets that axis
+# (`expand_dims`), so `(64,)` targets meet `(64, 1)` predictions as `(64, 1)`. The article's
+# Keras 2 trained on such targets too (its words above); its "incomprehensible" 830 came from the
+# *predictions* losing their axis, in the `Lambda` of section 6. Keras 3 realigns that case as
+# well, but only in its losses: the hand-written metric and loop above are where a missing axis
+# still costs you.
+
+# %% [markdown]
 # **What to remember.** A prediction of shape `(N,)` against targets of shape `(N, 1)` raises no
 # error anywhere. Keras 3's compiled losses forgive it; your metrics, your NumPy evaluations and
 # your training loops do not. Check `model.output.shape` (and what `predict` really returns: an

@@ -131,6 +131,39 @@ if list_error is not None:  # the complaint is about lists in output_signature, 
 assert (list_error is None) == (lists.observed["error"] is None)
 
 # %% [markdown]
+# The article trains with `model.fit_generator(train_iterator(), steps_per_epoch = 1000, epochs =
+# 100, verbose = 1)`: Keras 2's method for generators. Its last versions already warned
+# "`Model.fit_generator` is deprecated and will be removed in a future version. Please use
+# `Model.fit`, which supports generators." and passed the call on to `fit` (tf.keras 2's
+# `tensorflow/python/keras/engine/training.py`).
+#
+# **Predict:** what does Keras 3 do with the article's line?
+
+# %%
+from pitfalls.predictions import versus
+
+my_prediction = ...  # your guess: "trains", "a warning", or the error you expect
+
+# %%
+try:  # the article's call, with 10 steps of 1 epoch instead of 1000 of 100
+    model.fit_generator(train_iterator(), steps_per_epoch=10, epochs=1, verbose=0)
+    fit_generator_error = None
+except Exception as exc:  # an error here would stop the notebook: catch it and show it
+    fit_generator_error = f"{type(exc).__name__}: {exc}"
+print(fit_generator_error or "trains")
+gone = versions.FIT_GENERATOR.check()  # what Keras versions do with it, measured
+print(gone)
+versus(my_prediction, fit_generator_error or "trains", "model.fit_generator(train_iterator(), …)")
+assert (fit_generator_error is None) == (gone.observed["error"] is None), fit_generator_error
+if fit_generator_error is not None:
+    assert fit_generator_error.startswith(gone.observed["error"]), fit_generator_error
+
+# %% [markdown]
+# Gone: Keras 3's models have no `fit_generator` (3.8.0 and 3.15.1, measured above), so the
+# article's line stops at an `AttributeError` before a single batch is drawn. `model.fit(generator, steps_per_epoch=…,
+# epochs=…)` takes the same arguments, and the rest of this lesson uses it.
+
+# %% [markdown]
 # ## 2. What a model can learn from unpaired data
 #
 # If the inputs a model sees are not the inputs its targets were computed from, the inputs tell

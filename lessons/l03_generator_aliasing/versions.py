@@ -119,3 +119,31 @@ PYDATASET_WORKERS = Claim(
     lambda o: ", ".join(f"{k}: {v} batches" for k, v in o.items()),
     HERE,
 )
+
+
+def _fit_generator() -> dict:
+    """The article's training call, ``model.fit_generator(generator, steps_per_epoch=…, epochs=…)``."""
+    import numpy as np
+
+    def batches():
+        while True:
+            x = np.random.default_rng(0).integers(0, 100, size=(64, 2)).astype("float64")
+            yield x, x.mean(axis=1, keepdims=True)
+
+    name, message = error_of(
+        lambda: _mean_model().fit_generator(batches(), steps_per_epoch=1, epochs=1, verbose=0)
+    )
+    return {"error": name, "no attribute": "has no attribute 'fit_generator'" in message}
+
+
+FIT_GENERATOR = Claim(
+    "fit_generator",
+    "model.fit_generator(generator, steps_per_epoch=1, epochs=1) (the article's call):",
+    _fit_generator,
+    lambda o: (
+        "accepted"
+        if o["error"] is None
+        else o["error"] + (": the model has no attribute 'fit_generator'" if o["no attribute"] else "")
+    ),
+    HERE,
+)
