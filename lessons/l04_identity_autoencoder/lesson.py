@@ -415,17 +415,17 @@ assert (
 measured["identity trained: share of off-diagonal weights that went down"] = float(np.mean(off_diagonal < 0))
 
 # %% [markdown]
-# Almost every weight from one pixel to another went down, while the diagonal went up. Why:
-# without a bias, a pixel's logit is the sum of the weights coming from the image's *lit* pixels
-# (`x @ kernel`, and `x` is 0 elsewhere). The gradient reaches only those weights, and on a black
-# pixel it says "lower". Each weight moves by about one learning rate per step at most (Adam's
-# `m / √v` is at most about 1 while the gradient keeps its sign), which is why the largest change
-# is close to steps × learning rate. A black pixel receives a negative weight from every lit
-# pixel of its image, its logit goes well below 0 and its error shrinks; a lit pixel receives the
-# same negative weights from the *other* lit pixels of its track, which outweigh its own
-# diagonal weight, and it sinks below 0.5 too — so the thresholded "accuracy" falls. The MSE
-# weighs a share 1 − p of black pixels against p lit ones: the black pixels' part of the loss fell
-# far more than the lit pixels' part rose. An all-black image gets σ(0) = 0.5 everywhere, whatever the weights.
+# Almost every weight from one pixel to another went down, while the diagonal went up. Why: without
+# a bias, a pixel's logit is the sum of the weights coming from the image's *lit* pixels (`x @
+# kernel`, and `x` is 0 elsewhere). The gradient reaches only those weights, and on a black pixel it
+# says "lower". Each weight moves by about one learning rate per step at most (Adam's `m / √v` is at
+# most about 1 while the gradient keeps its sign), which is why the largest change is close to steps
+# × learning rate. A black pixel receives a negative weight from every lit pixel of its image, its
+# logit goes well below 0 and its error shrinks; a lit pixel receives the same negative weights from
+# the *other* lit pixels of its track, which outweigh its own diagonal weight, and it sinks below
+# 0.5 too — so the thresholded "accuracy" falls. The MSE weighs a share 1 − p of black pixels
+# against p lit ones: the black pixels' part of the loss fell far more than the lit pixels' part
+# rose. An all-black image gets σ(0) = 0.5 everywhere, whatever the weights.
 #
 # So what does "accuracy" count?
 #
@@ -605,7 +605,8 @@ assert abs(one_sided - kl.mean()) > 0.01
 # over the pixels (what the loss objects report). With the 0/1 images as targets the entropy is 0
 # and the article's "extra bits" is the whole cross-entropy: the identity-sigmoid model spends
 # almost one extra bit per pixel. Without the two-outcome axis, `kl_divergence` sums only
-# `t·ln(t/q)` over a last axis of size 1 — half of the formula, and not a divergence at all.
+# `t·ln(t/q)` over a last axis of size 1 — half of the formula, not the divergence of the pixel's
+# two outcomes.
 
 # %% [markdown]
 # **Logits and log-odds.** The raw output of a layer before the sigmoid is called a *logit*: the

@@ -365,17 +365,17 @@ assert max(accuracy_of["sigmoid"], accuracy_of["sigmoid + bias"]) < min(
 ), accuracy_of
 
 # %% [markdown]
-# Dropping the learnt offset β changes nothing; giving the sigmoid a bias instead barely helps;
-# dropping the learnt gain γ costs more. Why, from Keras' code: `BatchNormalization.call`
-# (`keras/src/layers/normalization/batch_normalization.py`) sets `gamma = None` when
-# `scale=False` and `beta = None` when `center=False`, then calls
-# `ops.batch_normalization(x, mean, variance, offset=beta, scale=gamma, epsilon)`, which computes
-# `(x − mean) / √(variance + ε)`, times γ, plus β, skipping what is `None`. So even with both off
-# the layer still subtracts the batch mean — an offset that puts the sigmoid's 0.5 at 0 from the
-# first step — and divides by the batch's standard deviation — a gain of up to 1/√ε ≈ 32, large
-# from the first step too (measured below on a fresh layer). Neither has to be learnt. The bias, by contrast, is a weight that Adam
-# moves by at most about one learning rate per step (`keras/src/optimizers/adam.py`,
-# `update_step`: the step is `lr·m̂/(√v̂ + ε)`, and `|m̂| ≲ √v̂`):
+# Dropping the learnt offset β changes almost nothing; giving the sigmoid a bias instead barely
+# helps; dropping the learnt gain γ costs more. Why, from Keras' code: `BatchNormalization.call`
+# (`keras/src/layers/normalization/batch_normalization.py`) sets `gamma = None` when `scale=False`
+# and `beta = None` when `center=False`, then calls `ops.batch_normalization(x, mean, variance,
+# offset=beta, scale=gamma, epsilon)`, which computes `(x − mean) / √(variance + ε)`, times γ, plus
+# β, skipping what is `None`. So even with both off the layer still subtracts the batch mean — an
+# offset that puts the sigmoid's 0.5 at 0 from the first step — and divides by the batch's standard
+# deviation — a gain of up to 1/√ε ≈ 32, large from the first step too (measured below on a fresh
+# layer). Neither has to be learnt. The bias, by contrast, is a weight that Adam moves by at most
+# about one learning rate per step (`keras/src/optimizers/adam.py`, `update_step`: the step is
+# `lr·m̂/(√v̂ + ε)`, and `|m̂| ≲ √v̂`):
 
 # %%
 bias = np.asarray(
@@ -406,10 +406,10 @@ measured["ablation, sigmoid + bias: median bias"] = float(np.median(bias))
 
 # %% [markdown]
 # The bias moved by a fraction of a unit — Adam's step bounds it — and σ of it is still far from 0:
-# an offset that has to be *learnt* inside the sigmoid arrives too slowly. BN's offset and gain come from the batch
-# statistics and need no learning; the learnt γ then refines the gain (without it the loss stays
-# higher), and β has nothing left to do. The failure section 2 showed is a missing *gain*: the
-# sigmoid's outputs differ by little, and something must amplify that difference.
+# an offset that has to be *learnt* inside the sigmoid arrives too slowly. BN's offset and gain come
+# from the batch statistics and need no learning; the learnt γ then refines the gain (without it the
+# loss stays higher), and β has nothing left to do. The failure section 2 showed is a missing
+# *gain*: the sigmoid's outputs differ by little, and something must amplify that difference.
 
 # %% [markdown]
 # ## What we measured, beside the article

@@ -772,8 +772,9 @@ assert not np.array_equal(np.array(d.weights[0]), kernel_before)
 # %% [markdown]
 # It still works in Keras 3, unchanged: one stacked tensor carries two, and the loss splits them
 # again. Keras 3 aligns the ranks of `y_true` and `y_pred` before calling a loss; here both are
-# `(batch, 16)`, so the alignment changes nothing. What the article needed `K.update` and `Model.updates` for —
-# changing k and recording values *from inside the loss* — is what our `train_step` does instead.
+# `(batch, 16)`, so the alignment changes nothing. What the article needed `K.update` and
+# `Model.updates` for — changing k and recording values *from inside the loss* — is what our
+# `train_step` does instead.
 #
 # ### M_global: is the training converging?
 #
@@ -805,8 +806,9 @@ assert late_m < 0.25 * m_global[0] and late_m < m_global[peak]
 
 # %% [markdown]
 # M_global falls for most of the run and then levels off, while k rises and falls: the measure
-# says "converging" where k alone cannot. In the article's Keras 2 code it was one more `K.update` out of the loss function; in
-# Keras 3 `train_step` can return it with the other values (our `KTrace` records what it returns).
+# says "converging" where k alone cannot. In the article's Keras 2 code it was one more `K.update`
+# out of the loss function; in Keras 3 `train_step` can return it beside the values it already
+# returns (which `KTrace` records; M_global is computed here from two of them).
 #
 # ## What changed since the article
 #
