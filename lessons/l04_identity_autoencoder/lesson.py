@@ -544,10 +544,11 @@ assert abs(bce_hand - predicted_bce) < 1e-5 and abs(bce_keras - bce_hand) < 1e-5
 measured["identity: binary cross-entropy"] = bce_keras
 
 # %% [markdown]
-# **The article's "extra bits".** Its simpler reading of cross-entropy: it "shows how many extra
-# bits are needed to express the sample in terms of the original model" (nats with natural
-# logarithms, bits with log₂). The *extra* bits have a name, the Kullback–Leibler divergence:
-# per observation (here: per pixel, a two-outcome distribution `(t, 1 − t)` against `(q, 1 − q)`),
+# **The article's "extra bits".** Its simpler reading of cross-entropy (in our translation): it
+# "shows how many extra bits are needed to express the sample in terms of the original model" (nats
+# with natural logarithms, bits with log₂). The *extra* bits have a name, the Kullback–Leibler
+# divergence: per observation (here: per pixel, a two-outcome distribution `(t, 1 − t)` against
+# `(q, 1 − q)`),
 #
 # $$H(t, q) = H(t) + \mathrm{KL}(t\,\|\,q),$$
 #
