@@ -700,7 +700,7 @@ assert grad_prob == clip_and_logits.observed["array_gradient"] and abs(grad_logi
 my_prediction = ...  # your guess: "MSE" or "BCE from logits"
 
 # %%
-# Takes a while: trains the tutorial autoencoder once more, ~5 s on 2 CPU cores.
+# Takes a while: trains the tutorial autoencoder once more, 5–10 s on 2 CPU cores.
 keras.utils.set_random_seed(0)
 tutorial_bce = keras.Sequential(
     [

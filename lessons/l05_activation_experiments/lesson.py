@@ -313,7 +313,7 @@ batchnorm_explorer(images=x, predictions=identity_model(SIDE).predict(x, verbose
 my_prediction = ...  # your guess: a list of the five names below, best (lowest loss) first
 
 # %%
-# Takes a while: trains three models for half the run each, ~10 s on 2 CPU cores.
+# Takes a while: trains three models for half the run each, 10–30 s on 2 CPU cores.
 ablation_epochs = P.epochs // 2
 
 

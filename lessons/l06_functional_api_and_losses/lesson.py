@@ -747,7 +747,9 @@ stacked_d = keras.Model(pair, layers.Concatenate()([d(pair[:, : began.DIM]), d(p
 stacked_d.compile(optimizer=keras.optimizers.Adam(1e-3), loss=discriminator_loss_with(gan.k))
 
 real_points = began.real_samples(256)
-fake_points = gan.generator.predict(np.random.default_rng(10).normal(size=(256, began.LATENT)), verbose=0)
+fake_points = np.asarray(
+    gan.generator(np.random.default_rng(10).normal(size=(256, began.LATENT)).astype("float32"))
+)
 pairs = np.concatenate([real_points, fake_points], axis=-1)  # stacked on the channel (last) axis
 stacked_loss = stacked_d.evaluate(pairs, pairs, batch_size=256, verbose=0)
 loss_real = float(ops.mean(began.reconstruction_error(d, real_points)))
