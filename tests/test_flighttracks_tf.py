@@ -70,6 +70,20 @@ def test_training_stream_batches_pairs_forever():
     assert data.train.cardinality() == tf.data.INFINITE_CARDINALITY
 
 
+def test_recorded_stream_replays_its_batches_forever():
+    data = ftf.load(size=16, batch_size=8, seed=0)
+    replay = ftf.recorded(data, steps=3)
+    first, again = (list(replay.train.take(n).as_numpy_iterator()) for n in (3, 7))
+    assert len({x.tobytes() for x, _ in first}) == 3  # three different batches ...
+    for i, (x, y) in enumerate(again):  # ... replayed in order, by every new pass
+        assert x.dtype == np.float32 and x.shape == (8, 16, 16, 1) and np.array_equal(x, y), i
+        assert np.array_equal(x, first[i % 3][0]), i
+    assert set(np.unique(first[0][0])) == {0.0, 1.0}
+    assert replay.train.cardinality() == tf.data.INFINITE_CARDINALITY
+    assert replay.test is data.test  # only the training stream is recorded
+    assert ftf.recorded(data, steps=3, max_megabytes=1e-3) is data  # too big: the live stream
+
+
 def test_evaluation_batches_have_a_known_length():
     """Keras 3.15 miscounts fixed-size batches of unknown length (keras-team/keras#23084)."""
     data = ftf.load(size=16, batch_size=128, seed=0)

@@ -38,6 +38,7 @@ from lessons.l04_identity_autoencoder import versions  # the version-specific cl
 from pitfalls.autoencoder import get_profile, train
 from pitfalls.data import flighttracks_tf
 from pitfalls.identity import identity_model
+from pitfalls.predictions import versus
 from pitfalls.reconstructions import lit_fraction, reproduced_fraction, rows
 from pitfalls.show import show_source
 
@@ -61,6 +62,9 @@ measured = {}  # our numbers, for the table at the end
 
 # %%
 data = flighttracks_tf.load(size=SIDE, batch_size=P.batch_size, seed=0)
+# The models below train on the same augmented batches, drawn once and replayed: making an augmented
+# batch costs about as much as a training step (the article profile keeps the live stream).
+data = flighttracks_tf.recorded(data, steps=P.short_epochs * P.steps_per_epoch)
 print(data)
 x_eval = np.concatenate([x for x, _ in data.test.as_numpy_iterator()])  # what evaluate() sees
 x = x_eval[: P.batch_size]  # one test batch, used throughout
@@ -410,7 +414,87 @@ assert (
 # %% [markdown]
 # The loss falls fast — the weights learn to push black pixels below 0.5 — while "accuracy"
 # *drops* below 1.0 (the article: loss 0.159 → 0.046 and accuracy 0.999 → 0.996 in 5 epochs). A
-# perfect model got worse by the metric and better by the loss. So what does "accuracy" count?
+# perfect model got worse by the metric and better by the loss.
+#
+# **What training moved.** The article also says that training the identity *without* an
+# activation "leads nowhere, since the loss is 0.0". Measured first: ten training steps of that
+# model.
+#
+# *Predict:* how many of its 1024² weights do ten steps of Adam change?
+
+# %%
+my_prediction = ...  # your guess: a number of weights
+
+# %%
+linear = identity_model(SIDE, activation=None, learning_rate=P.learning_rate)
+kernel_before = np.array(linear.layers[1].kernel)
+linear_run = linear.fit(data.train, epochs=1, steps_per_epoch=10, verbose=0).history
+changed = int(np.sum(np.array(linear.layers[1].kernel) != kernel_before))
+versus(my_prediction, changed, f"weights changed by 10 steps (loss {linear_run['loss'][0]})")
+assert changed == 0 and linear_run["loss"][0] == 0.0
+measured["linear identity: weights changed by training"] = changed
+
+# %% [markdown]
+# Not one, bit for bit. `x @ I` is exactly `x` in floating point, so the MSE and its gradient
+# `2(ŷ − y)/n` are exactly 0, and Adam's step (`keras/src/optimizers/adam.py`, `update_step`:
+# `lr · m / (√v + ε)`, with `m` and `v` running averages of the gradient and its square) is
+# exactly `0 / ε = 0`. The sigmoid model above did move. Its kernel was the identity too; the
+# diagonal holds the 1024 weights from a pixel to itself, the rest the weights from every pixel
+# to every other.
+#
+# *Predict:* what share of the off-diagonal weights went *down*?
+
+# %%
+my_prediction = ...  # your guess: a share, 0…1
+
+# %%
+moved = np.array(identity_trained.layers[1].kernel) - np.eye(N, dtype="float32")
+diagonal, off_diagonal = np.diag(moved), moved[~np.eye(N, dtype=bool)]
+trained_steps = P.identity_epochs * P.steps_per_epoch
+versus(my_prediction, float(np.mean(off_diagonal < 0)), "share of the off-diagonal weights that went down")
+print(
+    f"diagonal: median change {np.median(diagonal):+.3f}; off-diagonal: median {np.median(off_diagonal):+.3f}; "
+    f"largest change {np.abs(moved).max():.3f} (steps × learning rate = {trained_steps * P.learning_rate:.3f})"
+)
+y_trained = identity_trained.predict(x, verbose=0).reshape(len(x), -1)
+z_trained = x.reshape(len(x), -1) @ np.array(identity_trained.layers[1].kernel)  # the logits
+lit_px = x.reshape(len(x), -1) > 0.5
+print(
+    f"median logit: black pixels {np.median(z_trained[~lit_px]):+.2f}, lit pixels {np.median(z_trained[lit_px]):+.2f}; "
+    f"{np.mean(y_trained[lit_px] <= 0.5):.0%} of the lit pixels now come out ≤ 0.5, "
+    f"{np.mean(y_trained[~lit_px] > 0.5):.3%} of the black ones > 0.5"
+)
+blank = identity_trained.predict(np.zeros((1, SIDE, SIDE, 1), "float32"), verbose=0)
+print("an all-black image still comes out as", np.unique(blank))
+assert np.mean(off_diagonal < 0) > 0.9 and np.median(diagonal) > 0
+assert np.median(z_trained[~lit_px]) < -1 and np.mean(y_trained[lit_px] <= 0.5) > 0.2
+assert np.all(blank == 0.5)
+assert 0.5 * trained_steps * P.learning_rate < np.abs(moved).max() <= 1.05 * trained_steps * P.learning_rate
+before, after = identity.predict(x, verbose=0).reshape(len(x), -1), y_trained
+for name, q in (("before", before), ("after", after)):
+    black_part, lit_part = np.sum((q * ~lit_px) ** 2) / q.size, np.sum(((1 - q) * lit_px) ** 2) / q.size
+    print(f"MSE {name} training = black pixels {black_part:.4f} + lit pixels {lit_part:.4f}")
+    measured[f"identity trained: MSE from black pixels, {name}"] = black_part
+assert (
+    measured["identity trained: MSE from black pixels, after"]
+    < 0.5 * measured["identity trained: MSE from black pixels, before"]
+)
+measured["identity trained: share of off-diagonal weights that went down"] = float(np.mean(off_diagonal < 0))
+
+# %% [markdown]
+# Almost every weight from one pixel to another went down, while the diagonal went up. Why: without
+# a bias, a pixel's logit is the sum of the weights coming from the image's *lit* pixels (`x @
+# kernel`, and `x` is 0 elsewhere). The gradient reaches only those weights, and on a black pixel it
+# says "lower". Each weight moves by about one learning rate per step at most (Adam's `m / √v` is at
+# most about 1 while the gradient keeps its sign), which is why the largest change is close to steps
+# × learning rate. A black pixel receives a negative weight from every lit pixel of its image, its
+# logit goes well below 0 and its error shrinks; a lit pixel receives the same negative weights from
+# the *other* lit pixels of its track, which outweigh its own diagonal weight, and it sinks below
+# 0.5 too — so the thresholded "accuracy" falls. The MSE weighs a share 1 − p of black pixels
+# against p lit ones: the black pixels' part of the loss fell far more than the lit pixels' part
+# rose. An all-black image gets σ(0) = 0.5 everywhere, whatever the weights.
+#
+# So what does "accuracy" count?
 #
 # ## 4. What `"accuracy"` means
 #
@@ -548,6 +632,72 @@ versus(my_bce, bce_keras, "binary cross-entropy of the identity-sigmoid model")
 assert abs(bce_hand - predicted_bce) < 1e-5 and abs(bce_keras - bce_hand) < 1e-5
 
 # %% [markdown]
+# **The article's "extra bits".** Its simpler reading of cross-entropy (in our translation): it
+# "shows how many extra bits are needed to express the sample in terms of the original model" (nats
+# with natural logarithms, bits with log₂). The *extra* bits have a name, the Kullback–Leibler
+# divergence: per observation (here: per pixel, a two-outcome distribution `(t, 1 − t)` against
+# `(q, 1 − q)`),
+#
+# $$H(t, q) = H(t) + \mathrm{KL}(t\,\|\,q),$$
+#
+# the cost of the data itself (its entropy `H(t)`) plus the extra cost of coding it with the model's
+# `q` instead of the truth. With targets that are exactly 0 or 1, `H(t) = 0`, and cross-entropy *is*
+# the extra cost. With soft targets it is not.
+#
+# *Predict:* binary cross-entropy of a *perfect* prediction of soft targets, `q = t = 0.3`?
+
+# %%
+my_prediction = ...  # your guess: a number of nats (0 if cross-entropy only counts the extra cost)
+
+# %%
+soft = np.full((1, 1), 0.3, "float32")
+perfect_soft = float(keras.losses.BinaryCrossentropy()(soft, soft))
+versus(my_prediction, perfect_soft, "binary cross-entropy of q = t = 0.3, in nats")
+assert abs(perfect_soft - (-(0.3 * math.log(0.3) + 0.7 * math.log(0.7)))) < 1e-5
+
+# %% [markdown]
+# 0.611 nats — the entropy of a 0.3 coin — for a prediction that cannot be improved. Now the identity
+# in numbers, per observation: soft targets `t` drawn at random, the identity model's outputs `y`
+# as `q`, each pixel one observation. Keras' two losses normalise differently
+# (`keras/src/losses/losses.py`): `binary_crossentropy` takes the **mean** over the last axis, and
+# `kl_divergence` the **sum** over it. So the pixel gets a last axis of size 1 for the first, and
+# its two outcomes `(t, 1 − t)` as the last axis for the second: both then give one number per pixel.
+
+# %%
+t_soft = np.random.default_rng(0).uniform(0.05, 0.95, size=y.shape).astype("float32")
+ce = np.asarray(keras.losses.binary_crossentropy(t_soft, y))  # mean over a last axis of size 1
+two_outcomes = lambda v: np.concatenate([v, 1 - v], axis=-1)  # noqa: E731  (t, 1 − t) per pixel
+kl = np.asarray(keras.losses.kl_divergence(two_outcomes(t_soft), two_outcomes(y)))  # sum over them
+entropy = -(t_soft * np.log(t_soft) + (1 - t_soft) * np.log(1 - t_soft))[..., 0]
+print(f"per pixel: cross-entropy {ce.shape}, KL {kl.shape}, entropy {entropy.shape}")
+print(
+    f"largest |cross-entropy − entropy − KL| over {ce.size} pixels: {np.abs(ce - entropy - kl).max():.1e} nats"
+)
+print(
+    f"means: cross-entropy {ce.mean():.4f} = entropy {entropy.mean():.4f} + KL {kl.mean():.4f} nats per pixel"
+)
+kl_binary = float(np.mean(keras.losses.kl_divergence(two_outcomes(x), two_outcomes(y))))
+print(
+    f"with the 0/1 images as targets: KL {kl_binary:.4f} = cross-entropy {bce_keras:.4f} nats per pixel "
+    f"= {bce_keras / math.log(2):.3f} bits"
+)
+assert ce.shape == kl.shape == entropy.shape == y.shape[:-1]
+assert np.allclose(ce - entropy, kl, atol=1e-5)
+assert abs(kl_binary - bce_keras) < 1e-4 and 0.9 < bce_keras / math.log(2) < 1
+measured["identity: KL from the 0/1 images (nats per pixel)"] = kl_binary
+one_sided = float(np.mean(keras.losses.kl_divergence(t_soft, y)))  # no (t, 1 − t) axis
+print(f"kl_divergence(t, q) without the two-outcome axis: {one_sided:.4f}, not {kl.mean():.4f}")
+assert abs(one_sided - kl.mean()) > 0.01
+
+# %% [markdown]
+# Cross-entropy minus entropy equals KL pixel by pixel, to float32 rounding, and so do their means
+# over the pixels (what the loss objects report). With the 0/1 images as targets the entropy is 0
+# and the article's "extra bits" is the whole cross-entropy: the identity-sigmoid model spends
+# almost one extra bit per pixel. Without the two-outcome axis, `kl_divergence` sums only
+# `t·ln(t/q)` over a last axis of size 1 — half of the formula, not the divergence of the pixel's
+# two outcomes.
+
+# %% [markdown]
 # **Logits and log-odds.** The raw output of a layer before the sigmoid is called a *logit*: the
 # log of the odds `q / (1 − q)`. Odds are lopsided — a 1-to-2 team has odds 0.5, a 2-to-1 team 2,
 # 1-to-100 is 0.01 and 100-to-1 is 100 — and the logarithm makes them symmetric around 0. The
@@ -648,6 +798,70 @@ assert grad_prob == clip_and_logits.observed["array_gradient"] and abs(grad_logi
 # silently: a tensor made by Keras' sigmoid keeps its logits (`_keras_logits`), and the loss uses
 # them — which is why the same σ(20) as a Keras tensor gave 20.0 and as a NumPy array 15.94. (The
 # article read the same trick in Keras 2's source: it looked for a `Sigmoid` op before the loss.)
+#
+# **Does it matter in training?** Autoencoder tutorials use either loss. Section 1 trained the
+# tutorial autoencoder with a sigmoid and MSE; here it is again, on the same batches for the same
+# steps, with a linear last layer and `BinaryCrossentropy(from_logits=True)`.
+#
+# *Predict:* which of the two reaches the lower *MSE* on the test images?
+
+# %%
+my_prediction = ...  # your guess: "MSE" or "BCE from logits"
+
+# %%
+# Takes a while: trains the tutorial autoencoder once more, 5–10 s on 2 CPU cores.
+keras.utils.set_random_seed(0)
+tutorial_bce = keras.Sequential(
+    [
+        keras.Input(shape=(SIDE, SIDE, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(N // 10, activation="relu"),
+        keras.layers.Dense(N),  # logits: no activation
+        keras.layers.Reshape((SIDE, SIDE, 1)),
+    ],
+    name="tutorial_bce",
+)
+tutorial_bce.compile(
+    optimizer=keras.optimizers.Adam(P.learning_rate), loss=keras.losses.BinaryCrossentropy(from_logits=True)
+)
+train(tutorial_bce, data, P, epochs=P.short_epochs, name="tutorial, BCE from logits", validation=False)
+outputs = {
+    "MSE": tutorial.predict(x_eval, verbose=0),
+    "BCE from logits": np.asarray(keras.activations.sigmoid(tutorial_bce.predict(x_eval, verbose=0))),
+}
+lit_eval = x_eval > 0.5
+scores = {
+    name: {
+        "test MSE": float(np.mean((q - x_eval) ** 2)),
+        "test BCE": float(keras.losses.BinaryCrossentropy()(x_eval, q)),
+        "mean output on lit pixels": float(q[lit_eval].mean()),
+        "lit pixels shown": reproduced_fraction(x_eval, q),
+    }
+    for name, q in outputs.items()
+}
+versus(my_prediction, min(scores, key=lambda n: scores[n]["test MSE"]), "lower test MSE")
+print(f"{'trained with':<16}" + "".join(f"{key:>27}" for key in scores["MSE"]))
+for name, row in scores.items():
+    print(f"{name:<16}" + "".join(f"{v:>27.4g}" for v in row.values()))
+q_lit = outputs["MSE"][lit_eval]
+damping = np.median(2 * q_lit * (1 - q_lit))
+print(f"MSE's pull on a lit pixel's logit, as a share of BCE's: 2q(1 − q), median {damping:.1e}")
+assert scores["BCE from logits"]["test MSE"] < scores["MSE"]["test MSE"]
+assert scores["BCE from logits"]["test BCE"] < 0.5 * scores["MSE"]["test BCE"]
+assert scores["BCE from logits"]["mean output on lit pixels"] > scores["MSE"]["mean output on lit pixels"]
+assert damping < 0.5
+for name, row in scores.items():
+    measured[f"tutorial, {name}: test MSE"] = row["test MSE"]
+    measured[f"tutorial, {name}: mean output on lit pixels"] = row["mean output on lit pixels"]
+
+# %% [markdown]
+# Cross-entropy from logits wins even by MSE's own measure. The gradient says why. For one pixel
+# with logit `z`, `q = σ(z)` and `σ'(z) = q(1 − q)`: MSE's gradient is `2(q − t)·q(1 − q)`,
+# cross-entropy from logits' is `q − t`. On a lit pixel (`t = 1`) that the model draws dark (`q`
+# small), MSE's pull is damped by the factor `2q(1 − q)` (its median on the lit pixels is printed
+# above), and the tracks are learnt slowly; cross-entropy pulls at full strength. In this few steps
+# neither model draws the tracks yet (the last column), but the BCE model has moved its lit
+# pixels further up.
 #
 # **Softmax or sigmoid?** Both turn logits into probabilities. Softmax makes the vector sum to 1
 # (one class out of several: apples *or* oranges); sigmoid treats every entry on its own (several

@@ -32,12 +32,17 @@ import numpy as np
 
 from pitfalls.autoencoder import get_profile, train
 from pitfalls.data import flighttracks_tf
+from pitfalls.predictions import versus
 from pitfalls.reconstructions import learning_curves, lit_fraction, reproduced_fraction, rows
 
 P = get_profile(profile)
 print("Running the", P)
 SIDE, N = P.size, P.size * P.size
 data = flighttracks_tf.load(size=SIDE, batch_size=P.batch_size, seed=0)
+# Every model below trains on the same augmented batches, drawn once and replayed: making an
+# augmented batch costs about as much as a training step (the article profile's 2000 batches
+# would take 1 GB, so it keeps the live stream).
+data = flighttracks_tf.recorded(data, steps=P.steps)
 print(data)
 x = data.test_batch()
 p = lit_fraction(np.concatenate([b for b, _ in data.test.as_numpy_iterator()]))
@@ -338,6 +343,120 @@ from pitfalls.widgets import batchnorm_explorer
 
 image = int(np.argmax(x.sum(axis=(1, 2, 3))))  # the test image with the longest track, as in lesson 4
 batchnorm_explorer(images=x, predictions=identity_model(SIDE).predict(x, verbose=0), image=image)
+
+# %% [markdown]
+# ## 4. Offset or gain: which part of BatchNormalization rescues the sigmoid?
+#
+# The fold above says BN is a per-pixel offset `b` and gain `a`. Which one matters? Keras lets us
+# switch its *learnt* parts off: `center=False` drops β, `scale=False` drops γ. And the plain
+# sigmoid was denied a bias: give it one (`use_bias=True`), an offset without BN. Five variants,
+# trained on the same replayed batches for half the run; `sigmoid` and `sigmoid + BN` are the
+# runs of section 2, read at that epoch (same seed, same batches: their first half *is* a shorter
+# run).
+#
+# *Predict:* rank the five by training loss after half the run, best first.
+
+# %%
+my_prediction = ...  # your guess: a list of the five names below, best (lowest loss) first
+
+# %%
+# Takes a while: trains three models for half the run each, 10–30 s on 2 CPU cores.
+ablation_epochs = P.epochs // 2
+
+
+def variant(use_bias=False, **batch_norm):
+    """Dense(N, sigmoid) [with a bias] [+ BatchNormalization(**batch_norm)], as in section 2."""
+    layers = [
+        keras.Input(shape=(SIDE, SIDE, 1)),
+        keras.layers.Flatten(),
+        keras.layers.Dense(N, activation="sigmoid", use_bias=use_bias),
+    ]
+    if batch_norm:
+        layers.append(keras.layers.BatchNormalization(momentum=P.bn_momentum, **batch_norm))
+    layers.append(keras.layers.Reshape((SIDE, SIDE, 1)))
+    model = keras.Sequential(layers)
+    model.compile(optimizer=keras.optimizers.Adam(P.learning_rate), loss="mse", metrics=["accuracy"])
+    return model
+
+
+ablation = {name: models[name] for name in ("sigmoid", "sigmoid + BN")}  # layers, for the table
+half = {name: {k: v[:ablation_epochs] for k, v in runs[name].history.items()} for name in ablation}
+for name, kwargs in (
+    ("sigmoid + bias", {"use_bias": True}),
+    ("BN, center=False", {"center": False}),
+    ("BN, scale=False", {"scale": False}),
+):
+    keras.utils.set_random_seed(0)
+    ablation[name] = variant(**kwargs)
+    half[name] = train(ablation[name], data, P, epochs=ablation_epochs, name=name).history
+fig = learning_curves(half)
+
+# %%
+ranking = sorted(half, key=lambda name: half[name]["loss"][-1])
+versus(my_prediction, ranking, f"ranked by training loss after {ablation_epochs * P.steps_per_epoch} steps")
+print(f"{'variant':<17} {'learnt offset':>13} {'learnt gain':>11} {'loss':>9} {'test accuracy':>13}")
+for name, model in ablation.items():
+    bn_layer = next((l for l in model.layers if isinstance(l, keras.layers.BatchNormalization)), None)
+    learnt_offset = "Dense bias" if name == "sigmoid + bias" else "β" if bn_layer and bn_layer.center else "—"
+    learnt_gain = "γ" if bn_layer and bn_layer.scale else "—"
+    loss, test_accuracy = half[name]["loss"][-1], half[name]["val_accuracy"][-1]
+    print(f"{name:<17} {learnt_offset:>13} {learnt_gain:>11} {loss:>9.2e} {test_accuracy:>13.5f}")
+    measured[f"{name}: loss after {ablation_epochs} epochs"] = loss
+loss_of = {name: h["loss"][-1] for name, h in half.items()}
+accuracy_of = {name: h["val_accuracy"][-1] for name, h in half.items()}
+assert 0.67 < loss_of["BN, center=False"] / loss_of["sigmoid + BN"] < 1.5, loss_of  # β: no difference
+assert loss_of["sigmoid + bias"] > 2 * loss_of["sigmoid + BN"], loss_of  # a bias alone: no rescue
+assert loss_of["BN, scale=False"] > 1.3 * loss_of["sigmoid + BN"], loss_of  # γ: the last stretch
+assert max(accuracy_of["sigmoid"], accuracy_of["sigmoid + bias"]) < min(
+    accuracy_of[name] for name in ablation if "BN" in name
+), accuracy_of
+
+# %% [markdown]
+# Dropping the learnt offset β changes almost nothing; giving the sigmoid a bias instead barely
+# helps; dropping the learnt gain γ costs more. Why, from Keras' code: `BatchNormalization.call`
+# (`keras/src/layers/normalization/batch_normalization.py`) sets `gamma = None` when `scale=False`
+# and `beta = None` when `center=False`, then calls `ops.batch_normalization(x, mean, variance,
+# offset=beta, scale=gamma, epsilon)`, which computes `(x − mean) / √(variance + ε)`, times γ, plus
+# β, skipping what is `None`. So even with both off the layer still subtracts the batch mean — an
+# offset that puts the sigmoid's 0.5 at 0 from the first step — and divides by the batch's standard
+# deviation — a gain of up to 1/√ε ≈ 32, large from the first step too (measured below on a fresh
+# layer). Neither has to be learnt. The bias, by contrast, is a weight that Adam moves by at most
+# about one learning rate per step (`keras/src/optimizers/adam.py`, `update_step`: the step is
+# `lr·m̂/(√v̂ + ε)`, and `|m̂| ≲ √v̂`):
+
+# %%
+bias = np.asarray(
+    next(l for l in ablation["sigmoid + bias"].layers if isinstance(l, keras.layers.Dense)).bias
+)
+no_gamma = next(
+    l for l in ablation["BN, scale=False"].layers if isinstance(l, keras.layers.BatchNormalization)
+)
+free_gain = 1 / np.sqrt(np.asarray(no_gamma.moving_variance) + no_gamma.epsilon)
+budget = ablation_epochs * P.steps_per_epoch * P.learning_rate
+print(
+    f"sigmoid + bias: bias median {np.median(bias):+.3f} after {ablation_epochs * P.steps_per_epoch} steps "
+    f"(Adam's budget ≈ steps × lr = {budget:.2f}): a black pixel's output σ(bias) ≈ {1 / (1 + np.exp(-np.median(bias))):.3f}, not 0"
+)
+print(
+    f"BN, scale=False: the gain 1/√(σ² + ε) it computes, median {np.median(free_gain):.1f} (γ = 1 throughout)"
+)
+assert np.abs(bias).max() <= 1.1 * budget and np.median(bias) > -budget
+keras.utils.set_random_seed(0)
+fresh = variant(scale=False)  # untrained: what the normalisation does at the first step
+s_fresh = np.asarray(keras.activations.sigmoid(x.reshape(len(x), -1) @ np.asarray(fresh.layers[1].kernel)))
+first_gain = 1 / np.sqrt(s_fresh.var(axis=0) + no_gamma.epsilon)
+print(
+    f"at the first step, on one batch: sigmoid outputs {s_fresh.min():.3f}…{s_fresh.max():.3f}, gain median {np.median(first_gain):.1f}"
+)
+assert np.median(free_gain) > 5 and np.median(first_gain) > 5
+measured["ablation, sigmoid + bias: median bias"] = float(np.median(bias))
+
+# %% [markdown]
+# The bias moved by a fraction of a unit — Adam's step bounds it — and σ of it is still far from 0:
+# an offset that has to be *learnt* inside the sigmoid arrives too slowly. BN's offset and gain come
+# from the batch statistics and need no learning; the learnt γ then refines the gain (without it the
+# loss stays higher), and β has nothing left to do. The failure section 2 showed is a missing
+# *gain*: the sigmoid's outputs differ by little, and something must amplify that difference.
 
 # %% [markdown]
 # ## What we measured, beside the article

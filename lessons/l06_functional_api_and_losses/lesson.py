@@ -34,6 +34,7 @@ from lessons.l06_functional_api_and_losses import (
     began,
     versions,  # the version-specific claims, measured
 )
+from pitfalls.predictions import versus
 from pitfalls.show import show_source
 
 LESSON_STARTED = time.perf_counter()
@@ -845,6 +846,110 @@ assert gan.k in gan.non_trainable_weights  # the state is part of the model (sav
 # `gan.non_trainable_weights` (so `save_weights` carries it), and the training step — not the loss
 # function — updates it, where it can see both losses.
 #
+# ### The article's trick: two tensors through one loss
+#
+# A loss function sees only `(y_true, y_pred)`, yet BEGAN's discriminator loss needs two
+# reconstruction errors: of the real images and of the generated ones. The article's
+# `DiscriminatorLoss` gets both by **stacking them on the channel axis**: its discriminator model
+# takes the real and the generated images stacked as `(batch, rows, cols, 2 × channels)`,
+# reconstructs each, and outputs the two reconstructions stacked the same way; the loss splits
+# `y_true[:, :, :, 0:3]` from `y_true[:, :, :, 3:6]` (and `y_pred` likewise) and returns
+# `L_real − k·L_gen`, one value per sample. Our toy's samples are 8-vectors, whose channel axis is
+# the last one, so a stacked pair is a 16-vector. The D inside is the trained `gan`'s own
+# (a model is a layer: section 2), and k is `gan.k`, read by the loss at every call.
+#
+# **Predict:** for a batch of real points and G's samples, with k as training left it, is the loss
+# `evaluate` reports for the stacked model `L_real − k·L_gen`, computed directly from D?
+
+# %%
+my_prediction = ...  # your guess: yes or no (a bool)
+
+
+# %%
+def discriminator_loss_with(k):
+    """The article's loss in Keras 3: split the stacked pair, L_real − k·L_gen per sample."""
+
+    def discriminator_loss(y_true, y_pred):
+        real_true, gen_true = y_true[:, : began.DIM], y_true[:, began.DIM :]
+        real_pred, gen_pred = y_pred[:, : began.DIM], y_pred[:, began.DIM :]
+        loss_real = ops.mean(ops.abs(real_true - real_pred), axis=-1)
+        loss_gen = ops.mean(ops.abs(gen_true - gen_pred), axis=-1)
+        return loss_real - k * loss_gen
+
+    return discriminator_loss
+
+
+pair = keras.Input(shape=(2 * began.DIM,))
+d = gan.discriminator
+stacked_d = keras.Model(pair, layers.Concatenate()([d(pair[:, : began.DIM]), d(pair[:, began.DIM :])]))
+stacked_d.compile(optimizer=keras.optimizers.Adam(1e-3), loss=discriminator_loss_with(gan.k))
+
+real_points = began.real_samples(256)
+fake_points = np.asarray(
+    gan.generator(np.random.default_rng(10).normal(size=(256, began.LATENT)).astype("float32"))
+)
+pairs = np.concatenate([real_points, fake_points], axis=-1)  # stacked on the channel (last) axis
+stacked_loss = stacked_d.evaluate(pairs, pairs, batch_size=256, verbose=0)
+loss_real = float(ops.mean(began.reconstruction_error(d, real_points)))
+loss_gen = float(ops.mean(began.reconstruction_error(d, fake_points)))
+k_now = float(gan.k.numpy())
+direct = loss_real - k_now * loss_gen
+versus(my_prediction, abs(stacked_loss - direct) < 1e-5, "evaluate's loss is L_real − k·L_gen")
+print(
+    f"evaluate: {stacked_loss:.6f}; L_real {loss_real:.6f} − k {k_now:.4f} × L_gen {loss_gen:.6f} = {direct:.6f}"
+)
+gan.k.assign(0.0)  # the loss reads the variable, not a copy
+with_k_zero = stacked_d.evaluate(pairs, pairs, batch_size=256, verbose=0)
+gan.k.assign(k_now)
+print(f"with k set to 0 the same model reports {with_k_zero:.6f} = L_real")
+assert abs(stacked_loss - direct) < 1e-5 and abs(with_k_zero - loss_real) < 1e-5
+
+kernel_before = np.array(d.weights[0])
+stacked_d.fit(pairs, pairs, batch_size=64, epochs=1, verbose=0)  # and it trains D
+print("D's first kernel moved by up to", float(np.abs(np.array(d.weights[0]) - kernel_before).max()))
+assert not np.array_equal(np.array(d.weights[0]), kernel_before)
+
+# %% [markdown]
+# It still works in Keras 3, unchanged: one stacked tensor carries two, and the loss splits them
+# again. Keras 3 aligns the ranks of `y_true` and `y_pred` before calling a loss; here both are
+# `(batch, 16)`, so the alignment changes nothing. What the article needed `K.update` and
+# `Model.updates` for — changing k and recording values *from inside the loss* — is what our
+# `train_step` does instead.
+#
+# ### M_global: is the training converging?
+#
+# The article's loss also records BEGAN's convergence measure, `M_global = L_real + |γ·L_real −
+# L_gen|`: how well D reconstructs real data, plus how far the pair is from the equilibrium. The
+# BEGAN paper uses it to tell when training has converged, since neither loss alone says it (D's
+# loss moves with k). Our toy run recorded both terms after every step, in `trace`.
+#
+# **Predict:** M_global over the last 50 steps, as a share of its value at the first step?
+
+# %%
+my_prediction = ...  # your guess: a share, 0…1
+
+# %%
+m_global = trace.loss_real + np.abs(trace.balance)  # balance = γ·L_real − L_gen
+late_m = float(m_global[-50:].mean())
+versus(my_prediction, late_m / m_global[0], "M_global over the last 50 steps / at the first step")
+fig, ax = plt.subplots(figsize=(8, 3))
+ax.plot(np.arange(1, len(trace) + 1), m_global, color="tab:green", label="M_global")
+ax.plot(np.arange(1, len(trace) + 1), trace.k, color="black", lw=1, label="k")
+ax.set_xlabel("training step")
+ax.legend()
+plt.show()
+print(
+    f"M_global: first step {m_global[0]:.3f}, at k's peak (step {peak + 1}) {m_global[peak]:.3f}, "
+    f"mean of the last 50 steps {late_m:.3f}"
+)
+assert late_m < 0.25 * m_global[0] and late_m < m_global[peak]
+
+# %% [markdown]
+# M_global falls for most of the run and then levels off, while k rises and falls: the measure
+# says "converging" where k alone cannot. In the article's Keras 2 code it was one more `K.update`
+# out of the loss function; in Keras 3 `train_step` can return it beside the values it already
+# returns (which `KTrace` records; M_global is computed here from two of them).
+#
 # ## What changed since the article
 #
 # | Tip (Keras 2) | Keras 3 (3.8.0 to 3.15.1), measured above |
@@ -857,6 +962,7 @@ assert gan.k in gan.non_trainable_weights  # the state is part of the model (sav
 # | per-sample losses | unchanged; `sample_weight` only rescales a scalar loss |
 # | `add_loss`; overriding `Model.losses` | `add_loss` (one number: vectors are summed); override `compute_loss` or `train_step` |
 # | `K.update` collected through `Model.updates` | a `keras.Variable` assigned in `train_step` |
+# | two tensors through one loss, stacked on the channel axis | unchanged |
 
 # %%
 elapsed = time.perf_counter() - LESSON_STARTED
