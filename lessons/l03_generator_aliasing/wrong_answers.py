@@ -227,8 +227,8 @@ VARIANTS = {
             "ex4": _dataset(
                 init="        self.batches = np.arange(math.ceil(len(x) / batch_size))\n",
                 get=(
-                    "        start = self.batches[index] * self.batch_size\n"
-                    "        return self.x[start : start + self.batch_size], self.y[start : start + self.batch_size]\n"
+                    "        first = self.batches[index] * self.batch_size\n"
+                    "        return self.x[first : first + self.batch_size], self.y[first : first + self.batch_size]\n"
                 ),
                 epoch_end="        np.random.shuffle(self.batches)\n",
             )
