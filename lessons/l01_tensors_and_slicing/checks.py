@@ -86,8 +86,8 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
             (n, h - top, w - left),
             f"lower_right_quadrant(images) for {n} images of {h}×{w}",
             hints={
-                (n, h - 14, w - 14): f"works for 28×28 only? The cut is at row and column 14 whatever "
-                f"the size; {h}×{w} images are cut in the middle, at row {top} and column {left}",
+                (n, h - 14, w - 14): f"works for 28×28 only? The cut is hard-coded at row and column 14; "
+                f"{h}×{w} images are cut in the middle, at row {top} and column {left}",
                 (n, max(h - left, 0), max(w - top, 0)): "height and width are swapped: images.shape is "
                 "(N, height, width), rows first",
                 (h - top, w - left): "that is one image's quarter: the batch axis is gone, and the "
