@@ -100,7 +100,7 @@ def test_a_wrong_answer_gets_exactly_the_graders_message(solution_ns):
     text, page = str(report), report._repr_html_()
     assert "✗" in text and "12 / 14 points (self-check, not a grade)" in text
     assert "ex1-check" in page and "✗" in page and "12 / 14 points" in page
-    assert "that is a single image (images[100])" in page
+    assert "that is a single image, without the batch axis" in page
 
 
 def one_variant_per_outcome(variants: dict) -> list[str]:

@@ -61,18 +61,16 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
             (100, h, w),
             f"first_hundred(images) for {n} images of {h}×{w}",
             hints={
-                (
-                    h,
-                    w,
-                ): "that is a single image (images[100]); the first 100 images are a slice: images[:100]",
-                (99, h, w): "one image short: a slice [a:b] stops *before* b, so the first 100 are [:100]",
+                (h, w): "that is a single image, without the batch axis; the first 100 images are a "
+                "batch of 100",
+                (99, h, w): "one image short: 99 images where the first 100 were asked for (a slice stops "
+                "before its end index)",
             },
         )
         wrong = _same_as(got, {"[1:101]": images[1:101]})
         expect(
             wrong is None,
-            "first_hundred returns images 1 to 100: Python counts from 0, so the first "
-            "100 images are images[:100]",
+            "first_hundred returns images 1 to 100 and leaves out image 0: Python counts from 0",
         )
         expect(
             np.array_equal(got, images[:100]),
@@ -88,11 +86,12 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
             (n, h - top, w - left),
             f"lower_right_quadrant(images) for {n} images of {h}×{w}",
             hints={
-                (n, h - 14, w - 14): f"works for 28×28 only? The 14 is hard-coded: for {h}×{w} "
-                "images the middle is (h // 2, w // 2)",
+                (n, h - 14, w - 14): f"works for 28×28 only? The cut is hard-coded at row and column 14; "
+                f"{h}×{w} images are cut in the middle, at row {top} and column {left}",
                 (n, max(h - left, 0), max(w - top, 0)): "height and width are swapped: images.shape is "
                 "(N, height, width), rows first",
-                (h - top, w - left): "keep every image: slice axes 1 and 2, not 0",
+                (h - top, w - left): "that is one image's quarter: the batch axis is gone, and the "
+                "quarter of every image was asked for",
             },
         )
         wrong = _same_as(
@@ -105,8 +104,8 @@ def slicing(first_hundred: Callable, lower_right_quadrant: Callable) -> None:
         )
         expect(
             wrong is None,
-            f"lower_right_quadrant returns {wrong} quadrant: rows are axis 1 "
-            "(down), columns axis 2 (right); the lower right is [:, h//2:, w//2:]",
+            f"lower_right_quadrant returns {wrong} quadrant, not the lower-right one: rows are axis 1 "
+            "(counted downwards), columns axis 2 (counted rightwards)",
         )
         expect(
             np.array_equal(got, images[:, top:, left:]),
@@ -136,28 +135,28 @@ def unroll_and_roll(unroll: Callable, roll_up: Callable) -> None:
             (h * w * c, n),
             f"unroll(images) for images of shape {images.shape}",
             hints={
-                (n, h * w * c): f"that is (samples, pixels); the lesson's layout is (pixels, samples): "
-                f"expected ({h * w * c}, {n}), got ({n}, {h * w * c}). Did you forget the transpose?",
+                (n, h * w * c): f"that is (samples, pixels), one row per image; the lesson's layout is "
+                f"(pixels, samples), one column per image: expected ({h * w * c}, {n}), got ({n}, {h * w * c})",
             },
         )
         expected = images.reshape(n, -1).T
         if not np.array_equal(got, expected):
             if np.array_equal(got, images.reshape(-1, n)):
                 fail(
-                    "unroll: right shape, wrong pixels. reshape(-1, N) cuts the flat buffer into rows of N "
-                    "values that mix different images; flatten each image first with reshape(N, -1), "
-                    "then transpose with .T"
+                    "unroll: right shape, wrong pixels: each column mixes pixels of several images (the "
+                    f"flat buffer was cut into rows of {n} values); column j should hold image j's pixels"
                 )
-            fail(
-                "unroll: right shape, but column j is not image j's pixels in row-major order "
-                "(images.reshape(N, -1).T)"
-            )
+            fail("unroll: right shape, but column j is not image j's pixels in row-major order")
         back = np.asarray(call_learner(roll_up, expected.copy(), (h, w, c)))
         expect_shape(back, images.shape, f"roll_up(matrix, {(h, w, c)})")
+        if not np.array_equal(back, images) and np.array_equal(back, expected.reshape(images.shape)):
+            fail(
+                "roll_up: right shape, but the images do not come back: it reads the matrix row by row, "
+                "while each image is a column"
+            )
         expect(
             np.array_equal(back, images),
-            "roll_up: right shape, but the images do not come back: "
-            "transpose first (.T), then reshape to (N, h, w, c)",
+            "roll_up: right shape, but roll_up(unroll(images)) does not give the images back",
         )
 
 
@@ -174,13 +173,13 @@ def centering(center_columns: Callable) -> None:
         rows = X.mean(axis=1, keepdims=True)
         if m > 1 and (np.allclose(got, X - rows) or (m == n and np.allclose(got, X - rows.T))):
             fail(
-                "center_columns subtracts each *row's* mean (axis=1); the column means are X.mean(axis=0), "
-                f"a row vector of shape ({n},) that broadcasting subtracts from every row"
+                "center_columns subtracts each *row's* mean from the row; each *column's* own mean should "
+                f"come off that column ({n} means, one per column)"
             )
         if m > 1 and np.allclose(got, X - X.mean()):
             fail(
-                "center_columns subtracts the mean of the whole matrix; subtract each column's own mean, "
-                "X.mean(axis=0)"
+                "center_columns subtracts the mean of the whole matrix; each column's own mean should come "
+                "off that column"
             )
         expect_close(got, X - X.mean(axis=0), f"center_columns(X) for X of shape {X.shape}")
 
@@ -196,7 +195,7 @@ def matvec(matvec_by_hand: Callable) -> None:
     expect(
         not used,
         f"matvec_by_hand uses {', '.join(used)}: that is the library's product, which this exercise "
-        "asks you to write yourself (loops over i and j, or a sum of A[i, j] * b[j])",
+        "asks you to build yourself from products and sums",
     )
     rng = np.random.default_rng(4)
     for m, n in ((5, 3), (2, 7), (4, 4), (1, 1), (int(rng.integers(2, 9)), int(rng.integers(2, 9)))):
@@ -209,16 +208,17 @@ def matvec(matvec_by_hand: Callable) -> None:
             (m,),
             f"matvec_by_hand(A, b) for A {A.shape} and b {b.shape}",
             hints={
-                (m, n): "A * b multiplies element-wise (b is broadcast over the rows); a dot product also "
-                "sums each row's products, giving one number per row",
-                (n,): "that sums over the rows; each output entry is the sum over one row of A times b",
+                (m, n): "one number per entry of A: the products are there, but each row's products "
+                "are not added up into one number per row",
+                (n,): "one number per column of A: the products were added up down the columns, not "
+                "along each row",
             },
         )
         expect_close(
             got,
             A @ b,
             f"matvec_by_hand(A, b) for A {A.shape}",
-            hint="entry i is the sum over j of A[i, j]*b[j]",
+            hint="entry i should be the dot product of row i of A with b",
         )
 
 
@@ -251,7 +251,7 @@ def updates(updates_per_epoch: Callable, total_updates: Callable) -> None:
             fail(
                 f"updates_per_epoch({n}, {batch}) = {got}: round() rounds halves to the even number "
                 f"(round({n / batch + 0.5:g}) is {got}), so adding 0.5 and rounding is not a ceiling; "
-                f"the answer is {want}: math.ceil, or -(-n // batch)"
+                f"the answer is {want}"
             )
         expect(got == want, f"updates_per_epoch({n}, {batch}): expected {want}, got {got!r}")
     got = call_learner(total_updates, 60000, 512, 20)
@@ -289,7 +289,8 @@ def architecture(build_model: Callable) -> None:
     )
     expect(
         model.built and model.inputs is not None,
-        "the model has no input shape yet: start it with keras.Input(shape=(784,))",
+        "the model has no input shape yet (nothing told it that it takes 784 numbers), so it has no "
+        "layers' weights to check",
     )
     expect_shape(
         model.inputs[0],
@@ -301,7 +302,7 @@ def architecture(build_model: Callable) -> None:
         model.outputs[0],
         (None, CLASSES),
         "the model's output",
-        hints={(None, 1): "one output unit cannot give 10 class probabilities: use Dense(10, ...)"},
+        hints={(None, 1): "one output unit cannot give 10 class probabilities"},
     )
     dense = dense_layers(model)
     expect(len(dense) == 2, f"expected 2 Dense layers (hidden, output), found {len(dense)}")
@@ -321,7 +322,7 @@ def architecture(build_model: Callable) -> None:
     )
     expect(
         model.optimizer is not None and model.compiled,
-        "the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...])",
+        "the model is not compiled: it has no optimizer, loss or metrics yet",
     )
     _reports_accuracy(model)
     expect(
@@ -349,8 +350,8 @@ def _expect_sparse_ce(model) -> None:
             if got is None
             else f"it gives {got:.4f}, not the cross-entropy {want:.4f},"
         )
-        + " on a batch of integer labels and 10 probabilities per sample: the labels are integers 0–9, so "
-        "use 'sparse_categorical_crossentropy' ('categorical_crossentropy' wants one-hot labels)",
+        + " on a batch of integer labels and 10 probabilities per sample: the labels are integers 0–9, "
+        "one number per sample, not one-hot vectors",
     )
 
 
@@ -365,8 +366,8 @@ def _reports_accuracy(model) -> None:
     right = float(np.mean(np.argmax(probabilities, axis=-1) == y))
     expect(
         any(name != "loss" and abs(float(value) - right) < 1e-6 for name, value in got.items()),
-        f"the model reports {sorted(got)} but no accuracy: compile the model with metrics=['accuracy'] "
-        "(the lab asks for it; fit's history then shows how many digits it gets right)",
+        f"the model reports {sorted(got)} but no accuracy, the share of digits it gets right (the lab "
+        "asks for it, so that fit's history shows it)",
     )
 
 
@@ -465,8 +466,8 @@ def diagnosis(colleague_accuracy: Callable, accuracy: Callable) -> None:
             )
         if math.isclose(float(got), 1 / classes, abs_tol=1e-9):
             fail(
-                f"{what} returns 1/{classes}: right only when every class is equally common. Here the classes "
-                "are not; count how often each class occurs among the labels and among the predictions"
+                f"{what} returns 1/{classes}: right only when every class is equally common, and here the "
+                "classes are not"
             )
         expect_close(
             got,
@@ -482,8 +483,8 @@ def diagnosis(colleague_accuracy: Callable, accuracy: Callable) -> None:
     except CheckFailed as exc:
         if "MemoryError" in str(exc):
             fail(
-                f"{what} builds the million × million table the colleague's line builds ({exc}); compute "
-                "the same number from how often each class occurs among the labels and the predictions"
+                f"{what} builds the million × million table the colleague's line builds ({exc}); its "
+                "mean can be had without building it"
             )
         raise
     expect_close(got, _pairs_in_same_class(labels, probs), what)
@@ -505,6 +506,11 @@ def diagnosis(colleague_accuracy: Callable, accuracy: Callable) -> None:
         if column and n > 1 and math.isclose(float(got), _pairs_in_same_class(labels, probs), abs_tol=1e-9):
             fail(
                 f"{what} is {float(got):.4f}, the colleague's number: the labels of shape ({n}, 1) broadcast "
-                f"against the ({n},) predictions. Flatten the labels first"
+                f"against the ({n},) predictions"
             )
-        expect_close(got, want, what, hint="count the samples whose row's argmax (axis=1) is their label")
+        expect_close(
+            got,
+            want,
+            what,
+            hint="the accuracy is the share of samples whose most probable class is their label",
+        )

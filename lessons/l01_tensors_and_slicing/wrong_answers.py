@@ -48,7 +48,7 @@ VARIANTS = {
                 "    return model\n"
             )
         },
-        "fails": {"ex6-architecture": "compile the model with metrics=['accuracy']"},
+        "fails": {"ex6-architecture": "but no accuracy, the share of digits it gets right"},
         "may_fail": ["ex6-training"],
     },
     "single-image": {
@@ -59,7 +59,7 @@ VARIANTS = {
                 "def lower_right_quadrant(images):\n    return images[:, 14:, 14:]\n"
             )
         },
-        "fails": {"ex1-check": "that is a single image (images[100])"},
+        "fails": {"ex1-check": "that is a single image, without the batch axis"},
     },
     "forgot-transpose": {
         "why": "(samples, pixels) instead of (pixels, samples)",
@@ -69,7 +69,7 @@ VARIANTS = {
                 "def roll_up(matrix, image_shape):\n    return matrix.reshape((len(matrix), *image_shape))\n"
             )
         },
-        "fails": {"ex2-check": "Did you forget the transpose?"},
+        "fails": {"ex2-check": "that is (samples, pixels), one row per image"},
     },
     "reshape-scrambles": {
         "why": "reshape(-1, N): right shape, pixels of different images mixed",
@@ -79,7 +79,7 @@ VARIANTS = {
                 "def roll_up(matrix, image_shape):\n    return matrix.reshape((matrix.shape[1], *image_shape))\n"
             )
         },
-        "fails": {"ex2-check": "reshape(-1, N) cuts the flat buffer"},
+        "fails": {"ex2-check": "each column mixes pixels of several images"},
     },
     "row-means": {
         "why": "subtracts row means",
@@ -89,7 +89,7 @@ VARIANTS = {
     "elementwise-not-dot": {
         "why": "A * b instead of a dot product",
         "cells": {"ex4": "def matvec_by_hand(A, b):\n    return A * b\n"},
-        "fails": {"ex4-check": "A * b multiplies element-wise"},
+        "fails": {"ex4-check": "each row's products are not added up"},
     },
     "floor-division": {
         "why": "forgets the last, partial batch",
@@ -115,7 +115,7 @@ VARIANTS = {
             )
         },
         "fails": {
-            "ex6-architecture": "the labels are integers 0–9, so use 'sparse_categorical_crossentropy'"
+            "ex6-architecture": "the labels are integers 0–9, one number per sample, not one-hot vectors"
         },
         "may_fail": ["ex6-training"],
     },

@@ -53,7 +53,8 @@ def architecture(build_mean_net: Callable) -> None:
     model = _build(build_mean_net, TRAINING["seed"])
     expect(
         model.built and model.inputs is not None,
-        "the model has no input shape yet: start it with keras.Input(shape=(2,))",
+        "the model has no input shape yet (nothing told it that it takes pairs of numbers), so it has "
+        "no weights to check",
     )
     expect_shape(
         model.inputs[0],
@@ -63,8 +64,8 @@ def architecture(build_mean_net: Callable) -> None:
             (
                 None,
                 1,
-            ): "the model takes one number per sample; it needs the two numbers: keras.Input(shape=(2,))",
-            (2,): "the batch axis is missing: keras.Input(shape=(2,)) makes inputs of shape (None, 2)",
+            ): "the model takes one number per sample; the mean net takes both numbers of a pair",
+            (2,): "the batch axis is missing: a batch of pairs has shape (batch, 2)",
         },
     )
     expect_shape(
@@ -72,8 +73,8 @@ def architecture(build_mean_net: Callable) -> None:
         (None, 1),
         "the model's output",
         hints={
-            (None,): "the output is a vector (batch,); the targets are (batch, 1): keep the unit axis",
-            (None, 2): "two output units: the mean is one number per pair, Dense(1)",
+            (None,): "the output is a vector (batch,); the targets are (batch, 1)",
+            (None, 2): "two output units: the mean is one number per pair",
         },
     )
     dense = dense_layers(model)
@@ -91,13 +92,13 @@ def architecture(build_mean_net: Callable) -> None:
     params = model.count_params()
     if params == 2 and not layer.use_bias:
         fail(
-            "expected 3 parameters (2 weights + 1 bias), got 2: the layer has use_bias=False. The mean "
+            "expected 3 parameters (2 weights + 1 bias), got 2: the layer has no bias. The mean "
             "needs a bias of 0, but the lab's model has one (Keras' default) and learns that 0 itself"
         )
     expect(params == 3, f"expected 3 parameters (2 weights + 1 bias), got {params:,}")
     expect(
         model.optimizer is not None and model.compiled,
-        "the model is not compiled: call model.compile(loss=..., optimizer=...)",
+        "the model is not compiled: it has no loss and no optimizer yet",
     )
     expect(
         isinstance(model.optimizer, keras.optimizers.RMSprop),
@@ -181,60 +182,135 @@ def training(build_mean_net: Callable) -> None:
         )
 
 
-# --- exercise 2: a Lambda that keeps (batch, 1) ----------------------------------------------------
-def lambda_mean(calc_mean: Callable) -> None:
-    """``Lambda(calc_mean)`` on ``Input(shape=(2,))`` outputs (batch, 1): each row's mean."""
+# --- exercise 2: a Loss subclass that pairs rows whatever their rank --------------------------------
+# (samples, values per sample, the targets' shape, the predictions' shape): every pairing of (N,)
+# and (N, 1), a batch of one, and k values per sample.
+LOSS_CASES = (
+    (9, 1, "flat", "column"),
+    (9, 1, "column", "flat"),
+    (9, 1, "flat", "flat"),
+    (9, 1, "column", "column"),
+    (1, 1, "column", "flat"),
+    (1, 1, "column", "column"),
+    (6, 3, "wide", "wide"),
+    (11, 4, "wide", "wide"),
+)
+
+
+def _shaped(values: np.ndarray, layout: str) -> np.ndarray:
+    """``values`` (n, k) as (n,), (n, 1) or (n, k)."""
+    return values[:, 0].copy() if layout == "flat" else values.copy()
+
+
+def _loss_values(loss, y_true: np.ndarray, y_pred: np.ndarray, what: str) -> np.ndarray:
     import keras
 
-    x = _pairs_to_average(np.random.default_rng(21))
-    # On a real tensor first: an error in calc_mean shows as itself, not as Keras' shape-inference error.
-    call_learner(calc_mean, keras.ops.convert_to_tensor(x), what=f"calc_mean(a tensor of {len(x)} pairs)")
-    inputs = keras.Input(shape=(2,))
-    out = call_learner(
-        keras.layers.Lambda(calc_mean), inputs, what="Lambda(calc_mean) on keras.Input(shape=(2,))"
+    got = call_learner(
+        loss.call, keras.ops.convert_to_tensor(y_true), keras.ops.convert_to_tensor(y_pred), what=what
     )
-    expect_shape(
-        out,
-        (None, 1),
-        "the Lambda's output for inputs of shape (None, 2)",
-        hints={
-            (None,): "the mean of each row has shape (batch,): add ops.expand_dims(..., -1) (or use "
-            "keepdims=True) so that it keeps its own axis, (batch, 1), like the targets",
-            (None, 2): "that keeps both columns; the mean is one number per row",
-            (1, 2): "that averaged over the batch (axis 0); average each row, over axis 1",
-        },
+    try:
+        return np.asarray(keras.ops.convert_to_numpy(got), dtype=np.float64)
+    except Exception:
+        fail(f"{what} should return a tensor of losses, got {type(got).__name__}")
+
+
+def paired_loss(PairedSquaredError: Callable) -> None:
+    """``call`` gives each sample the mean of its squared errors, rows paired whatever their rank;
+    Keras weights those per-sample values; it runs in ``evaluate`` (symbolic tensors)."""
+    import keras
+
+    expect(
+        isinstance(PairedSquaredError, type) and issubclass(PairedSquaredError, keras.losses.Loss),
+        "PairedSquaredError should be a class that subclasses keras.losses.Loss",
     )
-    model = keras.Model(inputs, out)
-    got = np.asarray(call_learner(model.predict, x, verbose=0, what="model.predict(...)"))
-    expect_shape(
-        got,
-        (len(x), 1),
-        f"predict on {len(x)} pairs",
-        hints={
-            (
-                len(x),
-            ): "the symbolic shape says (batch, 1) but predict returns (batch,): an output_shape= declaration "
-            "is not checked; keep the axis in the function itself (ops.expand_dims)"
-        },
-    )
-    want = x.mean(axis=1, keepdims=True)
-    if np.allclose(got, x.sum(axis=1, keepdims=True)):
-        fail("calc_mean returns the sum of the two numbers; the mean divides it by 2")
-    if np.allclose(got, np.floor(x.sum(axis=1, keepdims=True) / 2)):
-        fail(
-            "calc_mean rounds the mean down (// is floor division): the mean of 3 and 4 is 3.5, not 3. "
-            "Divide with /"
+    loss = call_learner(PairedSquaredError, what="PairedSquaredError()")
+    rng = np.random.default_rng(22)
+    for n, k, t_layout, p_layout in LOSS_CASES:
+        t = rng.normal(50, 20, size=(n, k)).astype("float32")
+        p = (t + rng.normal(0, 3, size=(n, k))).astype("float32")
+        y_true, y_pred = _shaped(t, t_layout), _shaped(p, p_layout)
+        what = f"call(targets of shape {y_true.shape}, predictions of shape {y_pred.shape})"
+        got = _loss_values(loss, y_true, y_pred, what)
+        want = np.mean((t.astype(np.float64) - p) ** 2, axis=1)
+        _expect_per_sample(got, want, t, p, what)
+        weights = rng.uniform(0, 2, size=n).astype("float32")
+        weighted = call_learner(
+            loss,
+            keras.ops.convert_to_tensor(y_true),
+            keras.ops.convert_to_tensor(y_pred),
+            sample_weight=keras.ops.convert_to_tensor(weights),
+            what=f"PairedSquaredError()({what[5:-1]}, sample_weight=…)",
         )
-    expect_close(got, want, f"calc_mean's values on {len(x)} fresh pairs", atol=1e-5, rtol=1e-6)
+        expect_close(
+            float(keras.ops.convert_to_numpy(weighted)),
+            float(np.sum(weights * want) / n),
+            f"PairedSquaredError() with sample weights, for targets {y_true.shape} and predictions "
+            f"{y_pred.shape} (the weighted mean of the per-sample errors)",
+            rtol=1e-4,
+        )
+    # The colleague's case in Keras' own graph: outputs (N, 1), targets (N,). (Outputs (N,) against
+    # targets (N, 1) are the same code path; the eager calls above pair every shape.)
+    _expect_evaluated(PairedSquaredError, np.random.default_rng(23))
 
 
-def _pairs_to_average(rng: np.random.Generator) -> np.ndarray:
-    """Pairs whose means are not whole numbers: integers with odd and even sums (an integer
-    division rounds the odd ones), negatives, fractions, zeros; an odd number of rows."""
-    whole = rng.integers(-50, 50, size=(9, 2))
-    whole[::2, 1] = whole[::2, 0] + 2 * rng.integers(-20, 20, size=5) + 1  # odd sums
-    fractions = rng.uniform(-10, 10, size=(5, 2)).round(3)
-    return np.concatenate([whole, fractions, [[0, 0], [-1, 0], [1, 2]]]).astype("float32")
+def _expect_per_sample(got: np.ndarray, want: np.ndarray, t: np.ndarray, p: np.ndarray, what: str) -> None:
+    n, k = t.shape
+    if got.shape == ():
+        fail(
+            f"{what} returned one number for the whole batch, not one per sample: Keras can then only scale "
+            "it by the average sample weight"
+        )
+    if got.shape == (n * k,) and k > 1:
+        fail(f"{what} returned {n * k} values, one per value, not one per sample ({n})")
+    expect(
+        got.shape == (n,),
+        f"{what} returned shape {got.shape}; one value per sample is shape ({n},)",
+    )
+    if n > 1 and k == 1:
+        table = (t[:, 0][:, None].astype(np.float64) - p[:, 0][None, :]) ** 2  # table[i, j] = (t_i − p_j)²
+        if np.allclose(got, table.mean(axis=0), rtol=1e-4) or np.allclose(got, table.mean(axis=1), rtol=1e-4):
+            fail(
+                f"{what}: each of its {n} values averages one sample against all {n} samples of the other "
+                f"array: the two were broadcast into a {n} × {n} table, not paired row by row"
+            )
+    if k > 1 and np.allclose(got, k * want, rtol=1e-4):
+        fail(f"{what}: each value is the sum of the sample's {k} squared errors, not their mean")
+    expect_close(got, want, f"{what}, the per-sample mean squared errors", rtol=1e-4, atol=1e-4)
+
+
+def _expect_evaluated(PairedSquaredError: Callable, rng: np.random.Generator) -> None:
+    """A frozen Dense(1) (kernel 0.4, 0.7), outputs (N, 1), against targets (N,), evaluated in one
+    weighted batch: symbolic tensors, Keras' own reduction."""
+    import keras
+
+    n = 37
+    x = rng.integers(0, 100, size=(n, 2)).astype("float32")
+    weights = rng.uniform(0, 2, size=n).astype("float32")
+    inputs = keras.Input(shape=(2,))
+    layer = keras.layers.Dense(1, trainable=False)
+    model = keras.Model(inputs, layer(inputs))
+    layer.set_weights([np.array([[0.4], [0.7]]), np.zeros(1)])
+    loss = call_learner(PairedSquaredError, what="PairedSquaredError()")
+    call_learner(model.compile, loss=loss, what="model.compile(loss=PairedSquaredError())")
+    means = x.mean(axis=1)
+    shapes = "outputs of shape (N, 1) and targets of shape (N,)"
+    got = call_learner(
+        model.evaluate,
+        x,
+        means,
+        sample_weight=weights,
+        batch_size=n,
+        verbose=0,
+        what=f"model.evaluate(...) of a model compiled with loss=PairedSquaredError(), {shapes}",
+    )
+    errors = (x.astype(np.float64) @ np.array([0.4, 0.7]) - means) ** 2
+    expect_close(
+        float(got),
+        float(np.sum(weights * errors) / n),
+        f"model.evaluate(..., sample_weight=…) with loss=PairedSquaredError(), {shapes} (the weighted mean "
+        "squared error of matching rows)",
+        rtol=1e-4,
+    )
 
 
 # --- exercise 3: the broadcast loss, analytically ------------------------------------------------------
@@ -262,13 +338,13 @@ def broadcast(broadcast_loss: Callable) -> None:
         if math.isclose(value, (n * n - 1) / 24, rel_tol=1e-9):
             fail(
                 f"{where} = {value:g} is Var((a+b)/2), the variance of *one* mean (lesson 3's plateau). "
-                "Broadcasting compares every target with every prediction: the difference of two independent "
-                "means, whose variance is 2·Var((a+b)/2)"
+                "Broadcasting compares every target with every prediction: each term is the difference of two "
+                "independent means"
             )
         if math.isclose(value, n * n / 12, rel_tol=1e-9) or math.isclose(value, n * n / 24, rel_tol=1e-9):
             fail(
-                f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; for integers "
-                "drawn from [low, high) it is (n² − 1)/12 with n = high − low"
+                f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; the numbers here "
+                "are integers, drawn from [low, high)"
             )
         m = n + 1
         if math.isclose(value, (m * m - 1) / 12, rel_tol=1e-9) or math.isclose(
@@ -279,7 +355,7 @@ def broadcast(broadcast_loss: Callable) -> None:
             )
         expect(
             math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
-            f"{where}: expected {want:g} (= 2·Var((a+b)/2) for integers in [{low}, {high})), got {value:g}",
+            f"{where}: expected {want:g} for integers in [{low}, {high}), got {value:g}",
         )
 
 
@@ -312,8 +388,7 @@ def safe_mse(mse: Callable) -> None:
         ):
             fail(
                 f"your mse broadcast {a.shape} against {b.shape} into a (7, 7) matrix and averaged every "
-                f"target against every prediction ({value:.4g} instead of {want:.4g}). Flatten both "
-                "(np.ravel or reshape(-1)) before subtracting"
+                f"target against every prediction ({value:.4g} instead of {want:.4g})"
             )
         expect(
             math.isclose(value, expected, rel_tol=1e-9, abs_tol=1e-12),
@@ -400,10 +475,10 @@ def diagnosis(numpy_line: Callable, perfect_model_line: Callable) -> None:
             got, float(np.var(t, ddof=1) + np.var(q, ddof=1) + (t.mean() - q.mean()) ** 2), rel_tol=1e-9
         ):
             fail(
-                f"{what} uses the sample variances (ddof=1); the line's mean divides by N·N, so use the "
-                "population variances, np.var(..., ddof=0)"
+                f"{what} uses the sample variances (ddof=1), which divide by N − 1; the line's mean divides "
+                "by N·N"
             )
-        expect_close(got, want, what, rtol=1e-6, hint="the line averages (t_i − p_j)² over every pair (i, j)")
+        expect_close(got, want, what, rtol=1e-6)
 
     y, p = _targets_and_predictions(1_000_000, 54, 0.5)
     what = "numpy_line(y_test, y_pred) for a million samples"
@@ -412,8 +487,8 @@ def diagnosis(numpy_line: Callable, perfect_model_line: Callable) -> None:
     except CheckFailed as exc:
         if "MemoryError" in str(exc):
             fail(
-                f"{what} builds the million × million table the colleague's line builds ({exc}); compute "
-                "its mean from the means and variances of the targets and the predictions"
+                f"{what} builds the million × million table the colleague's line builds ({exc}); the lab "
+                "asks for its mean without building it"
             )
         raise
     expect_close(got, _pairwise(y, p), what, rtol=1e-6)
@@ -429,5 +504,5 @@ def diagnosis(numpy_line: Callable, perfect_model_line: Callable) -> None:
         if math.isclose(got, float(np.var(y)), rel_tol=1e-6):
             fail(f"{what} is Var(y_test): each pair (i, j) has two independent values, t_i and t_j")
         if math.isclose(got, 2 * float(np.var(y, ddof=1)), rel_tol=1e-9):
-            fail(f"{what} uses the sample variance (ddof=1); the line divides by N·N: use np.var(y_test)")
+            fail(f"{what} uses the sample variance (ddof=1), which divides by N − 1; the line divides by N·N")
         expect_close(got, 2 * float(np.var(y)), what, rtol=1e-6)

@@ -2,7 +2,7 @@
 # # Lab 2 — The mean-of-two net, and (N,) vs (N, 1)
 #
 # Five exercises on what lesson 2 showed: the one-unit net that learns the mean of two numbers,
-# a `Lambda` layer that keeps the shape `(batch, 1)`, the "incomprehensible" loss of the shape
+# a loss of your own that pairs `(N,)` with `(N, 1)`, the "incomprehensible" loss of the shape
 # bug computed by hand, a mean squared error that cannot broadcast — and, last, a diagnosis: a
 # symptom you have not met yet, whose cause you work out and return in code.
 #
@@ -91,25 +91,67 @@ print("Exercise 1, training: passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex2-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 2 — A `Lambda` that keeps the shape (2 points)
+# ## Exercise 2 — A loss of your own meets a missing axis (2 points)
 #
-# `calc_mean(x)` receives a batch `x` of shape `(batch, 2)` (a Keras tensor) and returns the mean
-# of each row with shape **`(batch, 1)`**, so that `keras.layers.Lambda(calc_mean)` outputs what
-# the targets look like. Use `keras.ops` (imported as `ops`), not NumPy: the function also runs
-# on symbolic tensors.
+# Lesson 2 measured that Keras 3 forgives predictions of shape `(N,)` against targets of shape
+# `(N, 1)` in a compiled loss. A colleague needs a loss Keras does not ship, and starts from the
+# example in the docstring of `keras.losses.Loss` itself (the cell below). Their targets come
+# straight from a table, `y = x.mean(axis=1)`, shape `(N,)`. The exact formula, a mean net frozen
+# at kernel (0.5, 0.5), scores 0 with `loss="mse"` — and hundreds with `DocsSquaredError()`. Run
+# it, and work out why the alignment lesson 2 measured does not reach this loss.
+#
+# Then write `PairedSquaredError`, a subclass of `keras.losses.Loss`, whose `call(y_true, y_pred)`
+# returns **one value per sample**, shape `(N,)`: the mean of that sample's squared errors, row i
+# of the targets paired with row i of the predictions, whether each is `(N,)` or `(N, 1)` — and
+# `(N, k)` against `(N, k)` for k values per sample. One value per sample is what Keras multiplies
+# by `sample_weight`. It runs inside `fit` and `evaluate` on symbolic tensors: use `keras.ops`.
+#
+# The check calls it on tensors of its own (every pairing of those shapes, batches from 1 sample
+# up, with and without sample weights) and evaluates frozen models compiled with it.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex2-colleague", "locked": true, "schema_version": 3, "solution": false, "task": false}
+class DocsSquaredError(keras.losses.Loss):
+    """The colleague's loss: the example of keras.losses.Loss's docstring."""
+
+    def call(self, y_true, y_pred):
+        return ops.mean(ops.square(y_pred - y_true), axis=-1)
+
+
+def exact_mean_net():
+    """The mean net with the answer's weights, frozen: its loss measures the loss function."""
+    inputs = keras.Input(shape=(2,))
+    layer = keras.layers.Dense(1, trainable=False)
+    model = keras.Model(inputs, layer(inputs))
+    layer.set_weights([np.array([[0.5], [0.5]]), np.zeros(1)])
+    return model
+
+
+# %%
+# Try it (not graded): targets of shape (N,), the exact formula, two losses.
+x_table = np.random.default_rng(0).integers(0, 100, size=(640, 2)).astype("float32")
+y_table = x_table.mean(axis=1)
+for name, loss in (("'mse'", "mse"), ("DocsSquaredError()", DocsSquaredError())):
+    net = exact_mean_net()
+    net.compile(loss=loss)
+    print(f"the exact formula, loss={name}: {net.evaluate(x_table, y_table, verbose=0):.3f}")
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def calc_mean(x):
-    """The mean of each row of x, shape (batch, 1)."""
-    ### BEGIN SOLUTION
-    res = (x[:, 0] + x[:, 1]) / 2
-    return ops.expand_dims(res, -1)
-    ### END SOLUTION
+class PairedSquaredError(keras.losses.Loss):
+    """Per sample, the mean squared error of its values; targets and predictions paired row by row."""
+
+    def call(self, y_true, y_pred):
+        ### BEGIN SOLUTION
+        # One row per sample, its values along axis 1: (N,) and (N, 1) both become (N, 1), (N, k) stays.
+        t = ops.reshape(y_true, (ops.shape(y_true)[0], -1))
+        p = ops.reshape(y_pred, (ops.shape(y_pred)[0], -1))
+        return ops.mean(ops.square(t - p), axis=1)
+        ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex2-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.lambda_mean(calc_mean)
+check.paired_loss(PairedSquaredError)
 print("Exercise 2 passed.")
 
 

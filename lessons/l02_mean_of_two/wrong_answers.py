@@ -6,13 +6,99 @@ score is not asserted; ``warns`` (a function of the answer's namespace) provokes
 right answer must survive.
 """
 
+
+def _loss(body: str) -> str:
+    """Exercise 2: a ``keras.losses.Loss`` subclass whose ``call`` has ``body``."""
+    return "class PairedSquaredError(keras.losses.Loss):\n    def call(self, y_true, y_pred):\n" + "".join(
+        f"        {line}\n" for line in body.splitlines()
+    )
+
+
 VARIANTS = {
-    # Issue 15: holes that too regular inputs let through.
-    "floor-division-mean": {
-        "why": "// 2: right whenever the two numbers sum to an even integer",
-        "cells": {"ex2": ("def calc_mean(x):\n    return ops.expand_dims((x[:, 0] + x[:, 1]) // 2, -1)\n")},
-        "fails": {"ex2-check": "// is floor division"},
+    # Exercise 2: the colleague's loss and the fixes learners write for it.
+    "docs-example-pasted": {
+        "why": "the example of keras.losses.Loss's docstring: no rank alignment, (N,) − (N, 1) broadcasts",
+        "cells": {"ex2": _loss("return ops.mean(ops.square(y_pred - y_true), axis=-1)")},
+        "fails": {"ex2-check": "broadcast into a 9 × 9 table"},
     },
+    "keras-function-inside": {
+        "why": "calls keras.losses.mean_squared_error, which aligns ranks: (N,) against (N,) gives one number",
+        "cells": {"ex2": _loss("return keras.losses.mean_squared_error(y_true, y_pred)")},
+        "fails": {"ex2-check": "targets of shape (9,), predictions of shape (9,)) returned one number"},
+    },
+    "flattens-everything": {
+        "why": "ravels both and averages: the right mean, but one number for the batch",
+        "cells": {
+            "ex2": _loss(
+                "return ops.mean(ops.square(ops.reshape(y_true, (-1,)) - ops.reshape(y_pred, (-1,))))"
+            )
+        },
+        "fails": {"ex2-check": "returned one number for the whole batch"},
+    },
+    "expands-the-targets-only": {
+        "why": "adds the unit axis to rank-1 targets, forgets rank-1 predictions",
+        "cells": {
+            "ex2": _loss(
+                "if len(y_true.shape) == 1:\n"
+                "    y_true = ops.expand_dims(y_true, -1)\n"
+                "return ops.mean(ops.square(y_pred - y_true), axis=-1)"
+            )
+        },
+        "fails": {
+            "ex2-check": "call(targets of shape (9, 1), predictions of shape (9,)): each of its 9 values"
+        },
+    },
+    "squeezes-both": {
+        "why": "ops.squeeze on both: a batch of one loses its batch axis, k values stay k values",
+        "cells": {"ex2": _loss("return ops.square(ops.squeeze(y_true) - ops.squeeze(y_pred))")},
+        "fails": {"ex2-check": "targets of shape (1, 1), predictions of shape (1,)) returned one number"},
+    },
+    "predictions-reshaped-like-targets": {
+        "why": "reshapes the predictions to the targets' shape: (N,) targets then average over the batch",
+        "cells": {
+            "ex2": _loss(
+                "y_pred = ops.reshape(y_pred, ops.shape(y_true))\n"
+                "return ops.mean(ops.square(y_true - y_pred), axis=-1)"
+            )
+        },
+        "fails": {"ex2-check": "returned one number for the whole batch"},
+    },
+    "sums-the-values": {
+        "why": "pairs the rows right, but sums each sample's squared errors",
+        "cells": {
+            "ex2": _loss(
+                "t = ops.reshape(y_true, (ops.shape(y_true)[0], -1))\n"
+                "p = ops.reshape(y_pred, (ops.shape(y_pred)[0], -1))\n"
+                "return ops.sum(ops.square(t - p), axis=1)"
+            )
+        },
+        "fails": {"ex2-check": "the sum of the sample's 3 squared errors"},
+    },
+    "numpy-inside-the-loss": {
+        "why": "NumPy on the tensors: right on eager tensors, fails on the symbolic ones of evaluate",
+        "cells": {
+            "ex2": _loss(
+                "t = np.reshape(y_true, (len(y_true), -1))\n"
+                "p = np.reshape(y_pred, (len(y_pred), -1))\n"
+                "return np.mean((t - p) ** 2, axis=1)"
+            )
+        },
+        "fails": {"ex2-check": "model.evaluate(...) of a model compiled with loss=PairedSquaredError()"},
+    },
+    "right-expands-rank-1": {
+        "why": "right, written differently: a unit axis for each rank-1 array, then the mean over the last axis",
+        "cells": {
+            "ex2": _loss(
+                "if len(y_true.shape) == 1:\n"
+                "    y_true = ops.expand_dims(y_true, -1)\n"
+                "if len(y_pred.shape) == 1:\n"
+                "    y_pred = ops.expand_dims(y_pred, -1)\n"
+                "return ops.mean(ops.square(y_true - y_pred), axis=-1)"
+            )
+        },
+        "fails": {},
+    },
+    # Issue 15: a hole that too regular inputs let through.
     "mse-without-size-check": {
         "why": "flattens both and lets numpy refuse different sizes: numpy broadcasts a single value silently",
         "cells": {
@@ -22,21 +108,6 @@ VARIANTS = {
             )
         },
         "fails": {"ex4-check": "numpy broadcasts a single value against any length"},
-    },
-    "no-expand-dims": {
-        "why": "the article's second Lambda: the mean of each row, shape (batch,)",
-        "cells": {"ex2": ("def calc_mean(x):\n    res = (x[:, 0] + x[:, 1]) / 2\n    return res\n")},
-        "fails": {"ex2-check": "add ops.expand_dims(..., -1)"},
-    },
-    "mean-without-keepdims": {
-        "why": "ops.mean over axis 1 drops the axis",
-        "cells": {"ex2": "def calc_mean(x):\n    return ops.mean(x, axis=1)\n"},
-        "fails": {"ex2-check": "the mean of each row has shape (batch,)"},
-    },
-    "numpy-method-on-a-keras-tensor": {
-        "why": "x.mean(...) as on a NumPy array: a KerasTensor has no such method",
-        "cells": {"ex2": "def calc_mean(x):\n    return x.mean(axis=1, keepdims=True)\n"},
-        "fails": {"ex2-check": "raised AttributeError"},
     },
     "adam": {
         "why": "Adam instead of the article's RMSprop: a different model, trains slower here",
@@ -94,11 +165,6 @@ VARIANTS = {
         },
         "fails": {},
         "warns": lambda ns: ns["build_mean_net"](),
-    },
-    "right-keepdims": {
-        "why": "right, written differently: ops.mean with keepdims",
-        "cells": {"ex2": "def calc_mean(x):\n    return ops.mean(x, axis=-1, keepdims=True)\n"},
-        "fails": {},
     },
     "variance-of-one-mean": {
         "why": "returns Var((a+b)/2), the plateau, instead of 2·Var",

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from lessons.l03_generator_aliasing.generators import arrays_in, pairing_error, prefetched, share_memory
+from lessons.l03_generator_aliasing.generators import arrays_in, delivered, prefetched, share_memory
 from pitfalls.checks.core import call_learner, expect, expect_shape, fail, load_spread
 from pitfalls.meannet import pairs
 
@@ -39,13 +39,13 @@ def plateau(plateau_loss: Callable, stalled_prediction: Callable) -> None:
             fail(f"{where} = 416.625: the [0, 100) answer for every range? It must depend on low and high")
         if math.isclose(value, n * n / 24, rel_tol=1e-9) or math.isclose(value, n * n / 12, rel_tol=1e-9):
             fail(
-                f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; for integers "
-                "drawn from [low, high) it is (n² − 1)/12 with n = high − low"
+                f"{where} = {value:g} uses n²/12, the variance of a *continuous* uniform; the numbers here "
+                "are integers, drawn from [low, high)"
             )
         if math.isclose(value, (n * n - 1) / 12, rel_tol=1e-9):
             fail(
                 f"{where} = {value:g} is Var(a), the variance of one number; the target is the mean "
-                "(a + b)/2, whose variance is (Var(a) + Var(b))/4 = Var(a)/2"
+                "(a + b)/2 of two independent numbers"
             )
         m = n + 1
         if math.isclose(value, (m * m - 1) / 24, rel_tol=1e-9):
@@ -63,8 +63,8 @@ def plateau(plateau_loss: Callable, stalled_prediction: Callable) -> None:
         want = (low + high - 1) / 2
         if math.isclose(value, (low + high) / 2):
             fail(
-                f"{where} = {value:g}: high is excluded, so the largest integer is high − 1 and the average "
-                f"of (a + b)/2 is (low + high − 1)/2 = {want:g}"
+                f"{where} = {value:g}, expected {want:g}: high is excluded, so the largest integer drawn is "
+                "high − 1"
             )
         expect(
             math.isclose(value, want, rel_tol=1e-9, abs_tol=1e-9),
@@ -97,7 +97,7 @@ def _pair(batch: Any, where: str) -> tuple[Any, Any]:
 
 
 def _aliasing_message(
-    first: tuple, second: tuple, kept: list[np.ndarray], names: tuple[str, str, str], remedy: str
+    first: tuple, second: tuple, kept: list[np.ndarray], names: tuple[str, str, str]
 ) -> str | None:
     """Why two batches are not independent, in words; ``None`` if they are."""
     (x1, y1), (x2, y2) = first, second
@@ -118,11 +118,11 @@ def _aliasing_message(
         return (
             f"{both} share memory ({' and '.join(shared)}): the same array is handed out again and refilled "
             f"in place, so making {two} overwrote {effect}. Whoever keeps a batch (a prefetching queue, a "
-            f"list) gets broken or repeated pairs. {remedy}"
+            f"list) gets broken or repeated pairs."
         )
     now = arrays_in(first)
     if len(now) != len(kept) or any(not np.array_equal(a, b) for a, b in zip(now, kept)):
-        return f"{one} changed when {two} was made: something refills it in place. {remedy}"
+        return f"{one} changed when {two} was made: something refills it in place."
     return None
 
 
@@ -147,7 +147,6 @@ def batches(train_batches: Callable) -> None:
         second,
         kept,
         ("batches 1 and 2", "batch 1", "batch 2"),
-        "Make a new array for every batch: allocate it inside the loop, or yield np.copy(x).",
     )
     if message:
         fail(message)
@@ -170,25 +169,22 @@ def batches(train_batches: Callable) -> None:
         (16, 1),
         "y of train_batches(16)",
         hints={
-            (
-                16,
-            ): "the targets are a vector (batch,); the lab asks for (batch, 1), the model's output shape: "
-            "np.expand_dims(mean, -1) or keepdims=True",
+            (16,): "the targets are a vector (batch,); the lab asks for (batch, 1), the model's output shape",
         },
     )
     expect(
         isinstance(raw1[0], np.ndarray) and isinstance(raw1[1], np.ndarray),
-        "yield (x, y), not ([x], [y]): Keras 3's fit rejects one-element lists in a generator's output",
+        "the batch is ([x], [y]), each array inside a one-element list: Keras 3's fit rejects those in a "
+        "generator's output, it takes (x, y)",
     )
     expect(
         np.allclose(y[:, 0], (x[:, 0] + x[:, 1]) / 2),
-        "the targets are not the means of their inputs: y[i] should be (x[i, 0] + x[i, 1]) / 2",
+        "the targets are not the means of their inputs: y[i] should be the mean of the pair x[i]",
     )
     x2, _ = second
     expect(
         not np.array_equal(x, x2),
-        "batches 1 and 2 hold the same pairs: create the random generator once, "
-        "before the loop, not inside it with a fixed seed",
+        "batches 1 and 2 hold the same pairs: every batch draws the same random numbers",
     )
     drawn = [x] + [
         _pair(call_learner(next, gen, what="next(train_batches(16))"), "a batch")[0] for _ in range(DRAWS - 1)
@@ -217,7 +213,7 @@ def _expect_uniform_integers(values: np.ndarray) -> None:
     expect(
         not missing,
         f"in {values.size} inputs, {' and '.join(map(str, missing))} never came up: the integers in [0, 100) run "
-        "from 0 to 99. randint(low, high) and rng.integers(low, high) exclude high: randint(0, 100)",
+        "from 0 to 99, and NumPy's random integers exclude their upper bound",
     )
     expect(
         abs(values.mean() - 49.5) < 3,
@@ -363,9 +359,8 @@ DETECTOR_CASES = [  # (generator, aliasing?, message when the detector gets it w
     (
         _buffer_x,
         True,
-        "is_aliasing missed the article's generator, which refills one x buffer: keep batch 1, "
-        "draw batch 2, then test np.shares_memory on their arrays (or compare batch 1 with a copy "
-        "taken before batch 2 was drawn)",
+        "is_aliasing missed the article's generator, which refills one x buffer: batch 1 is the same "
+        "memory as batch 2, and it changed when batch 2 was drawn",
     ),
     (_copied, False, "is_aliasing flagged a generator that yields np.copy(x): a copy does not share memory"),
     (
@@ -373,19 +368,19 @@ DETECTOR_CASES = [  # (generator, aliasing?, message when the detector gets it w
         False,
         "is_aliasing flagged a correct generator whose batches are disjoint, interleaved rows "
         "of one big array (batch i = rows i, i + 50, i + 100, …): np.may_share_memory compares "
-        "address ranges only and says 'maybe' for those; np.shares_memory is exact",
+        "address ranges only and says 'maybe' for those, though no element is shared",
     ),
     (
         _view_of_buffer,
         True,
         "is_aliasing missed a generator that yields a new *view* of one buffer every time "
-        "(x[:]): `x1 is x2` is False, yet they share memory; use np.shares_memory",
+        "(x[:]): `x1 is x2` is False, yet they share memory",
     ),
     (
         _buffer_y,
         True,
-        "is_aliasing missed a generator that refills its *targets* buffer y in place: check the "
-        "targets as well as the inputs",
+        "is_aliasing missed a generator that refills only its *targets* buffer y in place (its inputs "
+        "are new arrays every batch)",
     ),
     (
         _window,
@@ -398,8 +393,8 @@ DETECTOR_CASES = [  # (generator, aliasing?, message when the detector gets it w
         _rescales_previous,
         True,
         "is_aliasing missed a generator that hands out new arrays but, when drawing batch 2, rescales "
-        "batch 1's inputs in place (its targets stay as they were): batch 1 changed, so compare "
-        "its inputs and its targets with copies taken before batch 2 was drawn",
+        "batch 1's inputs in place (its targets stay as they were): batch 1 changed when batch 2 "
+        "was drawn",
     ),
     (
         _buffer_both,
@@ -420,79 +415,132 @@ def detector(is_aliasing: Callable) -> None:
             fail(message)
 
 
-# --- exercise 4: the PyDataset pattern -----------------------------------------------------------------
-def py_dataset(MeanBatches: Any) -> None:
-    """``MeanBatches(batches, batch_size)``: a PyDataset of independent, paired batches of fresh arrays."""
+# --- exercise 4: a PyDataset that reshuffles, found from its symptom --------------------------------
+EPOCHS = 3
+# (samples, batch size, the targets' layout, workers): odd and even splits, three target shapes
+SHUFFLED_CASES = ((37, 8, "column", 1), (30, 6, "vector", 2), (23, 5, "two", 2))
+
+
+def _numbered(n: int, seed: int, targets: str) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` (n, 2): column 0 a sample number (0 … n − 1, in a random order), column 1 an integer;
+    ``y`` a function of the row, shaped (n, 1), (n,) or (n, 2): each batch says which samples it
+    holds and whether every target travels with its own inputs."""
+    rng = np.random.default_rng(seed)
+    x = np.stack([rng.permutation(n), rng.integers(0, 100, n)], axis=1).astype(np.float64)
+    value = 3 * x[:, 0] + x[:, 1] + 0.5
+    y = {"column": value[:, None], "vector": value, "two": np.stack([value, -x[:, 1]], axis=1)}[targets]
+    return x, y
+
+
+def _moved_rows(now: np.ndarray, before: np.ndarray) -> int:
+    if now.shape != before.shape:
+        return len(before)
+    return int(np.sum(np.any((now != before).reshape(len(before), -1), axis=1)))
+
+
+def _epoch_problem(epoch: list, x: np.ndarray, y: np.ndarray, where: str, paired_by_hand: bool) -> str | None:
+    """What is wrong with one epoch as fit delivered it, in words; ``None`` if nothing."""
+    n = len(x)
+    row_of = np.argsort(x[:, 0])  # sample number → its row in the arrays given
+    if any(yb is None for _, yb in epoch):
+        return f"{where}, the items carry no targets: each item should be (inputs, targets)"
+    for xb, yb in epoch:
+        if xb.ndim != 2 or xb.shape[1:] != x.shape[1:]:
+            return f"{where}, a batch of inputs has shape {xb.shape}; the x given has rows of shape {x.shape[1:]}"
+        if yb.shape != (len(xb), *y.shape[1:]):
+            rows = "one number per sample" if y.ndim == 1 else f"rows of shape {y.shape[1:]}"
+            return (
+                f"{where}, a batch of {len(xb)} inputs came with targets of shape {yb.shape}; the y given "
+                f"has {rows}, so {len(xb)} targets have shape {(len(xb), *y.shape[1:])}"
+            )
+    ids = np.concatenate([xb[:, 0] for xb, _ in epoch]).astype(int)
+    if not np.all(np.isin(ids, np.arange(n))):
+        return f"{where}, some inputs are not rows of the x given"
+    targets = np.concatenate([yb for _, yb in epoch])
+    broken = int(np.sum(np.any((targets != y[row_of[ids]]).reshape(len(ids), -1), axis=1)))
+    if broken:
+        seen = (
+            " (read by hand before fit, item 0 was paired: what does fit call before it reads?)"
+            if paired_by_hand
+            else ""
+        )
+        return (
+            f"{where}, {broken} of the {len(ids)} targets arrived beside another sample's inputs: inputs "
+            f"and targets were not kept together{seen}"
+        )
+    counts = np.bincount(ids, minlength=n)
+    if np.any(counts != 1):
+        twice, never = int(np.sum(counts > 1)), int(np.sum(counts == 0))
+        return (
+            f"{where}, {len(ids)} samples arrived for the {n} given: {twice} of them more than once and "
+            f"{never} not at all. An epoch should deliver every sample exactly once"
+        )
+    return None
+
+
+def _groups(epoch: list) -> frozenset:
+    return frozenset(frozenset(xb[:, 0].astype(int).tolist()) for xb, _ in epoch)
+
+
+def shuffled_pairs(ShuffledPairs: Any) -> None:
+    """``ShuffledPairs(x, y, batch_size, **kwargs)``, read by ``fit`` over three epochs with one or two
+    workers: every sample once per epoch, each with its own target, in new batches every epoch,
+    and the caller's arrays left as they were."""
     import keras
 
     expect(
-        isinstance(MeanBatches, type) and issubclass(MeanBatches, keras.utils.PyDataset),
-        "MeanBatches should be a class that subclasses keras.utils.PyDataset",
+        isinstance(ShuffledPairs, type) and issubclass(ShuffledPairs, keras.utils.PyDataset),
+        "ShuffledPairs should be a class that subclasses keras.utils.PyDataset",
     )
-    ds = call_learner(MeanBatches, 5, 16, what="MeanBatches(5, 16)")
-    length = call_learner(len, ds, what="len(MeanBatches(5, 16))")
-    expect(length == 5, f"len(MeanBatches(5, 16)) should be 5 (the number of batches), got {length}")
-    raw0 = call_learner(ds.__getitem__, 0, what="MeanBatches(5, 16)[0]")
-    kept = _snapshot(raw0)
-    raw1 = call_learner(ds.__getitem__, 1, what="MeanBatches(5, 16)[1]")
-    first, second = _pair(raw0, "an item"), _pair(raw1, "an item")
-    message = _aliasing_message(
-        first,
-        second,
-        kept,
-        ("items 0 and 1", "item 0", "item 1"),
-        "Build new arrays in __getitem__ (for example from a generator seeded with index).",
-    )
-    if message:
-        fail(message)
-    x, y = first
-    expect_shape(x, (16, 2), "x of MeanBatches(5, 16)[0]", hints={(64, 2): "batch_size is ignored"})
-    expect_shape(
-        y,
-        (16, 1),
-        "y of MeanBatches(5, 16)[0]",
-        hints={(16,): "the targets are a vector (batch,); the lab asks for (batch, 1)"},
-    )
-    expect(np.allclose(y[:, 0], (x[:, 0] + x[:, 1]) / 2), "the targets are not the means of their inputs")
-    many = call_learner(MeanBatches, 200, 16, what="MeanBatches(200, 16)")
-    _expect_uniform_integers(
-        np.concatenate(
-            [
-                np.asarray(
-                    _pair(call_learner(many.__getitem__, i, what=f"MeanBatches(200, 16)[{i}]"), "an item")[0]
-                )
-                .astype(np.float64)
-                .reshape(-1)
-                for i in range(200)
-            ]
+    for case, (n, batch_size, targets, workers) in enumerate(SHUFFLED_CASES):
+        x, y = _numbered(n, 60 + case, targets)
+        x_given, y_given = x.copy(), y.copy()
+        about = f"ShuffledPairs(x of {n} samples, y of shape {y.shape}, {batch_size}, workers={workers})"
+        ds = call_learner(ShuffledPairs, x_given, y_given, batch_size, workers=workers, what=about)
+        length = call_learner(len, ds, what=f"len({about})")
+        want = math.ceil(n / batch_size)
+        expect(
+            length == want,
+            f"len({about}) is {length}: {n} samples in batches of {batch_size} make {want} batches "
+            f"(the last one of {n - (want - 1) * batch_size})",
         )
-    )
-    odd = _pair(
-        call_learner(call_learner(MeanBatches, 3, 7, what="MeanBatches(3, 7)").__getitem__, 2), "an item"
-    )
-    expect_shape(odd[0], (7, 2), "x of MeanBatches(3, 7)[2]")
-    # Keras itself must be able to read it, with one worker or two (warnings, if any, stay quiet),
-    # given as PyDataset's own keyword argument: MeanBatches must hand **kwargs on to it.
-    for workers in (1, 2):
-        ds = call_learner(
-            MeanBatches, 20, 16, workers=workers, what=f"MeanBatches(20, 16, workers={workers})"
-        )
-        got = call_learner(
-            getattr, ds, "workers", None, what=f"MeanBatches(20, 16, workers={workers}).workers"
-        )
+        got = call_learner(getattr, ds, "workers", None, what=f"{about}.workers")
         expect(
             got == workers,
-            f"MeanBatches(20, 16, workers={workers}).workers is {got!r}: pass the "
-            "keyword arguments on, super().__init__(**kwargs), so that Keras' own options (workers, "
-            "use_multiprocessing, max_queue_size) reach the PyDataset",
+            f"{about}.workers is {got!r}: the keyword arguments did not reach keras.utils.PyDataset, "
+            "so Keras would not read it the way it was asked to",
         )
-        error = call_learner(pairing_error, ds, 20, what="model.fit(MeanBatches(20, 16))")
+        first = call_learner(ds.__getitem__, 0, what=f"{about}[0]")
+        paired_by_hand = _item_paired(first, x, y)
+        keras.utils.set_random_seed(case)
+        epochs = call_learner(delivered, ds, EPOCHS, what=f"model.fit({about}, epochs={EPOCHS})")
+        for e, epoch in enumerate(epochs):
+            where = f"in epoch {e + 1} of fit on {about}"
+            problem = _epoch_problem(epoch, x, y, where, paired_by_hand)
+            if problem:
+                fail(problem)
+        moved = max(_moved_rows(x_given, x), _moved_rows(y_given, y))
         expect(
-            error < 1e-6,
-            f"read by Keras with workers={workers}, {error:.3g} is the mean squared gap between "
-            "the targets and the means of the inputs they arrived with: items are not paired "
-            "when Keras reads them",
+            moved == 0,
+            f"after fit, {moved} of the {n} rows of the arrays given to ShuffledPairs have changed "
+            "place: the dataset reorders its caller's x and y. The caller's arrays should stay as given",
         )
+        if len({_groups(epoch) for epoch in epochs}) == 1:
+            fail(
+                f"in all {EPOCHS} epochs of fit on {about}, the batches held the same groups of samples: "
+                "only the order of the batches changed (fit's shuffle=True does that much itself); the "
+                "samples were not reshuffled into new batches"
+            )
+
+
+def _item_paired(item: Any, x: np.ndarray, y: np.ndarray) -> bool:
+    """Whether an item read by hand holds rows of x with their own targets."""
+    try:
+        xb, yb = (np.asarray(part, dtype=np.float64) for part in item[:2])
+        rows = np.argsort(x[:, 0])[xb[:, 0].astype(int)]
+        return bool(np.array_equal(yb.reshape(len(rows), -1), y[rows].reshape(len(rows), -1)))
+    except Exception:  # any shape or type: then it says nothing
+        return False
 
 
 # --- exercise 5: diagnosis, twenty validation losses with two values -----------------------------------
@@ -558,8 +606,7 @@ def diagnosis(take: Callable) -> None:
         following = np.copy(next(loader)[0])
         expect(
             np.array_equal(following, want[n][0]),
-            f"{what} drew another number of batches than {n} from the generator: draw exactly n, with "
-            "next(batches)",
+            f"{what} drew another number of batches than {n} from the generator",
         )
         for _ in range(3):  # the loader goes on refilling its arrays
             next(loader)
@@ -582,10 +629,9 @@ def diagnosis(take: Callable) -> None:
                 if later:
                     fail(
                         f"{what}: batch {i} holds the values of a batch drawn later (batch {later[-1]}): the loader refilled "
-                        "the array after take kept it, so the list holds the same arrays several times. Copy each "
-                        "array as you draw it (np.copy)"
+                        "the array after take kept it, so the list holds the same arrays several times"
                     )
                 fail(
                     f"{what}: the {part} of batch {i} are not what the loader yielded: the loader refills "
-                    f"that array later; copy the {part} too, as you draw them"
+                    f"that array after take kept it"
                 )

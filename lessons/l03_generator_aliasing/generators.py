@@ -219,3 +219,41 @@ def pairing_error(batches: Any, steps: int = 100) -> float:
     exact.set_weights([np.array([[0.5], [0.5]]), np.zeros(1)])
     probe.compile(loss="mse")
     return float(probe.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0).history["loss"][0])
+
+
+def delivered(dataset: Any, epochs: int = 3) -> list[list[tuple[np.ndarray, Any]]]:
+    """What ``fit`` hands the model from ``dataset``, epoch by epoch: a copy of every batch's ``(x, y)``.
+
+    Why: a ``PyDataset`` read by hand (``ds[0]``, ``ds[1]``, …) is not read the way ``fit`` reads
+    it. ``fit`` calls ``on_epoch_end`` once *before* the first epoch (``epoch_iterator.reset()``
+    after the symbolic build, ``keras/src/backend/tensorflow/trainer.py``), reads the items in a
+    shuffled order (``shuffle=True`` by default, ``PyDatasetAdapter._finite_generator``), with
+    ``workers > 1`` in threads, and calls ``on_epoch_end`` after every epoch (all measured in Keras
+    3.8.0 and 3.15.1). Lab 3 judges a dataset by what arrives. The model records each batch in an
+    eager ``train_step`` and trains nothing, so the cost is the data pipeline's. ``y`` is ``None``
+    for items without targets.
+    """
+    import keras
+
+    class Recorder(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.epochs: list[list[tuple[np.ndarray, Any]]] = []
+            self.unit = keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.unit(x)
+
+        def train_step(self, data):
+            x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+            self.epochs[-1].append((np.array(x), None if y is None else np.array(y)))
+            return {"batches": keras.ops.convert_to_tensor(float(len(self.epochs[-1])))}
+
+    class NewEpoch(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            recorder.epochs.append([])
+
+    recorder = Recorder()
+    recorder.compile(run_eagerly=True)
+    recorder.fit(dataset, epochs=epochs, verbose=0, callbacks=[NewEpoch()])
+    return recorder.epochs

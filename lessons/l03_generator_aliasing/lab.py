@@ -149,48 +149,100 @@ def is_aliasing(batches):
 check.detector(is_aliasing)
 print("Exercise 3 passed.")
 
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 4 — The modern pattern: a `PyDataset` (2 points)
+# ## Exercise 4 — A `PyDataset` that reshuffles, and a loss that will not fall (2 points)
 #
-# Write `MeanBatches`, a subclass of `keras.utils.PyDataset`:
+# A colleague trains on a fixed table of pairs and wants a new order of the samples every epoch.
+# Their `keras.utils.PyDataset` (the cell below) cuts the arrays into batches and reshuffles
+# them in `on_epoch_end`, with a generator seeded by the epoch "so that x and y get the same
+# order". Read by hand, `ds[0]` holds pairs and their means. Yet the frozen exact model of
+# lesson 3 (`pairing_error`) scores it near 833 — the score of unrelated inputs and targets — from
+# the very first epoch. Run the cell, then find out what happens, and when (printing from the
+# dataset's methods tells you in which order Keras calls them).
 #
-# * `MeanBatches(batches, batch_size, **kwargs)` — an epoch of `batches` batches; pass `**kwargs`
-#   (such as `workers=2`) on to the parent class;
-# * `len(ds)` is `batches`;
-# * `ds[index]` returns `(x, y)`: `x` of shape `(batch_size, 2)`, integers in `[0, 100)`, `y` their
-#   means, `(batch_size, 1)` — new arrays for every item, so that Keras may read items ahead with
-#   several workers.
+# Then write `ShuffledPairs(x, y, batch_size, **kwargs)`, a `keras.utils.PyDataset` over arrays
+# `x` and `y` (one sample per row; `y` may be `(N,)`, `(N, 1)` or `(N, k)`) that:
 #
-# The check reads items 0 and 1 (kept, as before), then lets Keras train a frozen exact model on
-# it with one and with two workers and checks that every pair arrives intact.
+# * keeps handing `**kwargs` (such as `workers=2`) on to `keras.utils.PyDataset`;
+# * has `len(ds)` batches of `batch_size` samples per epoch, the last one smaller if `N` is not a
+#   multiple of `batch_size`: every sample exactly once per epoch;
+# * gives each batch's targets with their own inputs;
+# * puts the samples in a **new random order every epoch**, so that the batches hold other
+#   groups of samples (`fit` already shuffles the order of the batches: that is not enough);
+# * leaves the arrays it was given as they were (the caller may still use them).
+#
+# The check trains on `ShuffledPairs` of its own (odd sizes, targets of three shapes) with one and
+# with two workers, records every batch `fit` hands the model over 3 epochs, and checks each of
+# those points.
+
+# %% nbgrader={"grade": false, "grade_id": "ex4-colleague", "locked": true, "schema_version": 3, "solution": false, "task": false}
+import math
+
+from lessons.l03_generator_aliasing.generators import pairing_error
+
+
+class ColleaguePairs(keras.utils.PyDataset):
+    """The colleague's: batches of rows of x and y, reshuffled every epoch."""
+
+    def __init__(self, x, y, batch_size, **kwargs):
+        super().__init__(**kwargs)
+        self.x, self.y, self.batch_size, self.epoch = x, y, batch_size, 0
+
+    def __len__(self):
+        return math.ceil(len(self.x) / self.batch_size)
+
+    def __getitem__(self, index):
+        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)
+        return self.x[rows], self.y[rows]
+
+    def on_epoch_end(self):
+        self.epoch += 1
+        rng = np.random.default_rng(self.epoch)  # one seed per epoch, for x and y alike
+        rng.shuffle(self.x)
+        rng.shuffle(self.y)
+
+
+# %%
+# Try it (not graded): 640 pairs and their means, in batches of 64.
+x_table = np.random.default_rng(0).integers(0, 100, size=(640, 2)).astype("float64")
+y_table = x_table.mean(axis=1, keepdims=True)
+ds = ColleaguePairs(x_table.copy(), y_table.copy(), 64)
+x0, y0 = ds[0]
+print("read by hand, item 0 paired:", np.allclose(y0[:, 0], x0.mean(axis=1)))
+print("pairing_error, as fit reads it:", round(pairing_error(ds, steps=len(ds)), 1))
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
-class MeanBatches(keras.utils.PyDataset):
-    """`batches` batches of `batch_size` pairs and their means; item `index` is new arrays."""
+class ShuffledPairs(keras.utils.PyDataset):
+    """Batches of rows of x with their rows of y; a new order of the samples every epoch."""
 
-    def __init__(self, batches, batch_size, **kwargs):
+    def __init__(self, x, y, batch_size, **kwargs):
         super().__init__(**kwargs)
         ### BEGIN SOLUTION
-        self.batches, self.batch_size = batches, batch_size
+        self.x, self.y, self.batch_size = x, y, batch_size
+        self.order = np.arange(len(x))  # the samples' order: one permutation for x and y alike
+        self.rng = np.random.default_rng()
         ### END SOLUTION
 
     def __len__(self):
         ### BEGIN SOLUTION
-        return self.batches
+        return math.ceil(len(self.x) / self.batch_size)
         ### END SOLUTION
 
     def __getitem__(self, index):
         ### BEGIN SOLUTION
-        rng = np.random.default_rng(index)  # item `index` depends on index only: reproducible, thread-safe
-        x = rng.integers(0, 100, size=(self.batch_size, 2)).astype("float64")
-        return x, x.mean(axis=1, keepdims=True)
+        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
+        return self.x[rows], self.y[rows]  # indexing with an array copies: the caller's arrays stay
+        ### END SOLUTION
+
+    def on_epoch_end(self):
+        ### BEGIN SOLUTION
+        self.order = self.rng.permutation(len(self.x))  # Keras calls this before the first epoch too
         ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.py_dataset(MeanBatches)
+check.shuffled_pairs(ShuffledPairs)
 print("Exercise 4 passed.")
 
 

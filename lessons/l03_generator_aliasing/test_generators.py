@@ -150,3 +150,23 @@ def test_buffer_at_places_the_buffer():
         assert x.ctypes.data % 64 == offset
     with pytest.raises(ValueError):
         buffer_at((2,), 4)
+
+
+def test_delivered_records_each_epoch_as_fit_hands_it_over():
+    import keras
+
+    from lessons.l03_generator_aliasing.generators import delivered
+
+    class Numbered(keras.utils.PyDataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            x = np.full((2, 2), float(index))
+            return x, x[:, :1] * 10
+
+    epochs = delivered(Numbered(), epochs=2)
+    assert len(epochs) == 2 and all(len(epoch) == 3 for epoch in epochs)
+    for epoch in epochs:
+        assert sorted(int(x[0, 0]) for x, _ in epoch) == [0, 1, 2]  # every item once, in fit's order
+        assert all(np.array_equal(y, x[:, :1] * 10) for x, y in epoch)

@@ -19,6 +19,49 @@ ARTICLE = (
     "        yield [x], [x_mean_ex]\n"
 )
 
+# Lab 3, exercise 4: the colleague's PyDataset (the lab's locked cell), renamed ...
+COLLEAGUE = (
+    "class ShuffledPairs(keras.utils.PyDataset):\n"
+    "    def __init__(self, x, y, batch_size, **kwargs):\n"
+    "        super().__init__(**kwargs)\n"
+    "        self.x, self.y, self.batch_size, self.epoch = x, y, batch_size, 0\n\n"
+    "    def __len__(self):\n"
+    "        return math.ceil(len(self.x) / self.batch_size)\n\n"
+    "    def __getitem__(self, index):\n"
+    "        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)\n"
+    "        return self.x[rows], self.y[rows]\n\n"
+    "    def on_epoch_end(self):\n"
+    "        self.epoch += 1\n"
+    "        rng = np.random.default_rng(self.epoch)\n"
+    "        rng.shuffle(self.x)\n"
+    "        rng.shuffle(self.y)\n"
+)
+
+
+def _dataset(
+    init: str = "        self.order = np.arange(len(x))\n",
+    length: str = "        return math.ceil(len(self.x) / self.batch_size)\n",
+    get: str = (
+        "        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]\n"
+        "        return self.x[rows], self.y[rows]\n"
+    ),
+    epoch_end: str = "        self.order = np.random.permutation(len(self.x))\n",
+    parent: str = "        super().__init__(**kwargs)\n",
+    head: str = "",
+) -> str:
+    """... and the answers learners write: the master's class with some of its bodies replaced."""
+    return (
+        f"{head}class ShuffledPairs(keras.utils.PyDataset):\n"
+        "    def __init__(self, x, y, batch_size, **kwargs):\n"
+        f"{parent}"
+        "        self.x, self.y, self.batch_size = x, y, batch_size\n"
+        f"{init}\n"
+        f"    def __len__(self):\n{length}\n"
+        f"    def __getitem__(self, index):\n{get}\n"
+        f"    def on_epoch_end(self):\n{epoch_end}"
+    )
+
+
 VARIANTS = {
     "article-generator-pasted": {
         "why": "the article's own buggy generator, verbatim",
@@ -147,63 +190,133 @@ VARIANTS = {
                 "    return bool(np.shares_memory(x1, x2))\n"
             )
         },
-        "fails": {"ex3-check": "check the targets as well as the inputs"},
+        "fails": {"ex3-check": "refills only its *targets* buffer"},
     },
-    "pydataset-one-buffer": {
-        "why": "a PyDataset that refills self.x in __getitem__: the article's bug, modernised",
+    # Exercise 4: the colleague's PyDataset and the fixes learners write for it.
+    "colleague-pasted": {
+        "why": "the colleague's class as it stands: the second shuffle draws other numbers from the epoch's generator",
+        "cells": {"ex4": COLLEAGUE},
+        "fails": {"ex4-check": "targets arrived beside another sample's inputs"},
+    },
+    "two-generators-one-seed": {
+        "why": "x and y each shuffled by a generator seeded alike: paired, but the caller's arrays are reordered in place",
         "cells": {
-            "ex4": (
-                "class MeanBatches(keras.utils.PyDataset):\n"
-                "    def __init__(self, batches, batch_size, **kwargs):\n"
-                "        super().__init__(**kwargs)\n"
-                "        self.batches = batches\n"
-                "        self.x = np.zeros((batch_size, 2))\n\n"
-                "    def __len__(self):\n"
-                "        return self.batches\n\n"
-                "    def __getitem__(self, index):\n"
-                "        self.x[:] = np.random.randint(0, 100, size=self.x.shape)\n"
-                "        return self.x, self.x.mean(axis=1, keepdims=True)\n"
+            "ex4": COLLEAGUE.replace(
+                "        rng = np.random.default_rng(self.epoch)\n"
+                "        rng.shuffle(self.x)\n"
+                "        rng.shuffle(self.y)\n",
+                "        np.random.default_rng(self.epoch).shuffle(self.x)\n"
+                "        np.random.default_rng(self.epoch).shuffle(self.y)\n",
             )
         },
-        "fails": {"ex4-check": "items 0 and 1 share memory"},
+        "fails": {"ex4-check": "the dataset reorders its caller's x and y"},
     },
-    # Issue 15: the lab says "pass **kwargs (such as workers=2) on to the parent class"; without
-    # super().__init__(**kwargs) a PyDataset silently reads with one worker, whatever it was given.
+    "permutation-once": {
+        "why": "one permutation drawn in __init__ and kept: the same batches every epoch, in fit's shuffled order",
+        "cells": {
+            "ex4": _dataset(
+                init="        self.order = np.random.permutation(len(x))\n",
+                epoch_end="        pass\n",
+            )
+        },
+        "fails": {"ex4-check": "the batches held the same groups of samples"},
+    },
+    "shuffles-batch-order": {
+        "why": "on_epoch_end permutes the batch numbers, not the samples: what fit's shuffle=True does already",
+        "cells": {
+            "ex4": _dataset(
+                init="        self.batches = np.arange(math.ceil(len(x) / batch_size))\n",
+                get=(
+                    "        first = self.batches[index] * self.batch_size\n"
+                    "        return self.x[first : first + self.batch_size], self.y[first : first + self.batch_size]\n"
+                ),
+                epoch_end="        np.random.shuffle(self.batches)\n",
+            )
+        },
+        "fails": {"ex4-check": "the samples were not reshuffled into new batches"},
+    },
+    "drops-the-last-batch": {
+        "why": "len is N // batch_size: the last, smaller batch is never asked for",
+        "cells": {
+            "ex4": _dataset(length="        return len(self.x) // self.batch_size\n"),
+        },
+        "fails": {"ex4-check": "samples in batches of 8 make 5 batches (the last one of 5)"},
+    },
+    "python-shuffle-of-rows": {
+        "why": "random.shuffle on 2-D arrays (copies, one seed for both): its swaps go through row views and duplicate rows",
+        "cells": {
+            "ex4": _dataset(
+                init="        self.x, self.y = np.copy(x), np.copy(y)\n",
+                get=(
+                    "        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)\n"
+                    "        return self.x[rows], self.y[rows]\n"
+                ),
+                epoch_end=(
+                    "        seed = random.random()\n"
+                    "        random.Random(seed).shuffle(self.x)\n"
+                    "        random.Random(seed).shuffle(self.y)\n"
+                ),
+                head="import random\n\n\n",
+            )
+        },
+        "fails": {"ex4-check": "more than once"},
+    },
+    "reshuffles-after-the-last-index": {
+        "why": "reshuffles in __getitem__ when the last batch is asked for: fit asks for batches in a shuffled order",
+        "cells": {
+            "ex4": _dataset(
+                get=(
+                    "        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]\n"
+                    "        if index == len(self) - 1:\n"
+                    "            self.order = np.random.permutation(len(self.x))\n"
+                    "        return self.x[rows], self.y[rows]\n"
+                ),
+                epoch_end="        pass\n",
+            )
+        },
+        "fails": {"ex4-check": "more than once"},
+    },
+    "targets-forced-to-a-column": {
+        "why": "reshapes every batch of targets to (batch, 1), as exercise 2 asked of a generator: wrong for (N, k) targets",
+        "cells": {
+            "ex4": _dataset(
+                get=(
+                    "        rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]\n"
+                    "        return self.x[rows], self.y[rows].reshape(-1, 1)\n"
+                )
+            )
+        },
+        "fails": {"ex4-check": "came with targets of shape (6, 1)"},
+    },
     "forgets-super-init": {
-        "why": "forgets super().__init__(**kwargs): MeanBatches(…, workers=2) reads with one worker; the data is right",
+        "why": "no super().__init__(**kwargs): ShuffledPairs(…, workers=2) reads with one worker; the data is right",
+        "cells": {"ex4": _dataset(parent="")},
+        "fails": {"ex4-check": "the keyword arguments did not reach keras.utils.PyDataset"},
+    },
+    "right-copies-shuffled-together": {
+        "why": "right, written differently: private copies, reordered together by one permutation each epoch",
         "cells": {
-            "ex4": (
-                "class MeanBatches(keras.utils.PyDataset):\n"
-                "    def __init__(self, batches, batch_size, **kwargs):\n"
-                "        self.batches, self.batch_size = batches, batch_size\n\n"
-                "    def __len__(self):\n"
-                "        return self.batches\n\n"
-                "    def __getitem__(self, index):\n"
-                "        x = np.random.randint(0, 100, size=(self.batch_size, 2)).astype('float64')\n"
-                "        return x, x.mean(axis=1, keepdims=True)\n"
+            "ex4": _dataset(
+                init="        self.x, self.y = np.copy(x), np.copy(y)\n",
+                get=(
+                    "        rows = slice(index * self.batch_size, (index + 1) * self.batch_size)\n"
+                    "        return self.x[rows], self.y[rows]\n"
+                ),
+                epoch_end=(
+                    "        p = np.random.permutation(len(self.x))\n"
+                    "        self.x, self.y = self.x[p], self.y[p]\n"
+                ),
             )
         },
-        "fails": {"ex4-check": "pass the keyword arguments on, super().__init__(**kwargs)"},
+        "fails": {},
     },
     # Right, and provoking a Keras UserWarning: the Keras 2 way (no parent constructor), with the
     # workers option set on the parent's property by hand; Keras warns when it reads the others.
     "right-with-warning": {
         "why": "sets self.workers itself instead of super().__init__(**kwargs): Keras warns on stderr, the answer is right",
-        "cells": {
-            "ex4": (
-                "class MeanBatches(keras.utils.PyDataset):\n"
-                "    def __init__(self, batches, batch_size, **kwargs):\n"
-                "        self.batches, self.batch_size = batches, batch_size\n"
-                "        self.workers = kwargs.get('workers', 1)\n\n"
-                "    def __len__(self):\n"
-                "        return self.batches\n\n"
-                "    def __getitem__(self, index):\n"
-                "        x = np.random.randint(0, 100, size=(self.batch_size, 2)).astype('float64')\n"
-                "        return x, x.mean(axis=1, keepdims=True)\n"
-            )
-        },
+        "cells": {"ex4": _dataset(parent="        self.workers = kwargs.get('workers', 1)\n")},
         "fails": {},
-        "warns": lambda ns: ns["MeanBatches"](3, 4).workers,
+        "warns": lambda ns: ns["ShuffledPairs"]([[0, 0]] * 3, [0] * 3, 2).use_multiprocessing,
     },
     "exception-in-answer": {
         "why": "a typo: np.random.randint(0, 100, shape=...)",
@@ -230,7 +343,7 @@ VARIANTS = {
         "cells": {
             "ex5": "def take(batches, n):\n    return [(np.copy(x), y) for x, y in (next(batches) for _ in range(n))]\n"
         },
-        "fails": {"ex5-check": "copy the targets too"},
+        "fails": {"ex5-check": "the targets of batch"},
     },
     "diagnosis-copies-too-late": {
         "why": "draws all n batches first, then copies them: the refills already happened",
