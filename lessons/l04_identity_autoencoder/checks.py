@@ -7,6 +7,7 @@ from the definitions; a mistake we expect learners to make gets its own message.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -535,10 +536,18 @@ def _mean(values: Any) -> float | None:
         return None
 
 
-def _accuracy_cases(what_accuracy_reads: Callable, cases: list, mistakes: Callable) -> None:
+@functools.cache
+def _truth(cases_of: Callable) -> tuple[float, ...]:
+    """What 'accuracy' reports on a family of the check's (seeded, fixed) cases, measured once per
+    process: a compiled model's evaluate costs a second, the learner's NumPy a millisecond."""
+    return tuple(accuracies_as_compiled([(y_true, y_pred) for _, y_true, y_pred in cases_of()]))
+
+
+def _accuracy_cases(what_accuracy_reads: Callable, cases_of: Callable, mistakes: Callable) -> None:
     """The learner's number beside Keras' for each case; a known mistake gets its own message."""
     _expect_numpy_only(what_accuracy_reads, "what_accuracy_reads")
-    truth = accuracies_as_compiled([(y_true, y_pred) for _, y_true, y_pred in cases])
+    truth = _truth(cases_of)
+    cases = cases_of()
     for (label, y_true, y_pred), want in zip(cases, truth):
         what = f"what_accuracy_reads(y_true, y_pred) for {label}"
         got = _learner_reads(what_accuracy_reads, y_true, y_pred, what)
@@ -608,13 +617,13 @@ def _several_unit_mistakes(t: np.ndarray, q: np.ndarray) -> list[tuple[str, floa
 def accuracy_one_unit(what_accuracy_reads: Callable) -> None:
     """For one-unit outputs 'accuracy' is binary accuracy: output strictly above 0.5, compared with
     the target as it is (a grey target never matches), targets lined up with the outputs."""
-    _accuracy_cases(what_accuracy_reads, _one_unit_cases(), _one_unit_mistakes)
+    _accuracy_cases(what_accuracy_reads, _one_unit_cases, _one_unit_mistakes)
 
 
 def accuracy_several_units(what_accuracy_reads: Callable) -> None:
     """For outputs of several units 'accuracy' compares the largest output's position with the
     largest target's (categorical) or with the class label (sparse categorical)."""
-    _accuracy_cases(what_accuracy_reads, _several_unit_cases(), _several_unit_mistakes)
+    _accuracy_cases(what_accuracy_reads, _several_unit_cases, _several_unit_mistakes)
 
 
 # --- exercise 5: binary cross-entropy by hand ------------------------------------------------------
