@@ -7,6 +7,7 @@ from the definitions; a mistake we expect learners to make gets its own message.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Any
@@ -28,12 +29,15 @@ from pitfalls.checks.core import (
 
 LAB = "lab04_autoencoder"
 SIGMOID_1 = 1.0 / (1.0 + math.exp(-1.0))
-#: The graded training run of exercise 1: fixed data, seeded order, Adam's default learning rate.
+#: The graded training run of exercise 1: fixed data, seeded order, Adam's default learning rate,
+#: from the model that outputs 0.1 for black and 0.9 for lit pixels.
 TRAINING = {
     "side": 24,
     "n_train": 512,
     "n_test": 128,
     "data_seed": 404,
+    "dark": 0.1,
+    "lit": 0.9,
     "epochs": 2,
     "batch_size": 32,
     "seed": 0,
@@ -57,113 +61,167 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
 
 
-# --- exercise 1: the identity model ------------------------------------------------------------
-def architecture(build_identity_model: Callable) -> None:
-    """Shapes, parameters, kernel, activation, loss, metric and optimizer of the identity model."""
+# --- exercise 1: an identity model that outputs what you ask ------------------------------------
+#: The sizes and (dark, lit) pairs of the outputs check: non-square both ways, the lesson's own
+#: pair (kernel 1, bias 0), one with dark above lit (a negative diagonal), one with both above 0.5.
+OUTPUT_CASES = ((9, 14, 0.02, 0.98), (20, 20, 0.5, SIGMOID_1), (17, 11, 0.85, 0.1), (12, 19, 0.6, 0.9))
+#: The grey-pixels check: sizes and pairs of its own.
+GREY_CASES = ((13, 10, 0.1, 0.7), (8, 15, 0.9, 0.35))
+
+
+def _logit(q: float) -> float:
+    return math.log(q / (1 - q))
+
+
+def _kernel_and_bias(dark: float, lit: float) -> tuple[float, float]:
+    """The diagonal and the bias of the Dense layer that sends 0 to ``dark`` and 1 to ``lit``."""
+    return _logit(lit) - _logit(dark), _logit(dark)
+
+
+def cropped_tracks(n: int, height: int, width: int, seed: int) -> np.ndarray:
+    """``n`` flight tracks ``(n, height, width, 1)``: square tracks cropped to a non-square size."""
+    return tracks(n, max(height, width), seed=seed)[:, :height, :width]
+
+
+def _built(build_identity_model: Callable, height: int, width: int, dark: float, lit: float):
+    """The learner's model for these arguments, with input and output shapes checked."""
     import keras
 
-    for side in (12, 20):
-        n = side * side
-        keras.utils.set_random_seed(0)
-        model = call_learner(build_identity_model, side, what=f"build_identity_model({side})")
-        expect(
-            isinstance(model, keras.Model),
-            f"build_identity_model({side}) should return a Keras model, got {type(model).__name__}",
+    what = f"build_identity_model({height}, {width}, dark={dark:.4g}, lit={lit:.4g})"
+    keras.utils.set_random_seed(0)
+    model = call_learner(build_identity_model, height, width, dark, lit, what=what)
+    expect(isinstance(model, keras.Model), f"{what} should return a Keras model, got {type(model).__name__}")
+    expect(
+        model.built and model.inputs is not None,
+        f"{what} has no input shape yet: start it with keras.Input(shape=(height, width, 1))",
+    )
+    n = height * width
+    square = {
+        (None, height, height, 1): "the image is taken as square (height × height): use the width too",
+        (None, width, width, 1): "the image is taken as square (width × width): use the height too",
+        (None, width, height, 1): "height and width are swapped: images are (height, width, 1)",
+    }
+    expect_shape(
+        model.inputs[0],
+        (None, height, width, 1),
+        f"the input of {what}",
+        hints={(None, n): "take images (height, width, 1) and flatten them in the model", **square},
+    )
+    expect_shape(
+        model.outputs[0],
+        (None, height, width, 1),
+        f"the output of {what}",
+        hints={(None, n): "reshape the output back to images (height, width, 1)", **square},
+    )
+    return model, what
+
+
+def _predict(model: Any, x: np.ndarray) -> np.ndarray:
+    """The model's outputs, called eagerly (``predict`` would trace a graph for every model)."""
+    import keras
+
+    out = call_learner(model, x, training=False, what="model(images)")
+    return np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float64)
+
+
+def _expect_dark_and_lit(out: np.ndarray, x: np.ndarray, dark: float, lit: float, what: str) -> None:
+    """Every black pixel's output is ``dark``, every lit one's ``lit``; a wrong value gets its cause."""
+    lit_pixels = x > 0.5
+    black, bright = out[~lit_pixels], out[lit_pixels]
+    alike = abs(float(black.mean()) - float(bright.mean())) < 1e-4 < abs(dark - lit)  # e.g. all saturated
+    if np.ptp(black) > 1e-4 or np.ptp(bright) > 1e-4 or alike:
+        fail(
+            f"{what}: black pixels come out as values from {black.min():.4f} to {black.max():.4f}, lit ones "
+            f"from {bright.min():.4f} to {bright.max():.4f}: each output must depend on its own pixel alone, "
+            "the same for every pixel — a kernel that is a number times the identity matrix, one bias"
         )
-        expect(
-            model.built and model.inputs is not None,
-            "the model has no input shape yet: start it with keras.Input(shape=(side, side, 1))",
+    got_dark, got_lit = float(black.mean()), float(bright.mean())
+    a, b = _kernel_and_bias(dark, lit)
+    if abs(got_dark - lit) < 1e-4 and abs(got_lit - dark) < 1e-4:
+        fail(
+            f"{what}: black pixels come out as {got_dark:.4f} (lit) and lit ones as {got_lit:.4f} (dark): swapped"
         )
-        expect_shape(
-            model.inputs[0],
-            (None, side, side, 1),
-            f"the input of build_identity_model({side})",
-            hints={
-                (None, n): "the model should take images of shape (side, side, 1) and flatten them itself "
-                "(keras.layers.Flatten())",
-                (None, 12, 12, 1): "the 12 is hard-coded: use the side argument",
-                (None, 20, 20, 1): "the 20 is hard-coded: use the side argument",
-            },
-        )
-        expect_shape(
-            model.outputs[0],
-            (None, side, side, 1),
-            f"the output of build_identity_model({side})",
-            hints={
-                (
-                    None,
-                    n,
-                ): "reshape the output back to images with keras.layers.Reshape((side, side, 1)); with "
-                "a flat output, compile(metrics=['accuracy']) even picks CategoricalAccuracy",
-            },
+    if abs(got_dark - dark) > 1e-5:
+        cause = "the output of a black pixel is σ(bias) alone (0 · kernel adds nothing)"
+        if abs(got_dark - float(_sigmoid(dark))) < 1e-5:
+            cause = f"that is σ({dark:.4g}): the bias is what goes *into* the sigmoid, not what comes out"
+        fail(f"{what}: black pixels come out as {got_dark:.5f}, not dark = {dark:.5f}: {cause}")
+    if abs(got_lit - lit) > 1e-5:
+        cause = "a lit pixel comes out as σ(diagonal + bias)"
+        if abs(got_lit - float(_sigmoid(_logit(lit) + b))) < 1e-5:
+            cause = "the bias is added to the lit pixels too: σ(diagonal + bias)"
+        elif abs(got_lit - float(_sigmoid(1 + b))) < 1e-5 and abs(a - 1) > 1e-3:
+            cause = "the kernel is still the plain identity matrix (diagonal 1)"
+        fail(f"{what}: lit pixels come out as {got_lit:.5f}, not lit = {lit:.5f}: {cause}")
+
+
+def dark_and_lit(build_identity_model: Callable) -> None:
+    """On flight tracks of several sizes (square or not) and pairs (dark, lit), black pixels come
+    out as ``dark`` and lit ones as ``lit``, at every position."""
+    for height, width, dark, lit in OUTPUT_CASES:
+        model, what = _built(build_identity_model, height, width, dark, lit)
+        x = cropped_tracks(6, height, width, seed=height * 31 + width)
+        out = _predict(model, x)
+        expect_shape(out, x.shape, f"{what}(images)")
+        _expect_dark_and_lit(out, x, dark, lit, what)
+
+
+def grey_pixels(build_identity_model: Callable) -> None:
+    """On grey pixels (uniform in 0…1) the model computes σ(a·x + b) pixel by pixel: the sigmoid
+    Dense layer asked for, not any model that maps 0 and 1 right; compiled with Adam, MSE, accuracy."""
+    import keras
+
+    rng = np.random.default_rng(101)
+    for height, width, dark, lit in GREY_CASES:
+        model, what = _built(build_identity_model, height, width, dark, lit)
+        x = rng.random((5, height, width, 1)).astype("float32")
+        x[0] = np.round(x[0])  # one image of black and lit pixels only
+        out = _predict(model, x)
+        expect_shape(out, x.shape, f"{what}(images)")
+        a, b = _kernel_and_bias(dark, lit)
+        want = _sigmoid(a * x.astype(np.float64) + b)
+        if np.allclose(out, dark + (lit - dark) * x, atol=1e-5):
+            fail(
+                f"{what} is a straight line through (0, dark) and (1, lit), dark + (lit − dark)·x: right on "
+                "black and lit pixels, but the exercise asks for the sigmoid layer of the lesson's model"
+            )
+        expect_close(
+            out,
+            want,
+            f"{what} on grey pixels (values between 0 and 1)",
+            atol=1e-5,
+            rtol=0,
+            hint="a sigmoid Dense layer outputs σ(diagonal · pixel + bias), each pixel on its own",
         )
         dense = dense_layers(model)
         expect(
-            len(dense) == 1,
-            f"the identity model has exactly one Dense layer (no bottleneck), found {len(dense)}",
+            len(dense) == 1 and dense[0].units == height * width,
+            f"{what} should have one Dense layer of height·width = {height * width} units; it has "
+            + (", ".join(f"{layer.units} units" for layer in dense) or "none"),
         )
-        layer = dense[0]
-        expect(layer.units == n, f"the Dense layer should have side·side = {n} units, it has {layer.units}")
-        params = model.count_params()
-        if params == n * n + n or layer.use_bias:
-            fail(
-                f"the Dense layer has a bias ({n} extra parameters, {params:,} in all instead of "
-                f"{n * n:,}): pass use_bias=False, so that the layer computes activation(x @ kernel) "
-                "and nothing else"
-            )
-        expect(params == n * n, f"expected {n * n:,} parameters (side⁴), got {params:,}")
-        kernel = np.asarray(layer.kernel)
-        if np.allclose(kernel, 1.0):
-            fail(
-                "the kernel is a matrix of ones, not the identity matrix: every output would be the sum of "
-                "all pixels. Use kernel_initializer=keras.initializers.Identity()"
-            )
-        expect(
-            np.allclose(kernel, np.eye(n)),
-            "the kernel is not the identity matrix (ones on the diagonal, "
-            "zeros elsewhere): use kernel_initializer=keras.initializers.Identity()",
+    # the compile settings, on the last model (one evaluate: each traces a graph)
+    expect(
+        model.compiled and model.optimizer is not None,
+        f"{what} is not compiled: compile it with Adam, loss='mse' and metrics=['accuracy']",
+    )
+    expect(
+        isinstance(model.optimizer, keras.optimizers.Adam),
+        f"the optimizer should be Adam, it is {type(model.optimizer).__name__}",
+    )
+    lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
+    expect(abs(lr - 1e-3) < 1e-9, f"keep Adam's default learning rate 0.001, got {lr:g}")
+    scores = call_learner(model.evaluate, x, x, verbose=0, return_dict=True, what="model.evaluate(...)")
+    mse = float(np.mean((want - x) ** 2))
+    if abs(scores["loss"] - mse) > 1e-5:
+        fail(
+            f"the compiled loss gives {scores['loss']:.4f} on images where the mean squared error is "
+            f"{mse:.4f} (loss {loss_label(model.loss)}): compile with loss='mse'"
         )
-
-        x = tracks(8, side, seed=side)
-        out = np.asarray(call_learner(model.predict, x, verbose=0, what="model.predict(...)"))
-        if np.allclose(out, x):
-            fail(
-                "the model returns its input exactly: it has no activation (or relu). This exercise's "
-                "model keeps the article's sigmoid, which turns 0 into 0.5 and 1 into 0.731"
-            )
-        if np.allclose(out, np.tanh(x), atol=1e-5):
-            fail("the model's output is tanh(x): use the sigmoid activation")
-        expect_close(
-            out,
-            _sigmoid(x),
-            f"build_identity_model({side}).predict(images)",
-            atol=1e-5,
-            rtol=0,
-            hint="the identity-sigmoid model outputs sigmoid(x): 0.5 for black pixels, 0.731 for lit ones",
-        )
-
-        expect(
-            model.compiled and model.optimizer is not None,
-            "the model is not compiled: call model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])",
-        )
-        expect(
-            isinstance(model.optimizer, keras.optimizers.Adam),
-            f"the optimizer should be Adam, it is {type(model.optimizer).__name__}",
-        )
-        lr = float(keras.ops.convert_to_numpy(model.optimizer.learning_rate))
-        expect(abs(lr - 1e-3) < 1e-9, f"keep Adam's default learning rate 0.001, got {lr:g}")
-        scores = call_learner(model.evaluate, x, x, verbose=0, return_dict=True, what="model.evaluate(...)")
-        mse = float(np.mean((_sigmoid(x) - x) ** 2))
-        if abs(scores["loss"] - mse) > 1e-5:
-            fail(
-                f"the compiled loss gives {scores['loss']:.4f} on images where the mean squared error is "
-                f"{mse:.4f} (loss {loss_label(model.loss)}): compile with loss='mse'"
-            )
-        expect(
-            "accuracy" in scores,
-            f"compile with metrics=['accuracy'] (the metric whose meaning lesson 4 "
-            f"takes apart); the model reports {sorted(scores)}",
-        )
+    expect(
+        "accuracy" in scores,
+        f"compile with metrics=['accuracy'] (the metric whose meaning lesson 4 takes apart); the model "
+        f"reports {sorted(scores)}",
+    )
 
 
 def training_data() -> tuple[np.ndarray, np.ndarray]:
@@ -174,13 +232,14 @@ def training_data() -> tuple[np.ndarray, np.ndarray]:
 
 
 def train_graded(build_identity_model: Callable, seed: int = TRAINING["seed"]) -> float:
-    """Seed, build the learner's model, train it briefly from its perfect start; return the MSE on
-    the test tracks afterwards."""
+    """Seed, build the learner's model for the graded pair, train it briefly from there; return the
+    MSE on the test tracks afterwards."""
     import keras
 
     t = TRAINING
     keras.utils.set_random_seed(seed)
-    model = call_learner(build_identity_model, t["side"], what=f"build_identity_model({t['side']})")
+    args = (t["side"], t["side"], t["dark"], t["lit"])
+    model = call_learner(build_identity_model, *args, what=f"build_identity_model{args}")
     x_train, x_test = training_data()
     call_learner(
         model.fit,
@@ -202,24 +261,20 @@ def measure(namespace: dict, seed: int) -> dict[str, float]:
 
 
 def training(build_identity_model: Callable) -> None:
-    """Trained like the reference (2 epochs from the identity start), it ends at the reference MSE."""
+    """Trained like the reference (2 epochs from dark 0.1, lit 0.9), it ends at the reference MSE."""
     spread = load_spread(LAB)["test_mse_after_training"]
     t = TRAINING
     mse = train_graded(build_identity_model)
     expect(math.isfinite(mse), f"training diverged: the test MSE is {mse}")
     ref, tol = spread["reference"], spread["tolerance"]
-    if mse < 1e-6:
-        fail(
-            f"after training, the test MSE is {mse:.2g}: the model copies its input exactly, so it has no "
-            "sigmoid (or a relu). The exercise asks for the identity-sigmoid model"
-        )
     if abs(mse - ref) > tol:
         direction = "higher" if mse > ref else "lower"
         fail(
             f"after {t['epochs']} epochs on {t['n_train']} tracks of {t['side']}×{t['side']} (batch "
-            f"{t['batch_size']}, seed {t['seed']}) the test MSE is {mse:.4f}, {direction} than the reference "
-            f"{ref:.4f} ± {tol:.4f} (the spread measured over seeds and CPUs). Check the kernel "
-            "initializer, the bias, the activation, the loss and the learning rate."
+            f"{t['batch_size']}, seed {t['seed']}), starting from dark = {t['dark']}, lit = {t['lit']}, the test "
+            f"MSE is {mse:.4f}, {direction} than the reference {ref:.4f} ± {tol:.4f} (the spread measured over "
+            "seeds and CPUs). Check that the kernel and the bias are trainable weights of the Dense layer, and "
+            "the loss and the learning rate."
         )
 
 
@@ -382,50 +437,193 @@ def _colour(rgb: np.ndarray) -> str:
     return "RGB(" + ", ".join(f"{v:.2f}" for v in rgb) + ")"
 
 
-# --- exercise 4: the metric that reports the true agreement -----------------------------------------
-def agreement_metric(exact_agreement_metric: Callable) -> None:
-    """``exact_agreement_metric()`` returns a fresh Keras metric object that counts exact equality."""
+# --- exercise 4: what the string 'accuracy' reads, whatever the output --------------------------
+def _zero_loss(y_true: Any, y_pred: Any) -> Any:
+    """A loss that fits every pair of shapes: the check's models only report their metrics."""
     import keras
 
-    metric = call_learner(exact_agreement_metric)
-    if isinstance(metric, str):
-        fail(
-            f"exact_agreement_metric() returned the string {metric!r}: compile() resolves a string by the "
-            "output's shape (lesson 4). Return a metric object, e.g. keras.metrics.SomeMetric()"
-        )
-    if isinstance(metric, type):
-        fail(
-            f"exact_agreement_metric() returned the class {metric.__name__}: return an instance, "
-            f"{metric.__name__}()"
-        )
-    expect(
-        isinstance(metric, keras.metrics.Metric),
-        f"exact_agreement_metric() should return a keras.metrics.Metric object, got {type(metric).__name__}",
+    return keras.ops.mean(y_pred) * 0.0
+
+
+def accuracies_as_compiled(cases: list[tuple[np.ndarray, np.ndarray]]) -> list[float]:
+    """What ``metrics=["accuracy"]`` reports for each pair ``(y_true, y_pred)``: one model with an
+    output per pair that passes its input through, evaluated once on the ``y_pred``s against the
+    ``y_true``s (Keras resolves the string for each output from its shapes)."""
+    import keras
+
+    inputs = [keras.Input(shape=y_pred.shape[1:], name=f"in{i}") for i, (_, y_pred) in enumerate(cases)]
+    outputs = [keras.layers.Activation("linear", name=f"out{i}")(x) for i, x in enumerate(inputs)]
+    model = keras.Model(inputs, outputs)
+    model.compile(loss=[_zero_loss] * len(cases), metrics=[["accuracy"]] * len(cases), run_eagerly=True)
+    scores = model.evaluate(
+        [y_pred for _, y_pred in cases],
+        [y_true for y_true, _ in cases],
+        verbose=0,
+        return_dict=True,
+        batch_size=len(cases[0][1]),
     )
-    rng = np.random.default_rng(44)
-    y_true = (rng.random((6, 10, 10, 1)) < 0.3).astype("float32")
-    y_pred = y_true.copy()
-    y_pred[3:] = _sigmoid(y_true[3:]).astype("float32")  # half the images: the identity-sigmoid output
-    expected = float(np.mean(y_true == y_pred))  # 0.5
-    call_learner(metric.update_state, y_true, y_pred, what="metric.update_state(y_true, y_pred)")
-    got = float(np.asarray(metric.result()))
-    if abs(got - 1.0) < 1e-6:
-        fail(
-            f"{type(metric).__name__} reports 1.0 on predictions of which only half equal their targets: it "
-            "thresholds predictions at 0.5 (0.731 counts as 1, 0.5 as 0). Pick the metric that compares "
-            "values exactly"
-        )
-    expect(
-        abs(got - expected) < 1e-6,
-        f"{type(metric).__name__} reports {got:.4f} where exactly {expected:.2f} "
-        f"of the values agree: it does not count exact agreement",
-    )
-    again = call_learner(exact_agreement_metric)
-    expect(
-        again is not metric,
-        "exact_agreement_metric() returned the same object twice: create a new metric "
-        "on every call (a metric keeps a running count)",
-    )
+    return [float(scores[f"out{i}_accuracy"]) for i in range(len(cases))]
+
+
+def grey_tracks(n: int, height: int, width: int, seed: int) -> np.ndarray:
+    """Anti-aliased tracks ``(n, height, width, 1)``: drawn at twice the size, 2×2 blocks averaged,
+    so that pixels on a track's edge are grey (0.25, 0.5, 0.75)."""
+    fine = cropped_tracks(n, 2 * height, 2 * width, seed=seed)
+    return fine.reshape(n, height, 2, width, 2, 1).mean(axis=(2, 4)).astype("float32")
+
+
+def _one_unit_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(45)
+    n = 6
+    images = grey_tracks(n, 11, 7, seed=46)
+    outputs = rng.random(images.shape)
+    outputs[:2] = _sigmoid(images[:2])  # the identity-sigmoid model's outputs
+    outputs[2:4][rng.random(outputs[2:4].shape) < 0.3] = 0.5  # outputs exactly at the threshold
+    outputs[4:] = images[4:]  # outputs equal to their targets, grey ones included
+    labels = np.array([0, 1, 1, 0, 1, 1], dtype="float32")
+    scores = np.array([[0.2], [0.9], [0.5], [0.7], [0.4], [0.1]], dtype="float32")
+    return [
+        (
+            f"{n} grey-edged track images of 11×7 (targets and outputs (6, 11, 7, 1))",
+            images,
+            outputs.astype("float32"),
+        ),
+        ("a one-unit classifier: outputs (6, 1), targets (6,)", labels, scores),
+    ]
+
+
+def _several_unit_cases() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(47)
+    n, k = 8, 5
+    scores = rng.random((n, k)).astype("float32")
+    labels = rng.integers(0, k, size=n)
+    labels[: n // 2] = scores[: n // 2].argmax(axis=1)  # half of them right
+    one_hot = np.eye(k, dtype="float32")[labels]
+    soft = rng.random((n, k)).astype("float32")
+    pixels = rng.random((n, 4, 3, 3)).astype("float32")
+    pixel_labels = rng.integers(0, 3, size=(n, 4, 3)).astype("float32")
+    strips = rng.random((n, 1, 4, 3)).astype("float32")
+    strip_labels = rng.integers(0, 3, size=(n, 1, 4))
+    return [
+        ("outputs (8, 5), one-hot targets (8, 5)", one_hot, scores),
+        ("outputs (8, 5), targets of scores (8, 5)", soft, scores),
+        ("outputs (8, 5), class labels (8,)", labels.astype("float32"), scores),
+        ("outputs (8, 5), class labels (8, 1)", labels[:, None].astype("float32"), scores),
+        ("outputs (8, 4, 3, 3), class labels per pixel (8, 4, 3)", pixel_labels, pixels),
+        (
+            "outputs (8, 1, 4, 3), one-hot targets per pixel (8, 1, 4, 3): strips one pixel high",
+            np.eye(3, dtype="float32")[strip_labels],
+            strips,
+        ),
+    ]
+
+
+def _learner_reads(what_accuracy_reads: Callable, y_true: np.ndarray, y_pred: np.ndarray, what: str) -> float:
+    got = call_learner(what_accuracy_reads, y_true.copy(), y_pred.copy(), what=what)
+    expect(np.size(got) == 1, f"{what} should return one number, got an array of shape {shape_of(got)}")
+    try:
+        return float(np.asarray(got, dtype=np.float64).reshape(()))
+    except (TypeError, ValueError):
+        fail(f"{what} should return one number, got {got!r:.80}")
+
+
+def _mean(values: Any) -> float | None:
+    """``np.mean`` of what a wrong answer would compute, or ``None`` where it raises."""
+    try:
+        with np.errstate(all="ignore"):
+            return float(np.mean(values()))
+    except (ValueError, IndexError):
+        return None
+
+
+@functools.cache
+def _truth(cases_of: Callable) -> tuple[float, ...]:
+    """What 'accuracy' reports on a family of the check's (seeded, fixed) cases, measured once per
+    process: a compiled model's evaluate costs a second, the learner's NumPy a millisecond."""
+    return tuple(accuracies_as_compiled([(y_true, y_pred) for _, y_true, y_pred in cases_of()]))
+
+
+def _accuracy_cases(what_accuracy_reads: Callable, cases_of: Callable, mistakes: Callable) -> None:
+    """The learner's number beside Keras' for each case; a known mistake gets its own message."""
+    _expect_numpy_only(what_accuracy_reads, "what_accuracy_reads")
+    truth = _truth(cases_of)
+    cases = cases_of()
+    for (label, y_true, y_pred), want in zip(cases, truth):
+        what = f"what_accuracy_reads(y_true, y_pred) for {label}"
+        got = _learner_reads(what_accuracy_reads, y_true, y_pred, what)
+        for message, value in mistakes(y_true.astype(np.float64), y_pred.astype(np.float64)):
+            if value is not None and abs(value - want) > 1e-6 and abs(got - value) < 1e-6:
+                fail(f"{what} is {got:.4f} where 'accuracy' reports {want:.4f}: {message}")
+        expect_close(got, want, f"{what} (what evaluate reports as 'accuracy')", atol=1e-6, rtol=0)
+
+
+def _one_unit_mistakes(t: np.ndarray, q: np.ndarray) -> list[tuple[str, float | None]]:
+    return [
+        (
+            "that is the share of outputs exactly equal to their targets; which metric does the string "
+            "become for an output with one unit on its last axis?",
+            _mean(lambda: q == t),
+        ),
+        (
+            "it counts an output of exactly 0.5 as lit; Keras' threshold is strict (output > 0.5), so 0.5 "
+            "counts as dark",
+            _mean(lambda: (q >= 0.5) == (t.reshape(q.shape) > 0.5)),
+        ),
+        (
+            "it counts an output of exactly 0.5 as lit (Keras' threshold is strict: output > 0.5)",
+            _mean(lambda: (q >= 0.5) == t.reshape(q.shape)),
+        ),
+        (
+            "it reads a grey target (between 0 and 1) as 0 or 1; find out what this metric does with a "
+            "target that is neither",
+            _mean(lambda: (q > 0.5) == (t.reshape(q.shape) > 0.5)),
+        ),
+        (
+            f"it compares outputs {q.shape} with targets {t.shape} as NumPy broadcasts them, every output "
+            "with every target; Keras lines the two up first",
+            _mean(lambda: (q > 0.5) == t) if q.ndim != t.ndim else None,
+        ),
+    ]
+
+
+def _several_unit_mistakes(t: np.ndarray, q: np.ndarray) -> list[tuple[str, float | None]]:
+    labels = t.ndim < q.ndim or t.shape[-1] == 1
+    return [
+        (
+            "it thresholds each unit at 0.5; for outputs with several units the string becomes another "
+            "metric (lesson 4's rule)",
+            _mean(lambda: (q > 0.5) == t),
+        ),
+        (
+            "these targets are class labels, one number per sample: the rule picks another metric for "
+            "them than for one-hot targets",
+            _mean(lambda: t.argmax(axis=-1) == q.argmax(axis=-1)) if labels else None,
+        ),
+        (
+            f"it compares the outputs' classes {q.shape[:-1]} with labels {t.shape} as NumPy broadcasts "
+            "them, every sample with every label; Keras lines the two up first",
+            _mean(lambda: q.argmax(axis=-1) == t) if labels and t.ndim == q.ndim else None,
+        ),
+        (
+            "it asks whether the target is 1 at the largest output; this metric compares the positions of "
+            "the largest target and the largest output",
+            _mean(lambda: np.take_along_axis(t, q.argmax(axis=-1)[..., None], axis=-1) == 1)
+            if not labels
+            else None,
+        ),
+    ]
+
+
+def accuracy_one_unit(what_accuracy_reads: Callable) -> None:
+    """For one-unit outputs 'accuracy' is binary accuracy: output strictly above 0.5, compared with
+    the target as it is (a grey target never matches), targets lined up with the outputs."""
+    _accuracy_cases(what_accuracy_reads, _one_unit_cases, _one_unit_mistakes)
+
+
+def accuracy_several_units(what_accuracy_reads: Callable) -> None:
+    """For outputs of several units 'accuracy' compares the largest output's position with the
+    largest target's (categorical) or with the class label (sparse categorical)."""
+    _accuracy_cases(what_accuracy_reads, _several_unit_cases, _several_unit_mistakes)
 
 
 # --- exercise 5: binary cross-entropy by hand ------------------------------------------------------
@@ -655,53 +853,3 @@ def diagnosis(stuck_scores: Callable, lit_pixels_found: Callable) -> None:
         again is not metric,
         "lit_pixels_found() returned the same object twice: create a new metric in the function",
     )
-
-
-# --- exercise 4, reworked: what 'accuracy' reads, then the metric that tells the truth ------------
-def _accuracy_as_compiled(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """What ``metrics=['accuracy']`` reports for outputs ``y_pred``: a model that passes its input
-    through, evaluated on ``y_pred`` against ``y_true`` (Keras resolves the string by the output)."""
-    import keras
-
-    inputs = keras.Input(shape=y_pred.shape[1:])
-    model = keras.Model(inputs, keras.layers.Activation("linear")(inputs))
-    model.compile(loss="mse", metrics=["accuracy"])
-    return float(
-        model.evaluate(y_pred, y_true, verbose=0, return_dict=True, batch_size=len(y_pred))["accuracy"]
-    )
-
-
-def accuracy_reads(what_accuracy_reads: Callable) -> None:
-    """``what_accuracy_reads`` is binary accuracy: ``mean((y_pred > 0.5) == y_true)``, strict at 0.5."""
-    rng = np.random.default_rng(45)
-    for n, side in ((6, 9), (4, 13)):
-        y_true = tracks(n, side, seed=45 + side)
-        noise = rng.random(y_true.shape)
-        y_pred = np.where(noise < 0.3, 0.5, rng.random(y_true.shape)).astype("float32")  # many exact 0.5s
-        y_pred[: n // 2] = _sigmoid(y_true[: n // 2]).astype("float32")  # the identity-sigmoid's outputs
-        want = _accuracy_as_compiled(y_true, y_pred)
-        what = f"what_accuracy_reads(y_true, y_pred) for {n} images of {side}×{side}"
-        got = call_learner(what_accuracy_reads, y_true.copy(), y_pred.copy(), what=what)
-        try:
-            got = float(np.asarray(got, dtype=np.float64))
-        except (TypeError, ValueError):
-            fail(f"{what} should return one number, got {got!r:.80}")
-        if math.isclose(got, float(np.mean(y_pred == y_true)), abs_tol=1e-9) and not math.isclose(got, want):
-            fail(
-                f"{what} is {got:.4f}, the share of outputs exactly equal to their targets; 'accuracy' reports "
-                f"{want:.4f}: which metric does the string become for an output with one unit on its last axis?"
-            )
-        if math.isclose(
-            got, float(np.mean((y_pred >= 0.5) == (y_true > 0.5))), abs_tol=1e-9
-        ) and not math.isclose(got, want):
-            fail(
-                f"{what} counts an output of exactly 0.5 as lit; Keras' threshold is strict (output > 0.5), so "
-                "0.5 counts as dark"
-            )
-        expect_close(got, want, what, atol=1e-6, rtol=1e-6)
-
-
-def accuracy_and_agreement(what_accuracy_reads: Callable, exact_agreement_metric: Callable) -> None:
-    """Exercise 4: what the string 'accuracy' reads, and a metric object that counts exact agreement."""
-    accuracy_reads(what_accuracy_reads)
-    agreement_metric(exact_agreement_metric)

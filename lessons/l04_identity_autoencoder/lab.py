@@ -1,9 +1,9 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 4 — The identity autoencoder
 #
-# Six exercises on what lesson 4 measured: the identity-sigmoid model, the loss it must report,
-# pictures that do not lie about their scale, the metric that tells the truth, binary
-# cross-entropy by hand — and, last, a diagnosis: a symptom you have not met yet, whose cause you
+# Six exercises on what lesson 4 measured: an identity model tuned to output what you ask, the loss
+# the lesson's model must report, pictures that do not lie about their scale, what the string
+# "accuracy" reads for any output, binary cross-entropy by hand — and, last, a diagnosis: a symptom you have not met yet, whose cause you
 # work out and return in code.
 #
 # **Work in your own copy**, `work/lab04_autoencoder/lab04_autoencoder.ipynb`: `make lab` makes it,
@@ -12,8 +12,8 @@
 # Binder this notebook is your own copy already.)
 #
 # **How this lab is checked.** Each exercise asks for a *function*. The check cell under it calls
-# your function on fresh inputs of its own — flight tracks of 12×12, 20×20, 24×24 or 18×26 pixels,
-# sizes the lessons never used, so a hard-coded 32 or 64 shows — and, when something is wrong, says
+# your function on fresh inputs of its own — flight tracks of 9×14, 20×20, 17×11, 24×24 or 18×26
+# pixels, sizes the lessons never used, so a hard-coded 32 or 64 shows — and, when something is wrong, says
 # what in words. Run a check cell as often as you like: the autograder runs the same checks. Points
 # are shown on each check cell (10 in all).
 #
@@ -44,39 +44,55 @@ print(f"tracks: {tracks.shape}, {tracks.dtype}, lit fraction {tracks.mean():.4f}
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 1 — The identity model (4 points)
+# ## Exercise 1 — An identity model that outputs what you ask (4 points)
 #
-# `build_identity_model(side)` returns a **compiled** model that computes `sigmoid(x)` pixel by
-# pixel, as the article's identity model did:
+# The lesson's identity-sigmoid model outputs 0.5 for a black pixel and σ(1) = 0.731 for a lit one:
+# its Dense layer computes `sigmoid(x @ kernel + bias)` with the identity matrix as kernel and no
+# bias. The same layer, with another number on the kernel's diagonal and a bias, can output any two
+# values you like between 0 and 1.
 #
-# * input: images of shape `(side, side, 1)`, flattened inside the model;
-# * one `Dense` layer of `side·side` units with the `sigmoid` activation, **no bias**, and the
-#   identity matrix as its kernel (`keras.initializers.Identity()`);
-# * reshaped back to `(side, side, 1)`;
-# * compiled with `Adam` at its default learning rate, the mean squared error loss and
-#   `metrics=["accuracy"]`.
+# `build_identity_model(height, width, dark, lit)` returns a **compiled** model for images of shape
+# `(height, width, 1)` — square or not:
 #
-# The first check inspects the model (2 points): its shapes, its single Dense layer, its parameter
-# count (side⁴), its kernel, its outputs, its loss and optimizer. The second (2 points) trains it the
-# same way every time — 2 epochs on 512 tracks of 24×24, batch 32, seed 0 — starting from its
-# perfect weights, and compares the test MSE afterwards with the reference run.
+# * Flatten → **one** `Dense` layer of `height·width` units with the `sigmoid` activation → Reshape
+#   back to `(height, width, 1)`, compiled with `Adam` at its default learning rate,
+#   `loss="mse"` and `metrics=["accuracy"]`;
+# * its kernel a number times the identity matrix and its bias one number repeated, so that each
+#   output depends on its own pixel only — chosen so that **every black pixel (0.0) comes out as
+#   `dark` and every lit pixel (1.0) as `lit`**, for any `dark` and `lit` strictly between 0 and 1,
+#   in either order.
+#
+# Work the two numbers out from `dark` and `lit` (the log-odds of lesson 4, section 5, undo the
+# sigmoid). Set them with initializers (`keras.initializers.Identity(gain=...)`,
+# `keras.initializers.Constant(...)`) or afterwards with `layer.set_weights(...)`.
+#
+# The first check (2 points) builds your model for images of 9×14, 20×20 and 17×11 pixels and
+# several pairs `(dark, lit)` and compares its outputs on flight tracks with `dark` and `lit`. The
+# second (1 point) feeds it *grey* pixels (random values between 0 and 1), where a sigmoid layer and
+# other models that get 0 and 1 right part ways, and looks at its layer and compile settings. The
+# third (1 point) trains it the same way every time — 2 epochs on 512 tracks of 24×24, batch 32,
+# seed 0, from `dark = 0.1`, `lit = 0.9` — and compares the test MSE afterwards with the reference
+# run.
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex1", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def build_identity_model(side):
-    """Flatten → Dense(side², sigmoid, no bias, identity kernel) → Reshape, compiled."""
+def build_identity_model(height, width, dark, lit):
+    """Flatten → Dense(height·width, sigmoid) with a scaled identity kernel and a bias → Reshape,
+    compiled: black pixels come out as dark, lit ones as lit."""
     ### BEGIN SOLUTION
+    bias = math.log(dark / (1 - dark))  # a black pixel adds nothing: σ(bias) = dark
+    gain = math.log(lit / (1 - lit)) - bias  # a lit pixel adds the diagonal: σ(gain + bias) = lit
     model = keras.Sequential(
         [
-            keras.Input(shape=(side, side, 1)),
+            keras.Input(shape=(height, width, 1)),
             keras.layers.Flatten(),
             keras.layers.Dense(
-                side * side,
+                height * width,
                 activation="sigmoid",
-                use_bias=False,
-                kernel_initializer=keras.initializers.Identity(),
+                kernel_initializer=keras.initializers.Identity(gain=gain),
+                bias_initializer=keras.initializers.Constant(bias),
             ),
-            keras.layers.Reshape((side, side, 1)),
+            keras.layers.Reshape((height, width, 1)),
         ]
     )
     model.compile(optimizer=keras.optimizers.Adam(), loss="mse", metrics=["accuracy"])
@@ -85,21 +101,25 @@ def build_identity_model(side):
 
 
 # %%
-# Try it (not graded): what does the untrained model output, and what do evaluate() and fit() say?
+# Try it (not graded): what does the model output, and what do evaluate() and fit() say?
 try:
-    model = build_identity_model(28)
+    model = build_identity_model(28, 28, dark=0.02, lit=0.98)
     print("output values:", np.unique(model.predict(tracks, verbose=0)))
     print("evaluate:", model.evaluate(tracks, tracks, verbose=0, return_dict=True))
-    history = model.fit(tracks, tracks, epochs=3, batch_size=8, verbose=0)
-    print({name: [round(v, 4) for v in values] for name, values in history.history.items()})
+    lesson_model = build_identity_model(28, 28, dark=0.5, lit=1 / (1 + math.exp(-1)))
+    print("the lesson's pair, (0.5, σ(1)):", np.unique(lesson_model.predict(tracks, verbose=0)))
 except NotImplementedError:
     print("build_identity_model is not written yet.")
 
-# %% nbgrader={"grade": true, "grade_id": "ex1-architecture", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.architecture(build_identity_model)
-print("Exercise 1, architecture: passed.")
+# %% nbgrader={"grade": true, "grade_id": "ex1-outputs", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+check.dark_and_lit(build_identity_model)
+print("Exercise 1, dark and lit outputs: passed.")
 
-# %% nbgrader={"grade": true, "grade_id": "ex1-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
+# %% nbgrader={"grade": true, "grade_id": "ex1-sigmoid", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+check.grey_pixels(build_identity_model)
+print("Exercise 1, grey pixels and the compiled model: passed.")
+
+# %% nbgrader={"grade": true, "grade_id": "ex1-training", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
 check.training(build_identity_model)
 print("Exercise 1, training: passed.")
 
@@ -165,41 +185,65 @@ print("Exercise 3 passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 4 — The metric that tells the truth (2 points)
+# ## Exercise 4 — What "accuracy" reads, whatever the output (2 points)
 #
-# The identity-sigmoid model scores "accuracy" 1.0 while none of its outputs equals its target.
+# The identity-sigmoid model scores "accuracy" 1.0 while none of its outputs equals its target:
+# the string became a metric chosen from the shapes of the targets and outputs (lesson 4,
+# section 4, shows Keras' rule). The same string, in other models, becomes other metrics.
 #
-# * `what_accuracy_reads(y_true, y_pred)` returns, computed with NumPy, the number that
-#   `compile(..., metrics=["accuracy"])` reports for a model of this lab whose outputs are `y_pred`
-#   (shape `(n, side, side, 1)`, values in [0, 1]) and whose targets are `y_true` (0.0 and 1.0).
-#   Work out which metric the string becomes for such outputs, and what it does with an output of
-#   exactly 0.5 — the identity-sigmoid model's output for every dark pixel.
-# * `exact_agreement_metric()` returns a **new** Keras metric object (from `keras.metrics`) that
-#   reports the fraction of predictions *exactly equal* to their targets — 0.0 for the
-#   identity-sigmoid model.
+# `what_accuracy_reads(y_true, y_pred)` returns, computed with **NumPy only** (no Keras in this
+# function), the number `evaluate` reports as `accuracy` for a model compiled with
+# `metrics=["accuracy"]` whose outputs on a batch are `y_pred` and whose targets are `y_true`, for
+# the outputs and targets of these models:
 #
-# The check compares `what_accuracy_reads` with what `evaluate` reports on outputs of its own.
+# * outputs with **one unit** on the last axis: images `(n, height, width, 1)` against targets of
+#   the same shape — which may hold **grey** pixels, as an anti-aliased track does (values
+#   between 0 and 1, not only 0 and 1) — and outputs that may be **exactly 0.5**; and a one-unit
+#   classifier, outputs `(n, 1)`, against targets `(n,)`;
+# * outputs with **several units**, `(n, k)` or `(n, height, width, k)`: against targets of the
+#   same shape (one-hot rows, or scores), and against class labels (integers stored as floats) with
+#   the last axis left out, `(n,)` or `(n, height, width)`, or of shape `(n, 1)`. The outputs have
+#   no ties for their largest value.
+#
+# Read the rule, then find out what each metric it picks does with these inputs: its source, or a
+# few small arrays of your own fed to it, will tell you.
+#
+# The first check (1 point) compares your function with what `evaluate` reports on one-unit outputs
+# of its own, the second (1 point) on outputs of several units.
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def what_accuracy_reads(y_true, y_pred):
     """The 'accuracy' compile reports for these outputs and targets, in NumPy."""
     ### BEGIN SOLUTION
-    # one output unit on the last axis: 'accuracy' is binary accuracy, a strict threshold at 0.5
-    return float(np.mean((y_pred > 0.5) == (y_true > 0.5)))
+    t = np.asarray(y_true, dtype=np.float64)
+    q = np.asarray(y_pred, dtype=np.float64)
+    if q.shape[-1] == 1:  # one unit: BinaryAccuracy, output strictly above 0.5 against the target as it is
+        t = t.reshape(q.shape)  # Keras lines (n,) targets up with (n, 1) outputs; NumPy would broadcast
+        return float(np.mean(t == (q > 0.5)))
+    if t.ndim < q.ndim or t.shape[-1] == 1:  # class labels: SparseCategoricalAccuracy
+        return float(np.mean(t.reshape(q.shape[:-1]) == q.argmax(axis=-1)))
+    return float(np.mean(t.argmax(axis=-1) == q.argmax(axis=-1)))  # CategoricalAccuracy
     ### END SOLUTION
 
 
-def exact_agreement_metric():
-    """A fresh metric object counting exact agreement between predictions and targets."""
-    ### BEGIN SOLUTION
-    return keras.metrics.Accuracy()
-    ### END SOLUTION
+# %%
+# Try it (not graded): your function beside Keras' metrics on small arrays of your own.
+try:
+    y_true = np.array([[0.0], [1.0], [0.5], [1.0]])
+    y_pred = np.array([[0.5], [0.7], [0.9], [0.2]])
+    print("yours:", what_accuracy_reads(y_true, y_pred))
+    print("BinaryAccuracy:", float(keras.metrics.BinaryAccuracy()(y_true, y_pred)))
+except NotImplementedError:
+    print("what_accuracy_reads is not written yet.")
 
+# %% nbgrader={"grade": true, "grade_id": "ex4-one-unit", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+check.accuracy_one_unit(what_accuracy_reads)
+print("Exercise 4, one-unit outputs: passed.")
 
-# %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.accuracy_and_agreement(what_accuracy_reads, exact_agreement_metric)
-print("Exercise 4 passed.")
+# %% nbgrader={"grade": true, "grade_id": "ex4-several-units", "locked": true, "points": 1, "schema_version": 3, "solution": false, "task": false}
+check.accuracy_several_units(what_accuracy_reads)
+print("Exercise 4, outputs of several units: passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
