@@ -2,12 +2,15 @@
 
 Every check builds its own inputs (other sizes than the lesson's, so hard-coded numbers show) and
 its own expected answer; the mistakes lesson 6 measured get their own messages: ``x[:5]`` slicing
-the batch axis, a loss collapsed to one number, two copies of a body meant to be shared, a
-per-sample ``add_loss``, a k that is rebound instead of assigned or never clipped.
+the batch axis, heads whose body is rebuilt per model (or only half shared), a loss collapsed to
+one number or averaged over the axes of one rank only, a penalty counted once where a shared
+layer adds it twice or weighted by ``sample_weight``, a k that is rebound instead of assigned or
+never clipped.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 
@@ -15,6 +18,7 @@ import numpy as np
 
 from pitfalls.checks.core import (
     CheckFailed,
+    activation_name,
     call_learner,
     dense_layers,
     expect,
@@ -101,90 +105,168 @@ def split(split_in_halves: Callable) -> None:
         expect_close(second, x[:, half:], f"the second half of {name}'s output")
 
 
-# --- exercise 2: two heads over one shared body ---------------------------------------------------
-N_FEATURES, HIDDEN, CODE, CLASSES = 20, 16, 8, 3
-BODY_PARAMS = N_FEATURES * HIDDEN + HIDDEN + HIDDEN * CODE + CODE
-HEAD_PARAMS = {"classifier": CODE * CLASSES + CLASSES, "regressor": CODE + 1}
+# --- exercise 2: heads that were meant to share a body --------------------------------------------
+BODY_UNITS = (16, 8)
+HEAD_ACTIVATIONS = (None, "softmax", "sigmoid", "tanh")
 
 
-def _distinct(models) -> dict[int, object]:
-    return {id(w): w for m in models for w in m.weights}
+def _heads_cases(seed: int = 62) -> list[tuple[int, list[tuple[int, str | None]]]]:
+    """(n_features, heads) drawn from a seeded family: 2 to 4 heads of 1 to 6 units, odd inputs."""
+    rng = np.random.default_rng(seed)
+    cases = []
+    for n_heads in (2, 4):
+        n_features = int(rng.integers(5, 30))
+        heads = [
+            (int(rng.integers(1, 7)), HEAD_ACTIVATIONS[int(rng.integers(len(HEAD_ACTIVATIONS)))])
+            for _ in range(n_heads)
+        ]
+        heads[0] = (heads[0][0], "softmax" if heads[0][1] is None else heads[0][1])  # never all linear
+        heads[-1] = (heads[-1][0], None)  # the head the check trains: linear, any target
+        heads = [
+            (max(units, 2) if act == "softmax" else units, act) for units, act in heads
+        ]  # 1-unit softmax: constant
+        cases.append((n_features, heads))
+    return cases
 
 
-def two_heads(build_two_heads: Callable) -> None:
-    """Shapes, the number of distinct weight variables, and sharing shown by training."""
+def _body_params(n_features: int) -> int:
+    sizes = (n_features, *BODY_UNITS)
+    return sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+
+
+def _ids(model) -> dict[int, object]:
+    return {id(w): w for w in model.weights}
+
+
+def _heads_built(build_heads: Callable, n_features: int, heads: list) -> list:
+    """The learner's models for ``heads``, with their inputs and outputs checked."""
     import keras
 
-    keras.utils.set_random_seed(0)
-    name = f"build_two_heads({N_FEATURES})"
-    result = call_learner(build_two_heads, N_FEATURES, what=name)
+    name = f"build_heads({n_features}, {heads})"
+    models = call_learner(build_heads, n_features, list(heads), what=name)
     expect(
-        isinstance(result, (tuple, list)) and len(result) == 2,
-        f"{name} should return two models, (classifier, regressor); got {type(result).__name__}",
+        isinstance(models, (list, tuple)) and len(models) == len(heads),
+        f"{name} should return a list of {len(heads)} models, one per head; got {type(models).__name__}"
+        + (f" of {len(models)}" if isinstance(models, (list, tuple)) else ""),
     )
-    classifier, regressor = result
-    for model, which, out in ((classifier, "classifier", CLASSES), (regressor, "regressor", 1)):
+    expect(len({id(m) for m in models}) == len(models), f"{name} returned the same model more than once")
+    for i, (model, (units, _)) in enumerate(zip(models, heads)):
+        which = f"model {i} of {name}"
+        expect(isinstance(model, keras.Model), f"{which} should be a keras.Model, got {type(model).__name__}")
         expect(
-            isinstance(model, keras.Model), f"the {which} should be a keras.Model, got {type(model).__name__}"
+            len(model.inputs) == 1, f"{which} has {len(model.inputs)} inputs; each head has its own one input"
         )
-        expect_shape(model.inputs[0], (None, N_FEATURES), f"the {which}'s input")
-        expect_shape(model.outputs[0], (None, out), f"the {which}'s output")
-    expect(classifier is not regressor, f"{name} returned the same model twice")
+        expect_shape(model.inputs[0], (None, n_features), f"the input of {which}")
+        expect_shape(model.outputs[0], (None, units), f"the output of {which}")
+    return models
 
-    distinct = _distinct([classifier, regressor])
-    n_vars = len(distinct)
-    if n_vars == 12:
+
+def _heads_share(models: list, name: str, n_features: int, heads: list) -> None:
+    """Every pair of models has exactly the body's variables in common; the rest are the heads'."""
+    n_body = 2 * len(BODY_UNITS)
+    distinct = {k: w for m in models for k, w in _ids(m).items()}
+    own_bodies = n_body * len(models) + 2 * len(models)
+    if len(distinct) == own_bodies:
         fail(
-            "the two models hold 12 distinct weight variables, expected 8: each model has its own copy "
-            "of the body (separate Dense instances), so training one head would not change the other's "
-            "features. Build the body once — one keras.Model, or one Dense(16) and one Dense(8) "
-            "instance — and call it on both inputs."
+            f"the {len(models)} models of {name} hold {len(distinct)} distinct weight variables, "
+            f"{n_body} for a body and 2 for a head in *each* model: every model has a body of its own, "
+            "so training one head leaves the other models' features exactly as they were. Where are "
+            "the body's layers created, and how many times?"
         )
+    common = set(_ids(models[0]))
+    for i, model in enumerate(models[1:], 1):
+        shared = set(_ids(models[0])) & set(_ids(model))
+        if len(shared) < n_body:
+            fail(
+                f"models 0 and {i} of {name} have {len(shared)} weight variables in common, expected the "
+                f"body's {n_body} (two kernels, two biases): part of the body is still built per model"
+            )
+        common &= shared
     expect(
-        n_vars == 8,
-        f"the two models hold {n_vars} distinct weight variables, expected 8: the body's "
-        "two kernels and two biases (shared), and a kernel and a bias for each head",
+        len(common) == n_body,
+        f"the models of {name} have {len(common)} weight variables in common, expected the body's "
+        f"{n_body}: each head's Dense layer should be its own",
+    )
+    expected = n_body + 2 * len(models)
+    expect(
+        len(distinct) == expected,
+        f"the models of {name} hold {len(distinct)} distinct weight variables, expected {expected}: "
+        f"the body's {n_body}, and a kernel and a bias for each head",
     )
     params = sum(int(np.prod(w.shape)) for w in distinct.values())
-    expected = BODY_PARAMS + sum(HEAD_PARAMS.values())
+    want = _body_params(n_features) + sum(BODY_UNITS[-1] * u + u for u, _ in heads)
     expect(
-        params == expected,
-        f"the distinct variables hold {params} parameters, expected {expected} "
-        f"(body {N_FEATURES}→{HIDDEN}→{CODE}: {BODY_PARAMS}; heads {HEAD_PARAMS['classifier']} "
-        f"and {HEAD_PARAMS['regressor']}): check the layer sizes",
+        params == want,
+        f"the distinct variables of {name} hold {params} parameters, expected {want} (the body "
+        f"{n_features}→16→8: {_body_params(n_features)}, and each head 8→units): check the layer sizes",
     )
-    activations = sorted(getattr(l.activation, "__name__", "") for l in dense_layers(classifier))
-    expect(
-        activations.count("relu") == 2 and "softmax" in activations,
-        f"the classifier's Dense activations are {activations}; the body uses relu twice and the "
-        "classifier head softmax",
-    )
-    activations = sorted(getattr(l.activation, "__name__", "") for l in dense_layers(regressor))
-    expect(
-        activations.count("relu") == 2 and "linear" in activations,
-        f"the regressor's Dense activations are {activations}; the body uses relu twice and the "
-        "regressor head none (linear): a regression target can be any number",
-    )
-
-    x = np.random.default_rng(1).normal(size=(64, N_FEATURES)).astype("float32")
-    y = np.random.default_rng(2).integers(0, CLASSES, size=64)
-    before = _numpy(call_learner(regressor, x[:8], what="the regressor on a batch"))
-    reg_head = [w for w in regressor.weights if not any(w is v for v in classifier.weights)]
-    head_before = [_numpy(w) for w in reg_head]
-    classifier.compile(optimizer=keras.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
-    call_learner(classifier.fit, x, y, epochs=1, batch_size=64, verbose=0, what="training the classifier")
-    after = _numpy(call_learner(regressor, x[:8], what="the regressor on a batch"))
-    expect(
-        float(np.abs(after - before).max()) > 1e-6,
-        "after training the classifier, the regressor's outputs did not change: the body is not shared",
-    )
-    expect(
-        all(np.array_equal(_numpy(w), b) for w, b in zip(reg_head, head_before)),
-        "training the classifier changed the regressor's own head: only the body should be shared",
-    )
+    for i, (model, (units, activation)) in enumerate(zip(models, heads)):
+        layers = dense_layers(model)
+        in_body = [l for l in layers if id(l.kernel) in common]
+        own = [l for l in layers if id(l.kernel) not in common]
+        names = [activation_name(l) for l in in_body]
+        expect(
+            names == ["relu", "relu"],
+            f"the body's Dense activations in model {i} are {names}, expected relu twice",
+        )
+        expect(
+            len(own) == 1, f"model {i} of {name} has {len(own)} Dense layers of its own, expected one head"
+        )
+        got, wanted = activation_name(own[0]), activation or "linear"
+        expect(
+            got == wanted,
+            f"the head of model {i} of {name}, ({units}, {activation!r}), has the activation {got!r}, "
+            f"expected {wanted!r}",
+        )
 
 
-# --- exercise 3: a per-sample loss ----------------------------------------------------------------
+def _heads_train(models: list, name: str) -> None:
+    """A training step on the last model, as an optimizer makes it (every trainable variable moved),
+    moves every other model's outputs and none of their heads."""
+    trained = models[-1]
+    n_features = trained.inputs[0].shape[1]
+    probe = np.random.default_rng(61).normal(size=(6, n_features)).astype("float32")
+    before = [_numpy(call_learner(m, probe, what="a model on a batch")) for m in models[:-1]]
+    trainable = {id(w) for w in trained.trainable_weights}
+    heads_before = [
+        [(w, _numpy(w)) for w in m.weights if id(w) not in set(_ids(trained))] for m in models[:-1]
+    ]
+    rng = np.random.default_rng(62)
+    for w in trained.trainable_weights:  # the step: fit would move these, and only these
+        w.assign(_numpy(w) + rng.normal(0, 0.3, size=w.shape))
+    for i, (model, old) in enumerate(zip(models[:-1], before)):
+        shared = [w for w in model.weights if id(w) in set(_ids(trained))]
+        expect(
+            all(id(w) in trainable for w in shared),
+            f"the body's variables are not trainable in the last model of {name}: training a head would "
+            "leave the shared features as they are",
+        )
+        after = _numpy(call_learner(model, probe, what="a model on a batch"))
+        expect(
+            float(np.abs(after - old).max()) > 1e-6,
+            f"after a training step of the last model of {name}, model {i}'s outputs did not change: its "
+            "body is not the one that was trained",
+        )
+    for i, held in enumerate(heads_before):
+        expect(
+            all(np.array_equal(_numpy(w), b) for w, b in held),
+            f"a training step of the last model of {name} changed model {i}'s own head: only the body is shared",
+        )
+
+
+def shared_heads(build_heads: Callable) -> None:
+    """Models over one body: their inputs and outputs, the variables they share, what training moves."""
+    import keras
+
+    for n_features, heads in _heads_cases():
+        keras.utils.set_random_seed(0)
+        name = f"build_heads({n_features}, {heads})"
+        models = _heads_built(build_heads, n_features, heads)
+        _heads_share(models, name, n_features, heads)
+    _heads_train(models, name)
+
+
+# --- exercise 3: a per-sample loss for targets of any rank ----------------------------------------
 def _symbolic_errors_as_type_errors(loss: Callable) -> Callable:
     """``loss``, but TensorFlow's "Cannot convert a symbolic tf.Tensor to a numpy array" — raised as
     a ``NotImplementedError`` — becomes a ``TypeError``, so that ``call_learner`` does not mistake
@@ -202,55 +284,67 @@ def _symbolic_errors_as_type_errors(loss: Callable) -> Callable:
     return wrapped
 
 
-def per_sample_loss(per_sample_mae: Callable) -> None:
-    """One value per image, the mean |y_pred − y_true| over rows, columns and channels; works in fit."""
-    import keras
+def _target_shapes(seed: int = 30) -> list[tuple[int, ...]]:
+    """One batch shape per rank 2 to 5, odd sizes, no two axes alike (so a wrong axis shows)."""
+    rng = np.random.default_rng(seed)
+    shapes = []
+    for rank in (2, 3, 4, 5):
+        sizes = rng.permutation(np.arange(2, 10))[:rank]
+        shapes.append(tuple(int(s) for s in sizes))
+    return shapes
+
+
+def _per_sample_values(per_sample_mae: Callable, shape: tuple[int, ...], rng) -> None:
     from keras import ops
 
-    rng = np.random.default_rng(3)
-    for shape in ((5, 6, 6, 2), (3, 4, 4, 1)):
-        y_true = rng.random(shape).astype("float32")
-        y_pred = rng.random(shape).astype("float32")
-        n = shape[0]
-        name = f"per_sample_mae on a batch of {n} images of {shape[1]}×{shape[2]}×{shape[3]}"
+    y_true = rng.random(shape).astype("float32")
+    y_pred = rng.random(shape).astype("float32")
+    n, rank = shape[0], len(shape)
+    name = f"per_sample_mae on a batch of rank {rank}, shape {shape}"
+    try:
         got = _numpy(
             call_learner(
                 per_sample_mae, ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred), what=name
             )
         )
-        expect_shape(
-            got,
-            (n,),
-            name,
-            hints={
-                (): f"one number for the whole batch: a Keras loss returns one value per sample, shape ({n},), so "
-                "that sample_weight and masks can act on each sample. Average over axes [1, 2, 3] only",
-                shape[:3]: "that averaged over the last axis only: average over rows, columns and channels, "
-                "axes [1, 2, 3]",
-                shape: "that is the error of every pixel: average over axes [1, 2, 3]",
-            },
+    except CheckFailed as exc:
+        if "dimension" in str(exc).lower() or "axis" in str(exc).lower():
+            fail(f"{exc}\nThe loss names axes that a batch of rank {rank} does not have.")
+        raise
+    hints = {
+        (): f"one number for the whole batch: a Keras loss returns one value per sample, shape ({n},), so "
+        "that sample_weight and masks can act on each sample"
+    }
+    if got.ndim > 1:
+        hints[got.shape] = (
+            f"{int(np.prod(got.shape[1:]))} values per sample instead of one: some of each sample's axes "
+            "were not averaged"
         )
-        error = np.abs(y_pred.astype(np.float64) - y_true)
-        if np.allclose(got, (error**2).mean(axis=(1, 2, 3)), atol=1e-5):
-            fail(f"{name}: these are mean *squared* errors; the exercise asks for the mean absolute error")
-        expect_close(got, error.mean(axis=(1, 2, 3)), name, atol=1e-5, rtol=1e-5)
+    expect_shape(got, (n,), name, hints=hints)
+    error = np.abs(y_pred.astype(np.float64) - y_true).reshape(n, -1)
+    if np.allclose(got, error.sum(axis=1), rtol=1e-5):
+        fail(f"{name}: these are sums of |error| over each sample; the exercise asks for the mean")
+    if np.allclose(got, (error**2).mean(axis=1), atol=1e-6):
+        fail(f"{name}: these are mean *squared* errors; the exercise asks for the mean absolute error")
+    expect_close(got, error.mean(axis=1), name, atol=1e-5, rtol=1e-5)
 
-    # Inside fit/evaluate the loss sees symbolic tensors; sample_weight must act per sample.
-    y_true = rng.random((8, 5, 5, 3)).astype("float32")
-    y_pred = rng.random((8, 5, 5, 3)).astype("float32")
-    weights = np.r_[np.ones(4), np.zeros(4)].astype("float32")
-    image_in = keras.Input(shape=(5, 5, 3))
-    identity = keras.Model(image_in, keras.layers.Identity()(image_in))
+
+def _per_sample_weighted(per_sample_mae: Callable, shape: tuple[int, ...], rng) -> None:
+    """Inside evaluate the loss sees symbolic tensors; sample_weight must act on each sample."""
+    import keras
+
+    y_true = rng.random(shape).astype("float32")
+    y_pred = rng.random(shape).astype("float32")
+    n = shape[0]
+    weights = (rng.random(n) < 0.5).astype("float32")
+    weights[0], weights[-1] = 1.0, 0.0
+    target_in = keras.Input(shape=shape[1:])
+    identity = keras.Model(target_in, keras.layers.Identity()(target_in))
     identity.compile(loss=_symbolic_errors_as_type_errors(per_sample_mae))
+    what = f"model.evaluate(...) with your loss, targets of shape {shape} and sample weights of 0 and 1"
     try:
         reported = call_learner(
-            identity.evaluate,
-            y_pred,
-            y_true,
-            sample_weight=weights,
-            batch_size=8,
-            verbose=0,
-            what="model.evaluate(...) with your loss",
+            identity.evaluate, y_pred, y_true, sample_weight=weights, batch_size=n, verbose=0, what=what
         )
     except CheckFailed as exc:
         if "numpy" in str(exc).lower() or "symbolic" in str(exc).lower():
@@ -259,93 +353,107 @@ def per_sample_loss(per_sample_mae: Callable) -> None:
                 "symbolic tensors: write it with keras.ops (ops.mean, ops.abs), not NumPy."
             )
         raise
-    expected = (np.abs(y_pred.astype(np.float64) - y_true).mean(axis=(1, 2, 3)) * weights).sum() / 8
-    expect_close(
-        reported,
-        expected,
-        "model.evaluate(...) with your loss and sample_weight = [1]*4 + [0]*4",
-        atol=1e-5,
-        rtol=1e-5,
-    )
+    expected = (np.abs(y_pred.astype(np.float64) - y_true).reshape(n, -1).mean(axis=1) * weights).sum() / n
+    expect_close(reported, expected, what, atol=1e-5, rtol=1e-5)
 
 
-# --- exercise 4: an activity penalty with add_loss -------------------------------------------------
-def activity_penalty(ActivityL1) -> None:
-    """``ActivityL1(rate)`` passes x through and adds rate × mean over the batch of Σ|x| (one number)."""
+def per_sample_loss(per_sample_mae: Callable) -> None:
+    """One value per sample, the mean |y_pred − y_true| over all of its values, for ranks 2 to 5; in evaluate too."""
+    rng = np.random.default_rng(3)
+    shapes = _target_shapes()
+    for shape in shapes:
+        _per_sample_values(per_sample_mae, shape, rng)
+    _per_sample_weighted(per_sample_mae, (8, *shapes[-1][1:]), rng)  # rank 5, symbolic
+
+
+# --- exercise 4: what a shared penalty adds to the reported loss ----------------------------------
+PENALTY_CASES = (  # n_features, units, batch, rate, seed
+    (6, 5, 9, 0.2, 40),
+    (11, 7, 4, 0.03, 41),
+    (3, 2, 13, 0.7, 42),
+)
+
+
+@functools.cache
+def _siamese_batch(n_features: int, units: int, batch: int, rate: float, seed: int):
+    """The siamese model's evaluate on one batch, and the arrays the learner's function receives
+    (kept: they do not depend on the learner's answer, and each costs a model and an evaluate)."""
     import keras
-    from keras import ops
 
-    for rate, shape in ((0.3, (7, 5)), (0.05, (4, 9))):
-        layer = call_learner(ActivityL1, rate, what=f"ActivityL1({rate})")
-        expect(isinstance(layer, keras.layers.Layer), f"ActivityL1({rate}) should be a keras Layer")
-        x = np.random.default_rng(shape[1]).normal(size=shape).astype("float32")
-        name = f"ActivityL1({rate}) on a batch of shape {shape}"
-        out = call_learner(layer, ops.convert_to_tensor(x), what=name)
-        expect_shape(
-            _numpy(out),
-            shape,
-            f"the output of {name}",
-            hints={
-                (): "the layer returns the penalty; it should return its input unchanged and *add* the penalty "
-                "with self.add_loss(...)",
-                (shape[0],): "the layer returns the per-sample penalty; it should return its input unchanged",
-            },
-        )
-        expect_close(
-            _numpy(out), x, f"the output of {name}", hint="the layer must pass its input through unchanged"
-        )
-        losses = layer.losses
+    from lessons.l06_functional_api_and_losses import penalty
+
+    keras.utils.set_random_seed(seed)
+    model, encoder = penalty.siamese(n_features, units, rate)
+    rng = np.random.default_rng(seed)
+    a, b = (rng.normal(size=(batch, n_features)).astype("float32") for _ in range(2))
+    y = rng.normal(size=(batch, 1)).astype("float32")
+    w = rng.random(batch).astype("float32")
+    w[rng.permutation(batch)[: batch // 3]] = 0.0
+    features_a, features_b = _numpy(encoder(a)), _numpy(encoder(b))
+    squared = ((_numpy(model([a, b])) - y) ** 2)[:, 0]
+    printed = float(model.evaluate([a, b], y, sample_weight=w, batch_size=batch, verbose=0))
+    return printed, (features_a, features_b, squared, w)
+
+
+def _near(got: float, value: float) -> bool:
+    return math.isclose(got, value, rel_tol=1e-5, abs_tol=1e-7)
+
+
+def shared_penalty(evaluate_prints: Callable) -> None:
+    """The data term is Σ w·e² / N; the penalty layer, called twice, adds both branches' terms, unweighted."""
+    for n_features, units, batch, rate, seed in PENALTY_CASES:
+        printed, (fa, fb, squared, w) = _siamese_batch(n_features, units, batch, rate, seed)
+        what = f"evaluate_prints({rate}, ...) for a batch of {batch} pairs encoded in {units} features"
+        got = call_learner(evaluate_prints, rate, fa.copy(), fb.copy(), squared.copy(), w.copy(), what=what)
         expect(
-            len(losses) == 1,
-            f"after one call, {name} holds {len(losses)} losses, expected 1: call "
-            "self.add_loss(...) once in call()",
+            isinstance(got, (int, float, np.number)) or np.shape(got) == (),
+            f"{what} should return one number, got {got!r:.80}",
         )
-        value = _numpy(losses[0])
-        per_sample = rate * np.abs(x.astype(np.float64)).sum(axis=1)
-        if value.shape == (shape[0],):
+        got = float(got)
+        data = float(np.sum(w * squared)) / batch
+        pa, pb = (rate * float(np.abs(f).sum(axis=1).mean()) for f in (fa, fb))
+        if _near(got, data + pa) or _near(got, data + pb):
             fail(
-                f"{name} adds a penalty of shape {value.shape}, one value per sample. add_loss wants one "
-                f"number, and Keras 3 adds up what it gets: the penalty would be {shape[0]}× too big. "
-                "Average over the batch (ops.mean) before add_loss."
+                f"{what} is {got:.5f}, evaluate prints {printed:.5f}: your number holds the penalty of one "
+                "branch only. How many times is the penalty layer called in one forward pass?"
             )
-        expect_shape(value, (), f"the penalty {name} adds")
-        if math.isclose(float(value), per_sample.sum(), rel_tol=1e-5):
+        if _near(got, data + (pa + pb) / 2):
             fail(
-                f"{name} adds the penalty summed over the batch; average it over the samples (mean over "
-                "axis 0) so that it does not grow with the batch size"
+                f"{what} is {got:.5f}, evaluate prints {printed:.5f}: Keras does not average the add_loss terms"
             )
-        if math.isclose(float(value), rate * np.abs(x).mean(), rel_tol=1e-5):
+        per_sample = rate * (np.abs(fa).sum(axis=1) + np.abs(fb).sum(axis=1))
+        if _near(got, data + float(np.mean(w)) * (pa + pb)) or _near(
+            got, data + float(np.mean(w * per_sample))
+        ):
             fail(
-                f"{name} averages |x| over the features too; the penalty *sums* |x| over each sample's "
-                "features, then averages over the batch"
+                f"{what} is {got:.5f}, evaluate prints {printed:.5f}: your number weights the penalty with "
+                "the sample weights; do they reach what a layer adds with add_loss?"
             )
-        for other in (0.3, 0.05, 0.1, 0.01):
-            if other != rate and math.isclose(float(value), per_sample.mean() / rate * other, rel_tol=1e-5):
-                fail(
-                    f"{name} adds the penalty for a rate of {other}: is the rate hard-coded? Use the rate "
-                    "given to __init__ (self.rate)"
-                )
-        expect_close(value, per_sample.mean(), f"the penalty {name} adds", atol=1e-5, rtol=1e-5)
-
-    keras.utils.set_random_seed(0)
-    inputs = keras.Input(shape=(6,))
-    hidden = keras.layers.Dense(4, activation="relu")(inputs)
-    penalised = call_learner(ActivityL1, 0.2, what="ActivityL1(0.2)")(hidden)
-    model = keras.Model(inputs, keras.layers.Dense(1)(penalised))
-    features = keras.Model(inputs, hidden)
-    x = np.random.default_rng(6).normal(size=(16, 6)).astype("float32")
-    y = _numpy(model(x)).astype("float32")  # targets = predictions: the compiled MSE is 0
-    model.compile(optimizer="sgd", loss="mse")
-    reported = call_learner(model.evaluate, x, y, batch_size=16, verbose=0, what="model.evaluate(...)")
-    expected = 0.2 * np.abs(_numpy(features(x))).sum(axis=1).mean()
-    expect_close(
-        reported,
-        expected,
-        "the loss model.evaluate reports for a model with ActivityL1(0.2) and a zero MSE",
-        atol=1e-5,
-        rtol=1e-4,
-        hint="Keras adds what add_loss receives during call() to the compiled loss",
-    )
+        if w.sum() > 0 and _near(got, float(np.sum(w * squared)) / float(np.sum(w)) + pa + pb):
+            fail(
+                f"{what} is {got:.5f}, evaluate prints {printed:.5f}: your data term divides by the sum of "
+                "the weights; what does Keras' default reduction divide by?"
+            )
+        if _near(got, float(np.mean(squared)) + pa + pb):
+            fail(
+                f"{what} is {got:.5f}, evaluate prints {printed:.5f}: your data term ignores the sample "
+                "weights"
+            )
+        if _near(got, data + rate * float(np.abs(fa).mean() + np.abs(fb).mean())):
+            fail(
+                f"{what} is {got:.5f}, evaluate prints {printed:.5f}: your number averages |x| over each "
+                "sample's features; read what ActivityL1 does with them"
+            )
+        if _near(got, data + rate * float(np.abs(fa).sum() + np.abs(fb).sum())):
+            fail(
+                f"{what} is {got:.5f}, evaluate prints {printed:.5f}: your number sums the penalty over the "
+                "batch; read what ActivityL1 does with the samples"
+            )
+        if _near(got, data):
+            fail(f"{what} is {got:.5f}, evaluate prints {printed:.5f}: your number leaves the penalty out")
+        expect_close(
+            got, printed, what, atol=1e-6, rtol=1e-5, hint="what does each add_loss term contribute?"
+        )
 
 
 # --- exercise 5: BEGAN's k ------------------------------------------------------------------------

@@ -1,19 +1,20 @@
 # %% [markdown] nbgrader={"grade": false, "grade_id": "intro", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # # Lab 6 — Functional API, shared weights, slicing and custom losses
 #
-# Six exercises on what lesson 6 measured: slicing an input inside a model, a body shared by two
-# heads, a loss that returns one value per sample, a penalty added from inside a layer, BEGAN's
-# equilibrium variable k updated in a training step — and, last, a diagnosis: a symptom you have
-# not met yet, whose cause you work out and fix in code.
+# Six exercises on what lesson 6 measured: slicing an input inside a model, heads meant to share a
+# body that do not, a loss that returns one value per sample whatever the rank of its targets,
+# the number `evaluate` prints when a layer adds a penalty, BEGAN's equilibrium variable k updated
+# in a training step — and, last, a diagnosis: a symptom you have not met yet, whose cause you work
+# out and fix in code.
 #
 # **Work in your own copy**, `work/lab06_functional/lab06_functional.ipynb`: `make lab` makes it,
 # and so does `make fetch-lab LAB=lab06_functional`, which never overwrites a copy you have. Not in
 # `release/`: that folder belongs to the course, and edits there break `git pull`. (On Colab or
 # Binder this notebook is your own copy already.)
 #
-# **How this lab is checked.** Each exercise asks for a *function* (or, once, a layer class). The
-# check cell under it calls your code on fresh inputs of its own (other sizes than the lesson's, so a
-# hard-coded number shows) and, when something is wrong, says what in words. Run a check cell as
+# **How this lab is checked.** Each exercise asks for a *function*. The check cell under it calls
+# your code on fresh inputs of its own (other sizes than the lesson's, so a hard-coded number
+# shows) and, when something is wrong, says what in words. Run a check cell as
 # often as you like: the autograder runs the same checks. Points are shown on each check cell.
 #
 # **Run All stops at the first check that fails**: in a fresh lab that is exercise 1's, and every
@@ -33,8 +34,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from lessons.l06_functional_api_and_losses import began
+from lessons.l06_functional_api_and_losses import began, penalty
 from lessons.l06_functional_api_and_losses import checks as check
+from pitfalls.show import show_source
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex1-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
 # ## Exercise 1 — Split an input into two halves (2 points)
@@ -60,53 +62,79 @@ print("Exercise 1 passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex2-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 2 — Two heads over one shared body (3 points)
+# ## Exercise 2 — Heads that were meant to share a body (3 points)
 #
-# `build_two_heads(n_features)` returns two models, `(classifier, regressor)`:
+# A colleague needs several prediction heads over **one** body, `Dense(16, relu) → Dense(8, relu)`:
+# a model per head, each with its own input, so that training any head improves the features every
+# head uses. Their builder, in the cell below, takes `heads`, a list of `(units, activation)` pairs
+# (`activation` may be `None`), and returns one model per head, in that order. It runs and every
+# summary shows the body's two Dense layers — and yet after training the first model for a while,
+# the second one predicts exactly what it predicted before. Run it, find out why, then write
+# `build_heads(n_features, heads)`: the same models, with the same layer sizes and activations,
+# over a body that is really shared (each head stays its own).
 #
-# * a **body**, `Dense(16, relu) → Dense(8, relu)`, built **once** and shared by both models;
-# * the classifier: its own `keras.Input(shape=(n_features,))` → body → `Dense(3, softmax)`;
-# * the regressor: its own `keras.Input(shape=(n_features,))` → body → `Dense(1)`.
-#
-# Training either model must train the shared body. The check counts the *distinct* weight variables
-# of the two models and trains the classifier to see whether the regressor's outputs move.
+# The check builds models for heads of its own (two to four heads, of other sizes), looks at which
+# weight variables the models have in common, and makes a training step on one head to see what
+# moves.
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex2-given", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The colleague's builder (given; not graded). Try it: build two heads, train one, compare.
+def body(x):
+    """The body every head should share: Dense(16, relu) → Dense(8, relu)."""
+    x = keras.layers.Dense(16, activation="relu")(x)
+    return keras.layers.Dense(8, activation="relu")(x)
+
+
+def colleagues_heads(n_features, heads):
+    models = []
+    for units, activation in heads:
+        inputs = keras.Input(shape=(n_features,))
+        outputs = keras.layers.Dense(units, activation=activation)(body(inputs))
+        models.append(keras.Model(inputs, outputs))
+    return models
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex2", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def build_two_heads(n_features):
-    """(classifier, regressor), two models over one shared body."""
+def build_heads(n_features, heads):
+    """One model per (units, activation) in heads, all over one shared Dense(16) → Dense(8) body."""
     ### BEGIN SOLUTION
-    body_in = keras.Input(shape=(n_features,))
-    hidden = keras.layers.Dense(16, activation="relu")(body_in)
-    body = keras.Model(body_in, keras.layers.Dense(8, activation="relu")(hidden), name="body")
-
-    clf_in = keras.Input(shape=(n_features,))
-    classifier = keras.Model(clf_in, keras.layers.Dense(3, activation="softmax")(body(clf_in)))
-    reg_in = keras.Input(shape=(n_features,))
-    regressor = keras.Model(reg_in, keras.layers.Dense(1)(body(reg_in)))
-    return classifier, regressor
+    body = keras.Sequential(
+        [keras.layers.Dense(16, activation="relu"), keras.layers.Dense(8, activation="relu")]
+    )
+    models = []
+    for units, activation in heads:
+        inputs = keras.Input(shape=(n_features,))
+        models.append(keras.Model(inputs, keras.layers.Dense(units, activation=activation)(body(inputs))))
+    return models
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex2-check", "locked": true, "points": 3, "schema_version": 3, "solution": false, "task": false}
-check.two_heads(build_two_heads)
+check.shared_heads(build_heads)
 print("Exercise 2 passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex3-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 3 — A loss with one value per sample (2 points)
+# ## Exercise 3 — A per-sample loss for targets of any shape (2 points)
 #
-# `per_sample_mae(y_true, y_pred)` receives two batches of images of shape `(batch, rows, cols,
-# channels)` and returns the **mean absolute error of each image**: shape `(batch,)`. Write it with
-# `keras.ops` — Keras also calls it inside `fit`, on symbolic tensors. The check calls it on batches
-# of its own, then uses it as the loss of a model evaluated with `sample_weight`.
+# The lesson's `per_sample_mae` averages over axes `[1, 2, 3]`: it fits batches of images,
+# `(batch, rows, cols, channels)`, and nothing else. Write `per_sample_mae(y_true, y_pred)` for
+# batches of **any rank from 2 up** — tabular targets `(batch, features)`, sequences `(batch, time,
+# features)`, images, volumes: it returns the mean absolute error of each sample over all of that
+# sample's values, shape `(batch,)`. Write it with `keras.ops`: Keras also calls it inside `fit` and
+# `evaluate`, on symbolic tensors.
+#
+# The check calls it on batches of several ranks and sizes, then uses it as a model's loss in
+# `evaluate` with `sample_weight`.
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex3", "locked": false, "schema_version": 3, "solution": true, "task": false}
 def per_sample_mae(y_true, y_pred):
-    """Mean |y_pred − y_true| over rows, columns and channels: one value per image."""
+    """Mean |y_pred − y_true| over every axis but the batch axis: one value per sample, any rank ≥ 2."""
     ### BEGIN SOLUTION
-    return ops.mean(ops.abs(y_pred - y_true), axis=[1, 2, 3])
+    error = ops.abs(y_pred - y_true)
+    return ops.mean(error, axis=tuple(range(1, len(error.shape))))
     ### END SOLUTION
 
 
@@ -114,35 +142,44 @@ def per_sample_mae(y_true, y_pred):
 check.per_sample_loss(per_sample_mae)
 print("Exercise 3 passed.")
 
-
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex4-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 4 — An activity penalty with `add_loss` (2 points)
+# ## Exercise 4 — What a shared penalty adds to the reported loss (2 points)
 #
-# Complete the layer `ActivityL1(rate)`: its `call(x)` returns `x` **unchanged** and adds to the
-# model's loss, with `self.add_loss(...)`, the penalty
+# The siamese model below (its source is shown when you run the cell) encodes two inputs `a` and
+# `b` with one encoder, passes both encodings through **one** instance of the lesson's
+# `ActivityL1(rate)` layer, and predicts one number from the pair; it is compiled with
+# `loss="mse"`. A colleague evaluates it on one batch of `N` pairs, `model.evaluate([a, b], y,
+# sample_weight=w, batch_size=N)`, with some weights 0 to leave noisy pairs out.
 #
-# > rate × (the mean over the batch of the sum of |x| over each sample's features)
+# Work out — by experiment in this notebook — how Keras puts the printed number together, then write
+# `evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight)`: the number that
+# `evaluate` prints, from NumPy arrays — the encodings of the batch's `a` and `b` (each `(N,
+# units)`), each pair's squared error `(y_pred − y)²` (shape `(N,)`) and the weights `(N,)`.
 #
-# — one number per call.
+# The check builds the model on sizes and rates of its own and compares your number with what
+# `evaluate` prints.
+
+# %% nbgrader={"grade": false, "grade_id": "ex4-given", "locked": true, "schema_version": 3, "solution": false, "task": false}
+# The model (given; not graded): read it, then experiment with it.
+show_source(penalty.siamese)
+show_source(penalty.ActivityL1)
+model, encoder = penalty.siamese(n_features=6, units=4, rate=0.1)
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex4", "locked": false, "schema_version": 3, "solution": true, "task": false}
-class ActivityL1(keras.layers.Layer):
-    """Passes its input through and adds rate × mean_batch(Σ|x|) to the model's loss."""
-
-    def __init__(self, rate, **kwargs):
-        super().__init__(**kwargs)
-        self.rate = rate
-
-    def call(self, x):
-        ### BEGIN SOLUTION
-        self.add_loss(self.rate * ops.mean(ops.sum(ops.abs(x), axis=-1)))
-        return x
-        ### END SOLUTION
+def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):
+    """The loss model.evaluate([a, b], y, sample_weight=w, batch_size=N) prints for the siamese model."""
+    ### BEGIN SOLUTION
+    # the compiled MSE: weighted per-sample errors summed, divided by the batch size
+    data = np.sum(sample_weight * squared_errors) / len(squared_errors)
+    # one layer called twice adds two terms, and sample weights never reach add_loss terms
+    penalties = rate * (np.abs(features_a).sum(axis=1).mean() + np.abs(features_b).sum(axis=1).mean())
+    return float(data + penalties)
+    ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex4-check", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.activity_penalty(ActivityL1)
+check.shared_penalty(evaluate_prints)
 print("Exercise 4 passed.")
 
 

@@ -8,24 +8,6 @@ right answer must survive. Code here may use only ``np`` and ``keras`` from the 
 """
 
 VARIANTS = {
-    # Issue 15: only one of the two heads was checked.
-    "regressor-relu-head": {
-        "why": "a relu on the regression head: the classifier is right, the regressor cannot output negatives",
-        "cells": {
-            "ex2": (
-                "def build_two_heads(n_features):\n"
-                "    body_in = keras.Input(shape=(n_features,))\n"
-                "    hidden = keras.layers.Dense(16, activation='relu')(body_in)\n"
-                "    body = keras.Model(body_in, keras.layers.Dense(8, activation='relu')(hidden))\n"
-                "    clf_in = keras.Input(shape=(n_features,))\n"
-                "    classifier = keras.Model(clf_in, keras.layers.Dense(3, activation='softmax')(body(clf_in)))\n"
-                "    reg_in = keras.Input(shape=(n_features,))\n"
-                "    regressor = keras.Model(reg_in, keras.layers.Dense(1, activation='relu')(body(reg_in)))\n"
-                "    return classifier, regressor\n"
-            )
-        },
-        "fails": {"ex2-check": "the regressor's Dense activations are"},
-    },
     "batch-axis-in-lambda": {
         "why": "the article's x[:5], inside a Lambda: Keras 3 builds the model, the slice takes samples",
         "cells": {
@@ -51,20 +33,170 @@ VARIANTS = {
         },
         "fails": {"ex1-check": "Unsupported key type for array slice"},
     },
-    "separate-bodies": {
-        "why": "two separate Dense instances per model where one shared body was asked",
+    # Exercise 2: heads meant to share a body.
+    "colleague-as-is": {
+        "why": "the colleague's builder handed in: body(x) makes new Dense layers at every call",
+        "cells": {
+            "ex2": ("def build_heads(n_features, heads):\n    return colleagues_heads(n_features, heads)\n")
+        },
+        "fails": {"ex2-check": "every model has a body of its own"},
+    },
+    "clone-per-head": {
+        "why": "one body model, but clone_model'd per head: copies with weights of their own",
         "cells": {
             "ex2": (
-                "def build_two_heads(n_features):\n"
-                "    def head(units, activation):\n"
+                "def build_heads(n_features, heads):\n"
+                "    body_in = keras.Input(shape=(n_features,))\n"
+                "    h = keras.layers.Dense(16, activation='relu')(body_in)\n"
+                "    body = keras.Model(body_in, keras.layers.Dense(8, activation='relu')(h))\n"
+                "    models = []\n"
+                "    for units, activation in heads:\n"
                 "        inputs = keras.Input(shape=(n_features,))\n"
-                "        x = keras.layers.Dense(16, activation='relu')(inputs)\n"
-                "        x = keras.layers.Dense(8, activation='relu')(x)\n"
-                "        return keras.Model(inputs, keras.layers.Dense(units, activation=activation)(x))\n"
-                "    return head(3, 'softmax'), head(1, None)\n"
+                "        features = keras.models.clone_model(body)(inputs)\n"
+                "        models.append(keras.Model(inputs, keras.layers.Dense(units, activation=activation)(features)))\n"
+                "    return models\n"
             )
         },
-        "fails": {"ex2-check": "12 distinct weight variables, expected 8"},
+        "fails": {"ex2-check": "every model has a body of its own"},
+    },
+    "half-shared-body": {
+        "why": "the first Dense moved out of the helper, the second still built per call",
+        "cells": {
+            "ex2": (
+                "def build_heads(n_features, heads):\n"
+                "    first = keras.layers.Dense(16, activation='relu')\n"
+                "    def body(x):\n"
+                "        return keras.layers.Dense(8, activation='relu')(first(x))\n"
+                "    models = []\n"
+                "    for units, activation in heads:\n"
+                "        inputs = keras.Input(shape=(n_features,))\n"
+                "        models.append(keras.Model(inputs, keras.layers.Dense(units, activation=activation)(body(inputs))))\n"
+                "    return models\n"
+            )
+        },
+        "fails": {"ex2-check": "weight variables in common, expected the body's 4"},
+    },
+    "head-activation-dropped": {
+        "why": "a shared body, but every head built as Dense(units): the activations are lost",
+        "cells": {
+            "ex2": (
+                "def build_heads(n_features, heads):\n"
+                "    body = keras.Sequential([keras.layers.Dense(16, activation='relu'), keras.layers.Dense(8, activation='relu')])\n"
+                "    models = []\n"
+                "    for units, activation in heads:\n"
+                "        inputs = keras.Input(shape=(n_features,))\n"
+                "        models.append(keras.Model(inputs, keras.layers.Dense(units)(body(inputs))))\n"
+                "    return models\n"
+            )
+        },
+        "fails": {"ex2-check": "has the activation 'linear', expected"},
+    },
+    "one-model-many-outputs": {
+        "why": "one model with an output per head, where a model per head was asked",
+        "cells": {
+            "ex2": (
+                "def build_heads(n_features, heads):\n"
+                "    inputs = keras.Input(shape=(n_features,))\n"
+                "    x = keras.layers.Dense(8, activation='relu')(keras.layers.Dense(16, activation='relu')(inputs))\n"
+                "    return keras.Model(inputs, [keras.layers.Dense(u, activation=a)(x) for u, a in heads])\n"
+            )
+        },
+        "fails": {"ex2-check": "should return a list of"},
+    },
+    "frozen-shared-body": {
+        "why": "the body shared, then frozen 'to keep it shared': no head can train it",
+        "cells": {
+            "ex2": (
+                "def build_heads(n_features, heads):\n"
+                "    body = keras.Sequential([keras.layers.Dense(16, activation='relu'), keras.layers.Dense(8, activation='relu')])\n"
+                "    body.trainable = False\n"
+                "    models = []\n"
+                "    for units, activation in heads:\n"
+                "        inputs = keras.Input(shape=(n_features,))\n"
+                "        models.append(keras.Model(inputs, keras.layers.Dense(units, activation=activation)(body(inputs))))\n"
+                "    return models\n"
+            )
+        },
+        "fails": {"ex2-check": "are not trainable"},
+    },
+    "body-widths-swapped": {
+        "why": "a shared body of Dense(8) → Dense(16): the right sharing, the wrong sizes",
+        "cells": {
+            "ex2": (
+                "def build_heads(n_features, heads):\n"
+                "    body = keras.Sequential([keras.layers.Dense(8, activation='relu'), keras.layers.Dense(16, activation='relu')])\n"
+                "    models = []\n"
+                "    for units, activation in heads:\n"
+                "        inputs = keras.Input(shape=(n_features,))\n"
+                "        models.append(keras.Model(inputs, keras.layers.Dense(units, activation=activation)(body(inputs))))\n"
+                "    return models\n"
+            )
+        },
+        "fails": {"ex2-check": "check the layer sizes"},
+    },
+    "shared-layers-one-input": {
+        "why": "right, written differently: two layer instances made once, one Input tensor for every model",
+        "cells": {
+            "ex2": (
+                "def build_heads(n_features, heads):\n"
+                "    first, second = keras.layers.Dense(16, activation='relu'), keras.layers.Dense(8, activation='relu')\n"
+                "    inputs = keras.Input(shape=(n_features,))\n"
+                "    features = second(first(inputs))\n"
+                "    return [keras.Model(inputs, keras.layers.Dense(u, activation=a)(features)) for u, a in heads]\n"
+            )
+        },
+        "fails": {},
+    },
+    # Right, written differently: a Sequential body with Keras 2's input_shape (the article's own
+    # `Dense(32, input_dim=784)` habit) provokes Keras 3's UserWarning on stderr; still full marks.
+    "right-with-warning": {
+        "why": "Sequential body with input_shape=: a UserWarning, still a correct shared body",
+        "cells": {
+            "ex2": (
+                "def build_heads(n_features, heads):\n"
+                "    body = keras.Sequential([\n"
+                "        keras.layers.Dense(16, activation='relu', input_shape=(n_features,)),\n"
+                "        keras.layers.Dense(8, activation='relu'),\n"
+                "    ])\n"
+                "    models = []\n"
+                "    for units, activation in heads:\n"
+                "        inputs = keras.Input(shape=(n_features,))\n"
+                "        models.append(keras.Model(inputs, keras.layers.Dense(units, activation=activation)(body(inputs))))\n"
+                "    return models\n"
+            )
+        },
+        "fails": {},
+        "warns": lambda ns: ns["build_heads"](20, [(3, "softmax"), (1, None)]),
+    },
+    # Exercise 3: a per-sample loss for any rank.
+    "lesson-axes": {
+        "why": "the lesson's axis=[1, 2, 3]: right for images only",
+        "cells": {
+            "ex3": (
+                "def per_sample_mae(y_true, y_pred):\n    return ops.mean(ops.abs(y_pred - y_true), axis=[1, 2, 3])\n"
+            )
+        },
+        "fails": {"ex3-check": "names axes that a batch of rank 2 does not have"},
+    },
+    "last-axis-only": {
+        "why": "axis=-1, Keras' own per-sample reduction: right for (batch, features) only",
+        "cells": {
+            "ex3": (
+                "def per_sample_mae(y_true, y_pred):\n    return ops.mean(ops.abs(y_pred - y_true), axis=-1)\n"
+            )
+        },
+        "fails": {"ex3-check": "8 values per sample instead of one"},
+    },
+    "axes-off-by-one": {
+        "why": "range(1, rank - 1): leaves the last axis of every sample",
+        "cells": {
+            "ex3": (
+                "def per_sample_mae(y_true, y_pred):\n"
+                "    error = ops.abs(y_pred - y_true)\n"
+                "    return ops.mean(error, axis=tuple(range(1, len(error.shape) - 1)))\n"
+            )
+        },
+        "fails": {"ex3-check": "values per sample instead of one"},
     },
     "scalar-loss": {
         "why": "a loss collapsed to one number for the batch",
@@ -73,30 +205,151 @@ VARIANTS = {
         },
         "fails": {"ex3-check": "one number for the whole batch"},
     },
+    "sum-not-mean": {
+        "why": "one value per sample, but the sum of |error|",
+        "cells": {
+            "ex3": (
+                "def per_sample_mae(y_true, y_pred):\n"
+                "    error = ops.abs(y_pred - y_true)\n"
+                "    return ops.sum(error, axis=tuple(range(1, len(error.shape))))\n"
+            )
+        },
+        "fails": {"ex3-check": "these are sums of |error|"},
+    },
     "numpy-loss": {
         "why": "right numbers on arrays, but NumPy cannot run on the symbolic tensors of fit/evaluate",
         "cells": {
             "ex3": (
                 "def per_sample_mae(y_true, y_pred):\n"
-                "    return np.mean(np.abs(np.asarray(y_pred) - np.asarray(y_true)), axis=(1, 2, 3))\n"
+                "    error = np.abs(np.asarray(y_pred) - np.asarray(y_true))\n"
+                "    return error.reshape(len(error), -1).mean(axis=1)\n"
             )
         },
         "fails": {"ex3-check": "write it with keras.ops"},
     },
-    "per-sample-penalty": {
-        "why": "add_loss given one value per sample (Keras 3 adds them up)",
+    "loss-flattened": {
+        "why": "right, written differently: flattened to (batch, values), then the mean of each row",
         "cells": {
-            "ex4": (
-                "class ActivityL1(keras.layers.Layer):\n"
-                "    def __init__(self, rate, **kwargs):\n"
-                "        super().__init__(**kwargs)\n"
-                "        self.rate = rate\n\n"
-                "    def call(self, x):\n"
-                "        self.add_loss(self.rate * ops.sum(ops.abs(x), axis=-1))\n"
-                "        return x\n"
+            "ex3": (
+                "def per_sample_mae(y_true, y_pred):\n"
+                "    error = ops.abs(y_pred - y_true)\n"
+                "    return ops.mean(ops.reshape(error, (ops.shape(error)[0], -1)), axis=1)\n"
             )
         },
-        "fails": {"ex4-check": "Keras 3 adds up what it gets"},
+        "fails": {},
+    },
+    "loss-means-of-means": {
+        "why": "right, written differently: the last axis averaged away until one value per sample is left",
+        "cells": {
+            "ex3": (
+                "def per_sample_mae(y_true, y_pred):\n"
+                "    error = ops.abs(y_pred - y_true)\n"
+                "    while len(error.shape) > 1:\n"
+                "        error = ops.mean(error, axis=-1)\n"
+                "    return error\n"
+            )
+        },
+        "fails": {},
+    },
+    # Exercise 4: what evaluate prints with a penalty layer shared by two branches.
+    "penalty-once": {
+        "why": "one layer, so one penalty: the second call's term forgotten",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    data = np.sum(sample_weight * squared_errors) / len(squared_errors)\n"
+                "    return float(data + rate * np.abs(features_a).sum(axis=1).mean())\n"
+            )
+        },
+        "fails": {"ex4-check": "the penalty of one branch only"},
+    },
+    "penalty-as-one-batch": {
+        "why": "both branches' features stacked as one batch of 2N: the two terms averaged",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    data = np.sum(sample_weight * squared_errors) / len(squared_errors)\n"
+                "    both = np.concatenate([features_a, features_b])\n"
+                "    return float(data + rate * np.abs(both).sum(axis=1).mean())\n"
+            )
+        },
+        "fails": {"ex4-check": "does not average the add_loss terms"},
+    },
+    "penalty-weighted": {
+        "why": "the sample weights applied to the penalty too",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    per_sample = squared_errors + rate * (np.abs(features_a).sum(axis=1) + np.abs(features_b).sum(axis=1))\n"
+                "    return float(np.mean(sample_weight * per_sample))\n"
+            )
+        },
+        "fails": {"ex4-check": "weights the penalty with the sample weights"},
+    },
+    "weighted-mean-data": {
+        "why": "the data term as a weighted average (divided by the weights' sum)",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    data = np.sum(sample_weight * squared_errors) / np.sum(sample_weight)\n"
+                "    return float(data + rate * (np.abs(features_a).sum(axis=1).mean() + np.abs(features_b).sum(axis=1).mean()))\n"
+            )
+        },
+        "fails": {"ex4-check": "divides by the sum of the weights"},
+    },
+    "weights-ignored": {
+        "why": "the data term without the weights",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    data = np.mean(squared_errors)\n"
+                "    return float(data + rate * (np.abs(features_a).sum(axis=1).mean() + np.abs(features_b).sum(axis=1).mean()))\n"
+            )
+        },
+        "fails": {"ex4-check": "ignores the sample weights"},
+    },
+    "penalty-left-out": {
+        "why": "only the compiled loss: add_loss terms forgotten",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    return float(np.sum(sample_weight * squared_errors) / len(squared_errors))\n"
+            )
+        },
+        "fails": {"ex4-check": "leaves the penalty out"},
+    },
+    "penalty-mean-over-features": {
+        "why": "rate × the mean of |x| over every value: the layer sums each sample's features",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    data = np.sum(sample_weight * squared_errors) / len(squared_errors)\n"
+                "    return float(data + rate * (np.abs(features_a).mean() + np.abs(features_b).mean()))\n"
+            )
+        },
+        "fails": {"ex4-check": "averages |x| over each sample's features"},
+    },
+    "penalty-summed-over-batch": {
+        "why": "rate × Σ|x| over the whole batch: as if the layer added a per-sample vector",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    data = np.sum(sample_weight * squared_errors) / len(squared_errors)\n"
+                "    return float(data + rate * (np.abs(features_a).sum() + np.abs(features_b).sum()))\n"
+            )
+        },
+        "fails": {"ex4-check": "sums the penalty over the batch"},
+    },
+    "penalty-right-differently": {
+        "why": "right, written differently: the pair's features side by side, np.mean of the weighted errors",
+        "cells": {
+            "ex4": (
+                "def evaluate_prints(rate, features_a, features_b, squared_errors, sample_weight):\n"
+                "    pair = np.concatenate([features_a, features_b], axis=1)\n"
+                "    return float(np.mean(sample_weight * squared_errors) + rate * np.abs(pair).sum(axis=1).mean())\n"
+            )
+        },
+        "fails": {},
     },
     "k-rebound": {
         "why": "`k = ...` rebinds the name; the model's variable never changes",
@@ -120,26 +373,6 @@ VARIANTS = {
             )
         },
         "fails": {"ex5-training": "Use keras.ops.clip"},
-    },
-    # Right, written differently: a Sequential body with Keras 2's input_shape (the article's own
-    # `Dense(32, input_dim=784)` habit) provokes Keras 3's UserWarning on stderr; still full marks.
-    "right-with-warning": {
-        "why": "Sequential body with input_shape=: a UserWarning, still a correct shared body",
-        "cells": {
-            "ex2": (
-                "def build_two_heads(n_features):\n"
-                "    body = keras.Sequential([\n"
-                "        keras.layers.Dense(16, activation='relu', input_shape=(n_features,)),\n"
-                "        keras.layers.Dense(8, activation='relu'),\n"
-                "    ])\n"
-                "    a, b = keras.Input(shape=(n_features,)), keras.Input(shape=(n_features,))\n"
-                "    classifier = keras.Model(a, keras.layers.Dense(3, activation='softmax')(body(a)))\n"
-                "    regressor = keras.Model(b, keras.layers.Dense(1)(body(b)))\n"
-                "    return classifier, regressor\n"
-            )
-        },
-        "fails": {},
-        "warns": lambda ns: ns["build_two_heads"](20),
     },
     # Near miss: no clip. In the graded 16 steps k never leaves [0, 1], so training lands exactly on
     # the reference; the rule check (which pushes k past both bounds) must still take its points.
