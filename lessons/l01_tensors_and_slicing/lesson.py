@@ -132,8 +132,6 @@ assert lower_right.shape == (len(train_images), 14, 14)
 # `train_images`) is its last one?
 
 # %%
-from pitfalls.predictions import versus
-
 my_prediction = ...  # your guess: (number of images, index of the last one)
 
 # %%
@@ -141,6 +139,9 @@ window = train_images[10:20]
 positions = np.arange(len(train_images))[10:20]  # the same slice of the images' indices
 print("train_images[10:20]:", window.shape, "| the indices it takes:", positions)
 versus(my_prediction, (len(window), int(positions[-1])), "train_images[10:20]: (images, index of the last)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.array_equal(window, train_images[positions]) and positions.tolist() == list(range(10, 20))
 assert np.array_equal(train_images[0:100], train_images[:100])  # the article's [0:100] is our [:100]
 
@@ -165,6 +166,9 @@ except IndexError as exc:
 print("train_images[-5:]:", train_images[-5:].shape, "| train_images[n - 2 : n + 100]:", past_the_end.shape)
 print("train_images[n]:", one_past)
 versus(my_prediction, len(past_the_end), "images in train_images[n - 2 : n + 100]")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert np.array_equal(train_images[-5:], train_images[n - 5 : n])
 assert np.array_equal(train_images[:, -14:, -14:], lower_right)
 assert len(past_the_end) == 2 and one_past.startswith("IndexError")
@@ -417,11 +421,11 @@ assert test_acc > 0.8, "a small dense net should classify most held-out digits"
 # **Predict:** what does Keras 3 do with 409.6 units: round it, truncate it, or refuse?
 
 # %%
-from lessons.l01_tensors_and_slicing import versions  # the version-specific claims, measured
-
 my_prediction = ...  # your guess: "round", "truncate" or "refuse"
 
 # %%
+from lessons.l01_tensors_and_slicing import versions  # the version-specific claims, measured
+
 try:
     bottleneck = keras.layers.Dense(64 * 64 / 10, activation="relu")  # the article's layer
     keras.Sequential([keras.Input(shape=(784,)), bottleneck])  # building it makes its weights
@@ -432,6 +436,9 @@ print(float_width)
 units = versions.FLOAT_UNITS.check()
 print(units)
 versus(my_prediction, "accepted" if float_width.startswith("accepted") else "refuse", "Dense(64 * 64 / 10)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert float_width.startswith(units.observed["error"] or units.observed["building on 784 inputs"]), (
     float_width
 )
@@ -471,6 +478,9 @@ print(first_layer)
 heard = [w.category.__name__ for w in caught]
 versus(my_prediction, "warning" if heard else "silence", "Dense(64, activation='relu', input_shape=(784,))")
 expected = first_layer.observed["input_shape=(784,)"]["warning"]
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert heard == ([expected] if expected else []), heard
 assert pasted.count_params() == 784 * 64 + 64
 
@@ -507,9 +517,7 @@ show_source(compile_utils.is_binary_or_sparse_categorical)
 # 10)`. What happens in (a)? Which accuracy does (b) report?
 
 # %%
-my_prediction = (
-    ...
-)  # your guess: ((a) "trains" or the error, (b) "binary", "sparse categorical" or "categorical")
+my_prediction = ...  # your guess: ("trains" or the error, "binary"/"sparse categorical"/"categorical")
 
 # %%
 import re
@@ -544,6 +552,9 @@ print(f"(b) one-hot labels: evaluate says accuracy {reported:.4f}; by hand: {by_
 accuracy = versions.ACCURACY_WITH_MSE.check()
 print(accuracy)
 versus(my_prediction, (integer_labels, which), "(a) integer labels, (b) the accuracy reported")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert integer_labels == (accuracy.observed["integer targets"] or "trains"), integer_labels
 assert which == accuracy.observed["one-hot targets"], (reported, by_hand)
 assert abs(by_hand["categorical"] - test_acc) < 1e-6  # section 6's test accuracy, the same weights

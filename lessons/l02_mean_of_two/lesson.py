@@ -577,8 +577,6 @@ assert np.mean(hand_losses) < 0.75 * expected_64  # below the right answer's 820
 # the same, about 820 (broadcast), or something else?
 
 # %%
-from pitfalls.predictions import versus
-
 my_prediction = ...  # your guess: the (64,) run's loss after 100 steps (a number)
 
 
@@ -604,6 +602,9 @@ measured["fit on targets (64,), loss after 100 steps (the (64, 1) run: the same)
     target_runs["targets (64,)"][-1],
     '"everything is great"',
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 if aligned.observed["compiled loss"]:  # your Keras aligns a compiled loss's ranks (measured above)
     assert target_runs["targets (64,)"] == target_runs["targets (64, 1)"], target_runs
 

@@ -140,8 +140,6 @@ assert (list_error is None) == (lists.observed["error"] is None)
 # **Predict:** what does Keras 3 do with the article's line?
 
 # %%
-from pitfalls.predictions import versus
-
 my_prediction = ...  # your guess: "trains", "a warning", or the error you expect
 
 # %%
@@ -154,6 +152,9 @@ print(fit_generator_error or "trains")
 gone = versions.FIT_GENERATOR.check()  # what Keras versions do with it, measured
 print(gone)
 versus(my_prediction, fit_generator_error or "trains", "model.fit_generator(train_iterator(), …)")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert (fit_generator_error is None) == (gone.observed["error"] is None), fit_generator_error
 if fit_generator_error is not None:
     assert fit_generator_error.startswith(gone.observed["error"]), fit_generator_error

@@ -38,7 +38,6 @@ from lessons.l04_identity_autoencoder import versions  # the version-specific cl
 from pitfalls.autoencoder import get_profile, train
 from pitfalls.data import flighttracks_tf
 from pitfalls.identity import identity_model
-from pitfalls.predictions import versus
 from pitfalls.reconstructions import lit_fraction, reproduced_fraction, rows
 from pitfalls.show import show_source
 
@@ -431,8 +430,11 @@ kernel_before = np.array(linear.layers[1].kernel)
 linear_run = linear.fit(data.train, epochs=1, steps_per_epoch=10, verbose=0).history
 changed = int(np.sum(np.array(linear.layers[1].kernel) != kernel_before))
 versus(my_prediction, changed, f"weights changed by 10 steps (loss {linear_run['loss'][0]})")
-assert changed == 0 and linear_run["loss"][0] == 0.0
 measured["linear identity: weights changed by training"] = changed
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert changed == 0 and linear_run["loss"][0] == 0.0
 
 # %% [markdown]
 # Not one, bit for bit. `x @ I` is exactly `x` in floating point, so the MSE and its gradient
@@ -466,20 +468,23 @@ print(
 )
 blank = identity_trained.predict(np.zeros((1, SIDE, SIDE, 1), "float32"), verbose=0)
 print("an all-black image still comes out as", np.unique(blank))
-assert np.mean(off_diagonal < 0) > 0.9 and np.median(diagonal) > 0
-assert np.median(z_trained[~lit_px]) < -1 and np.mean(y_trained[lit_px] <= 0.5) > 0.2
-assert np.all(blank == 0.5)
-assert 0.5 * trained_steps * P.learning_rate < np.abs(moved).max() <= 1.05 * trained_steps * P.learning_rate
 before, after = identity.predict(x, verbose=0).reshape(len(x), -1), y_trained
 for name, q in (("before", before), ("after", after)):
     black_part, lit_part = np.sum((q * ~lit_px) ** 2) / q.size, np.sum(((1 - q) * lit_px) ** 2) / q.size
     print(f"MSE {name} training = black pixels {black_part:.4f} + lit pixels {lit_part:.4f}")
     measured[f"identity trained: MSE from black pixels, {name}"] = black_part
+measured["identity trained: share of off-diagonal weights that went down"] = float(np.mean(off_diagonal < 0))
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert np.mean(off_diagonal < 0) > 0.9 and np.median(diagonal) > 0
+assert np.median(z_trained[~lit_px]) < -1 and np.mean(y_trained[lit_px] <= 0.5) > 0.2
+assert np.all(blank == 0.5)
+assert 0.5 * trained_steps * P.learning_rate < np.abs(moved).max() <= 1.05 * trained_steps * P.learning_rate
 assert (
     measured["identity trained: MSE from black pixels, after"]
     < 0.5 * measured["identity trained: MSE from black pixels, before"]
 )
-measured["identity trained: share of off-diagonal weights that went down"] = float(np.mean(off_diagonal < 0))
 
 # %% [markdown]
 # Almost every weight from one pixel to another went down, while the diagonal went up. Why: without
@@ -653,6 +658,9 @@ my_prediction = ...  # your guess: a number of nats (0 if cross-entropy only cou
 soft = np.full((1, 1), 0.3, "float32")
 perfect_soft = float(keras.losses.BinaryCrossentropy()(soft, soft))
 versus(my_prediction, perfect_soft, "binary cross-entropy of q = t = 0.3, in nats")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert abs(perfect_soft - (-(0.3 * math.log(0.3) + 0.7 * math.log(0.7)))) < 1e-5
 
 # %% [markdown]
@@ -681,12 +689,15 @@ print(
     f"with the 0/1 images as targets: KL {kl_binary:.4f} = cross-entropy {bce_keras:.4f} nats per pixel "
     f"= {bce_keras / math.log(2):.3f} bits"
 )
-assert ce.shape == kl.shape == entropy.shape == y.shape[:-1]
-assert np.allclose(ce - entropy, kl, atol=1e-5)
-assert abs(kl_binary - bce_keras) < 1e-4 and 0.9 < bce_keras / math.log(2) < 1
 measured["identity: KL from the 0/1 images (nats per pixel)"] = kl_binary
 one_sided = float(np.mean(keras.losses.kl_divergence(t_soft, y)))  # no (t, 1 − t) axis
 print(f"kl_divergence(t, q) without the two-outcome axis: {one_sided:.4f}, not {kl.mean():.4f}")
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert ce.shape == kl.shape == entropy.shape == y.shape[:-1]
+assert np.allclose(ce - entropy, kl, atol=1e-5)
+assert abs(kl_binary - bce_keras) < 1e-4 and 0.9 < bce_keras / math.log(2) < 1
 assert abs(one_sided - kl.mean()) > 0.01
 
 # %% [markdown]
@@ -846,13 +857,16 @@ for name, row in scores.items():
 q_lit = outputs["MSE"][lit_eval]
 damping = np.median(2 * q_lit * (1 - q_lit))
 print(f"MSE's pull on a lit pixel's logit, as a share of BCE's: 2q(1 − q), median {damping:.1e}")
+for name, row in scores.items():
+    measured[f"tutorial, {name}: test MSE"] = row["test MSE"]
+    measured[f"tutorial, {name}: mean output on lit pixels"] = row["mean output on lit pixels"]
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert scores["BCE from logits"]["test MSE"] < scores["MSE"]["test MSE"]
 assert scores["BCE from logits"]["test BCE"] < 0.5 * scores["MSE"]["test BCE"]
 assert scores["BCE from logits"]["mean output on lit pixels"] > scores["MSE"]["mean output on lit pixels"]
 assert damping < 0.5
-for name, row in scores.items():
-    measured[f"tutorial, {name}: test MSE"] = row["test MSE"]
-    measured[f"tutorial, {name}: mean output on lit pixels"] = row["mean output on lit pixels"]
 
 # %% [markdown]
 # Cross-entropy from logits wins even by MSE's own measure. The gradient says why. For one pixel

@@ -32,7 +32,6 @@ import numpy as np
 
 from pitfalls.autoencoder import get_profile, train
 from pitfalls.data import flighttracks_tf
-from pitfalls.predictions import versus
 from pitfalls.reconstructions import learning_curves, lit_fraction, reproduced_fraction, rows
 
 P = get_profile(profile)
@@ -404,6 +403,9 @@ for name, model in ablation.items():
     measured[f"{name}: loss after {ablation_epochs} epochs"] = loss
 loss_of = {name: h["loss"][-1] for name, h in half.items()}
 accuracy_of = {name: h["val_accuracy"][-1] for name, h in half.items()}
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert 0.67 < loss_of["BN, center=False"] / loss_of["sigmoid + BN"] < 1.5, loss_of  # β: no difference
 assert loss_of["sigmoid + bias"] > 2 * loss_of["sigmoid + BN"], loss_of  # a bias alone: no rescue
 assert loss_of["BN, scale=False"] > 1.3 * loss_of["sigmoid + BN"], loss_of  # γ: the last stretch
@@ -440,7 +442,6 @@ print(
 print(
     f"BN, scale=False: the gain 1/√(σ² + ε) it computes, median {np.median(free_gain):.1f} (γ = 1 throughout)"
 )
-assert np.abs(bias).max() <= 1.1 * budget and np.median(bias) > -budget
 keras.utils.set_random_seed(0)
 fresh = variant(scale=False)  # untrained: what the normalisation does at the first step
 s_fresh = np.asarray(keras.activations.sigmoid(x.reshape(len(x), -1) @ np.asarray(fresh.layers[1].kernel)))
@@ -448,8 +449,12 @@ first_gain = 1 / np.sqrt(s_fresh.var(axis=0) + no_gamma.epsilon)
 print(
     f"at the first step, on one batch: sigmoid outputs {s_fresh.min():.3f}…{s_fresh.max():.3f}, gain median {np.median(first_gain):.1f}"
 )
-assert np.median(free_gain) > 5 and np.median(first_gain) > 5
 measured["ablation, sigmoid + bias: median bias"] = float(np.median(bias))
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert np.abs(bias).max() <= 1.1 * budget and np.median(bias) > -budget
+assert np.median(free_gain) > 5 and np.median(first_gain) > 5
 
 # %% [markdown]
 # The bias moved by a fraction of a unit — Adam's step bounds it — and σ of it is still far from 0:

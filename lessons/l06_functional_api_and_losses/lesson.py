@@ -34,7 +34,6 @@ from lessons.l06_functional_api_and_losses import (
     began,
     versions,  # the version-specific claims, measured
 )
-from pitfalls.predictions import versus
 from pitfalls.show import show_source
 
 LESSON_STARTED = time.perf_counter()
@@ -902,11 +901,14 @@ gan.k.assign(0.0)  # the loss reads the variable, not a copy
 with_k_zero = stacked_d.evaluate(pairs, pairs, batch_size=256, verbose=0)
 gan.k.assign(k_now)
 print(f"with k set to 0 the same model reports {with_k_zero:.6f} = L_real")
-assert abs(stacked_loss - direct) < 1e-5 and abs(with_k_zero - loss_real) < 1e-5
 
 kernel_before = np.array(d.weights[0])
 stacked_d.fit(pairs, pairs, batch_size=64, epochs=1, verbose=0)  # and it trains D
 print("D's first kernel moved by up to", float(np.abs(np.array(d.weights[0]) - kernel_before).max()))
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
+assert abs(stacked_loss - direct) < 1e-5 and abs(with_k_zero - loss_real) < 1e-5
 assert not np.array_equal(np.array(d.weights[0]), kernel_before)
 
 # %% [markdown]
@@ -942,6 +944,9 @@ print(
     f"M_global: first step {m_global[0]:.3f}, at k's peak (step {peak + 1}) {m_global[peak]:.3f}, "
     f"mean of the last 50 steps {late_m:.3f}"
 )
+
+# %% jupyter={"source_hidden": true}
+# checks that the text above is true (collapsed)
 assert late_m < 0.25 * m_global[0] and late_m < m_global[peak]
 
 # %% [markdown]
