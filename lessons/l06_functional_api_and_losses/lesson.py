@@ -579,7 +579,6 @@ if weighting.as_recorded:  # measured in the cell above
     assert abs(weighted["per_sample_mae"] - per_image[:3].sum() / 6) < 1e-5
     assert abs(weighted["scalar_mae"] - per_image.mean() * half.mean()) < 1e-5
 
-
 # %% [markdown]
 # (Keras' default reduction divides by the batch size, 6, not by the sum of the weights.) With a
 # per-sample loss the zero-weighted images drop out; with a scalar loss every image still counts and
@@ -593,20 +592,12 @@ if weighting.as_recorded:  # measured in the cell above
 # collects those terms in `model.losses` and adds them to the compiled loss in `fit` and `evaluate`.
 # An activity penalty, `rate × (mean over the batch of Σ|activation|)`:
 
+# %%
+from lessons.l06_functional_api_and_losses.penalty import ActivityL1
+
+show_source(ActivityL1)  # kept in the lesson folder: lab 6 builds its penalty model from this very layer
 
 # %%
-class ActivityL1(layers.Layer):
-    """Passes its input through unchanged and adds rate × mean_batch(Σ|x|) to the model's loss."""
-
-    def __init__(self, rate, **kwargs):
-        super().__init__(**kwargs)
-        self.rate = rate
-
-    def call(self, x):
-        self.add_loss(self.rate * ops.mean(ops.sum(ops.abs(x), axis=-1)))
-        return x
-
-
 keras.utils.set_random_seed(0)
 act_in = keras.Input(shape=(5,))
 act_hidden = layers.Dense(4, activation="relu")(act_in)
