@@ -65,21 +65,19 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
-$(CHROMIUM):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+# apt_install(package, what needs it, how to do without): install a Debian package when we may
+# (root, apt-get: containers, CI); otherwise say in one line what to run.
+apt_install = if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; \
 	else \
-	    echo "The widget browser test needs Chromium at $(CHROMIUM): run 'sudo apt-get install -y chromium'" \
-	         "(or set CHROMIUM=/path/to/chromium)."; exit 1; \
+	    echo "$(2): run 'sudo apt-get install -y $(1)' ($(3))."; exit 1; \
 	fi
 
+$(CHROMIUM):
+	@$(call apt_install,chromium,The widget browser test needs Chromium at $(CHROMIUM),or set CHROMIUM=/path/to/chromium)
+
 $(BWRAP):
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
-	else \
-	    echo "Grading kernels run in a sandbox that needs bubblewrap at $(BWRAP): run 'sudo apt-get install -y bubblewrap'" \
-	         "(or grade with GRADE_ARGS=--no-sandbox)."; exit 1; \
-	fi
+	@$(call apt_install,bubblewrap,Grading kernels run in a sandbox that needs bubblewrap at $(BWRAP),or grade with GRADE_ARGS=--no-sandbox)
 
 # The learner's JupyterLab: jupyter/ holds its configuration (no nbgrader interface, the README
 # rendered, no news pop-up, *.egg-info hidden, notebooks not "modified" on open; see
