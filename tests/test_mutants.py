@@ -148,7 +148,8 @@ def test_the_audit_reports_a_record_that_says_a_killed_mutant_survives(monkeypat
     killed = next(m.key for m in lab_mutants(lab) if m.key not in record.survivors)
     forged = replace(record, survivors=[*record.survivors, killed])
     monkeypatch.setattr(mutation_audit, "read_record", lambda _lab: forged)
-    problems = mutation_audit.audit(lab, share=0.0)
+    rerun, problems = mutation_audit.audit(lab, share=0.0)
+    assert rerun == len(forged.survivors), rerun  # share 0: the survivors only
     assert len(problems) == 1, problems
     assert problems[0].startswith("lab03_generators: recorded surviving, re-run killed by "), problems
     assert problems[0].endswith(killed), problems

@@ -47,20 +47,22 @@ def sample(lab: Lab, share: float = SHARE) -> list[tuple[Mutant, bool]]:
     return chosen
 
 
-def audit(lab: Lab, share: float = SHARE) -> list[str]:
-    """Every way a re-run of the sample disagrees with ``lab``'s record (empty: it agrees)."""
+def audit(lab: Lab, share: float = SHARE) -> tuple[int, list[str]]:
+    """How many mutants of ``lab`` were re-run, and every way the re-run disagrees with its record
+    (empty: it agrees; a stale record is one disagreement, and nothing is re-run)."""
     reason = stale_reason(lab)
     if reason:
-        return [reason]
+        return 0, [reason]
+    chosen = sample(lab, share)
     run = LabRun.prepare(lab)
     problems = []
-    for mutant, expected_killed in sample(lab, share):
+    for mutant, expected_killed in chosen:
         outcome = run.run(mutant)
         if bool(outcome.killed_by) != expected_killed:
             said = "killed" if expected_killed else "surviving"
             got = f"killed by {outcome.killed_by}" if outcome.killed_by else "survived"
             problems.append(f"{lab.name}: recorded {said}, re-run {got}: {mutant.key}")
-    return problems
+    return len(chosen), problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -74,8 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     problems: list[str] = []
     for lab in [lab_named(n) for n in args.labs] if args.labs else labs():
         t0 = time.perf_counter()
-        n = len(sample(lab, args.share)) if not stale_reason(lab) else 0
-        found = audit(lab, args.share)
+        n, found = audit(lab, args.share)
         problems += found
         verdict = "agrees with its record" if not found else f"{len(found)} disagreements"
         print(f"{lab.name}: {n} mutants re-run, {verdict} ({time.perf_counter() - t0:.0f} s)", flush=True)
