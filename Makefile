@@ -98,8 +98,9 @@ fetch-lab:
 
 # The fast tier (< 3 min on 2 cores): lint, then every test not marked slow (tests/conftest.py says
 # which are: notebook kernels, real nbgrader, the browser, a served JupyterLab, fresh training runs).
+# --dist loadgroup: each lab's wrong answers stay on the worker that graded its reference solution.
 check: $(STAMP) lint
-	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow" $(PYTEST_ARGS)
 
 # Another change adds ruff to the lock; until then this says so instead of failing.
 lint: $(STAMP)

@@ -62,8 +62,15 @@ def pytest_collection_modifyitems(config, items):
         ranks[item.nodeid] = _slowness(item)
         if ranks[item.nodeid] is not None:
             item.add_marker(pytest.mark.slow)
-    # Stable sort: slow items first (longest module first), then the fast tier in collection order.
-    items.sort(key=lambda it: (ranks[it.nodeid] is None, ranks[it.nodeid] or 0))
+    # Stable sort: slow items first (longest module first), then the fast tier's groups (each a
+    # unit of work under --dist loadgroup, so started first), then the rest in collection order.
+    items.sort(
+        key=lambda it: (
+            ranks[it.nodeid] is None,
+            ranks[it.nodeid] or 0,
+            it.get_closest_marker("xdist_group") is None,
+        )
+    )
 
 
 def load_variants(lab: str) -> dict:

@@ -3,7 +3,7 @@
 Fast tier: every lab has a ``mutation.json`` made by a real run from its sources as they are now
 (the digest says so), at least :data:`TARGET` of its non-equivalent mutants killed; the scores are
 printed at the end of the run (``conftest.py``). A full run takes minutes (a few of the mutants
-reach a training check); the slow tier re-runs every recorded survivor and a seeded third of the
+reach a training check); the slow tier re-runs every recorded survivor and a seeded fifth of the
 other mutants (``pitfalls.authoring.mutation_audit``) in one fresh interpreter, and fails unless
 each comes out as the record says. After changing a lab's
 solution, checks or equivalents: ``python -m pitfalls.authoring.mutants --record <lab>``.
@@ -12,6 +12,7 @@ solution, checks or equivalents: ``python -m pitfalls.authoring.mutants --record
 from __future__ import annotations
 
 import ast
+import math
 import subprocess
 import sys
 import time
@@ -30,7 +31,7 @@ from pitfalls.authoring.mutants import (
     stale_reason,
     time_limit,
 )
-from pitfalls.authoring.mutation_audit import sample
+from pitfalls.authoring.mutation_audit import SHARE, sample
 from pitfalls.course import lab_named, labs
 from pitfalls.grading.course import tool_env
 
@@ -61,7 +62,7 @@ def test_every_listed_equivalent_is_a_mutant_the_tool_makes(lab_name):
 
 
 def test_a_fresh_run_of_a_sample_agrees_with_every_record():
-    """Slow: every recorded survivor and a seeded third of the other mutants of every lab, through
+    """Slow: every recorded survivor and a seeded fifth of the other mutants of every lab, through
     the checks again in one fresh interpreter (``pitfalls.authoring.mutation_audit``)."""
     t0 = time.perf_counter()
     proc = subprocess.run(
@@ -88,8 +89,8 @@ def test_the_audit_sample_holds_every_survivor_and_a_share_of_the_rest(lab_name)
         killed == (m.key not in record.survivors and m.key not in load_equivalents(lab))
         for m, killed in chosen
     )
-    total = len(lab_mutants(lab))
-    assert 0.15 * total <= len(chosen) <= 0.6 * total + len(record.survivors), (len(chosen), total)
+    rest = len(lab_mutants(lab)) - len(record.survivors)
+    assert len(chosen) - len(record.survivors) == math.ceil(SHARE * rest), (len(chosen), rest)
 
 
 # --- the mutator itself --------------------------------------------------------------------------

@@ -33,6 +33,12 @@ REUSE = os.environ.get("REUSE", "1") != "0"
 CASES = [(lab.name, name) for lab in labs() for name in [SOLUTION, *load_variants(lab)]]
 
 
+def _grouped(lab: str, name: str):
+    """A case kept on the worker that grades its lab's reference solution (``make check`` runs
+    ``--dist loadgroup``): each reference is built once, not once per worker."""
+    return pytest.param(lab, name, marks=pytest.mark.xdist_group(f"wrong-answers-{lab}"), id=f"{lab}-{name}")
+
+
 @dataclass
 class Reference:
     """The reference solution's namespace, its graded cells, and what each cell read."""
@@ -136,7 +142,7 @@ def _report(results: dict[str, CellResult]) -> str:
     )
 
 
-@pytest.mark.parametrize("lab_name,name", CASES, ids=[f"{lab}-{name}" for lab, name in CASES])
+@pytest.mark.parametrize("lab_name,name", [_grouped(*case) for case in CASES])
 def test_variant_scores_what_it_should(lab_name, name):
     lab = lab_named(lab_name)
     if name == SOLUTION:

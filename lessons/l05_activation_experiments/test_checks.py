@@ -14,6 +14,9 @@ from pitfalls.authoring.labs import solution_namespace
 from pitfalls.checks.core import CheckFailed
 from pitfalls.course import lab_named
 
+# One worker builds the module fixture (make check runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("l05-checks")
+
 
 @pytest.fixture(scope="module")
 def solution():

@@ -17,6 +17,9 @@ import pytest  # noqa: E402
 
 from pitfalls.session import start  # noqa: E402
 
+# One worker builds the module fixture (make check runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("l06-began")
+
 
 @pytest.fixture(autouse=True, scope="module")
 def _keras():
