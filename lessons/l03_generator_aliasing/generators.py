@@ -228,8 +228,8 @@ def delivered(dataset: Any, epochs: int = 3) -> list[list[tuple[np.ndarray, Any]
     it. ``fit`` calls ``on_epoch_end`` once *before* the first epoch (``epoch_iterator.reset()``
     after the symbolic build, ``keras/src/backend/tensorflow/trainer.py``), reads the items in a
     shuffled order (``shuffle=True`` by default, ``PyDatasetAdapter._finite_generator``), with
-    ``workers > 1`` in threads, and calls ``on_epoch_end`` after every epoch (all measured in Keras
-    3.8.0 and 3.15.1). Lab 3 judges a dataset by what arrives. The model records each batch in an
+    ``workers > 1`` in threads, and calls ``on_epoch_end`` after every epoch (measured in Keras
+    3.8.0 and 3.15.1: ``versions.PYDATASET_EPOCH_END`` and ``versions.PYDATASET_WORKERS``). Lab 3 judges a dataset by what arrives. The model records each batch in an
     eager ``train_step`` and trains nothing, so the cost is the data pipeline's. ``y`` is ``None``
     for items without targets.
     """

@@ -147,3 +147,48 @@ FIT_GENERATOR = Claim(
     ),
     HERE,
 )
+
+
+def _epoch_end_calls() -> dict:
+    """When ``fit`` calls a ``PyDataset``'s ``on_epoch_end``: before the first training step (after
+    the item it reads to learn the shapes), and in all."""
+    import keras
+    import numpy as np
+
+    events: list[str] = []
+
+    class Logged(keras.utils.PyDataset):
+        def __len__(self):
+            return 3
+
+        def __getitem__(self, index):
+            events.append("item")
+            x = np.full((4, 2), float(index))
+            return x, x.mean(axis=1, keepdims=True)
+
+        def on_epoch_end(self):
+            events.append("epoch_end")
+
+    class Steps(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            events.append("step")
+
+    _mean_model().fit(Logged(), epochs=2, verbose=0, callbacks=[Steps()])
+    first = events.index("step")
+    return {
+        "before the first step": events[:first].count("epoch_end"),
+        "items read before it": events[:first].count("item"),
+        "in 2 epochs": events.count("epoch_end"),
+    }
+
+
+PYDATASET_EPOCH_END = Claim(
+    "pydataset_epoch_end",
+    "fit(epochs=2) on a PyDataset of 3 batches: when on_epoch_end is called",
+    _epoch_end_calls,
+    lambda o: (
+        f"{o['before the first step']} time(s) before the first step ({o['items read before it']} item(s) "
+        f"read before it), {o['in 2 epochs']} in 2 epochs"
+    ),
+    HERE,
+)

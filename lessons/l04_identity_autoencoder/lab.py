@@ -228,10 +228,11 @@ def what_accuracy_reads(y_true, y_pred):
 
 
 # %%
-# Try it (not graded): your function beside Keras' metrics on small arrays of your own.
+# Try it (not graded): your function beside Keras' metrics on small arrays of your own
+# (an output of exactly 0.5, and grey targets on both sides of it).
 try:
-    y_true = np.array([[0.0], [1.0], [0.5], [1.0]])
-    y_pred = np.array([[0.5], [0.7], [0.9], [0.2]])
+    y_true = np.array([[0.0], [1.0], [0.5], [1.0], [0.3]])
+    y_pred = np.array([[0.5], [0.7], [0.9], [0.2], [0.2]])
     print("yours:", what_accuracy_reads(y_true, y_pred))
     print("BinaryAccuracy:", float(keras.metrics.BinaryAccuracy()(y_true, y_pred)))
 except NotImplementedError:
