@@ -56,10 +56,19 @@ BWRAP ?= /usr/bin/bwrap
 # --compile-bytecode: uv writes no .pyc by default, and where PYTHONDONTWRITEBYTECODE is set (as on
 # the machines this project is built on) Python never writes them either: every kernel and
 # subprocess would compile TensorFlow's modules from source (`import tensorflow` 12.7 s, not 5.1 s).
-$(STAMP): requirements.lock pyproject.toml
+# --excludes: jsonschema imports rfc3987-syntax when it is there (an optional format checker that
+# jupyter-events' `jsonschema[format-nongpl]` pulls in), and that module compiles three Earley
+# parsers at import: ~3 s of CPU (16 s on a loaded machine) in every process that imports
+# nbformat, which is every nbgrader command, every Jupyter server and every lab kernel's
+# self-check cell. jsonschema works without it (it then skips the "iri" format); lark is its only
+# user. tests/test_environment.py fails if it comes back.
+NOT_INSTALLED := rfc3987-syntax lark
+$(STAMP): requirements.lock pyproject.toml Makefile
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python -q --compile-bytecode -r requirements.lock \
+	    --excludes <(printf '%s\n' $(NOT_INSTALLED))
+	$(BIN)/uv pip uninstall --python $(BIN)/python -q $(NOT_INSTALLED)
 	$(BIN)/uv pip install --python $(BIN)/python -q --no-deps -e .
 	@touch $@
 

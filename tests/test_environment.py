@@ -44,3 +44,14 @@ def test_the_installed_stack_is_byte_compiled(package):
     assert Path(importlib.util.cache_from_source(origin)).is_file(), (
         f"{package} has no .pyc: `rm .venv/.installed-stamp && make install`"
     )
+
+
+def test_importing_nbformat_does_not_build_rfc3987_parsers():
+    """``make install`` leaves out rfc3987-syntax (see the Makefile's NOT_INSTALLED): with it,
+    every process that imports nbformat compiles three Earley grammars (~3 s of CPU each time)."""
+    import subprocess
+    import sys
+
+    code = "import sys, nbformat; print('rfc3987_syntax' in sys.modules, 'lark' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"], f"nbformat imported rfc3987_syntax / lark: {out}"
