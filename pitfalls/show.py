@@ -1,9 +1,10 @@
 """Show the source of a function or class where a lesson teaches it.
 
-Why this exists: some code is both taught and used — lesson 6's BEGAN ``train_step`` also trains
-the learner's ``update_k`` in lab 6's checks; lesson 4's identity-sigmoid model is also what the
-explorers run and what lab 4's checks evaluate. Written twice (once in the notebook, once in the
-package) the copies drift apart; written once in the package it would vanish from the lesson.
+Why this exists: some code is both taught and used — lesson 6's BEGAN ``train_step`` also makes
+the training trace that lab 6's checks hand to the learner's ``gamma_from_trace``; lesson 4's
+identity-sigmoid model is also what the explorers run and what lab 4's checks evaluate. Written
+twice (once in the notebook, once in the package) the copies drift apart; written once in the
+package it would vanish from the lesson.
 So it is written once, in the package, and the lesson calls ``show_source(thing)`` right where
 it teaches it: the learner reads the very code that runs, highlighted, in the notebook.
 

@@ -3,9 +3,9 @@
 Why this exists: BEGAN (Berthelot et al., 2017) balances its discriminator with a number k that
 changes every training step, k ← clip(k + λ_k·(γ·L_real − L_gen), 0, 1). In Keras 2 that update
 was a ``K.update`` smuggled out of the loss function through ``Model.updates``; in Keras 3 it is a
-``keras.Variable`` assigned in ``train_step``. To show k move (and to grade a learner's update) we
-need a problem that trains in a second on a CPU and whose first steps are reproducible across
-seeds. This module provides it:
+``keras.Variable`` assigned in ``train_step``. To show k move (and to hand a learner the trace of
+a real run, from which lab 6 asks them to read γ back) we need a problem that trains in a second
+on a CPU and whose first steps are reproducible across seeds. This module provides it:
 
 * :func:`real_samples`: "real" data, points on a 2-D curved sheet in 8-D, the same for every seed
   (only the networks' initial weights and the latent noise depend on the seed, which keeps the
@@ -14,15 +14,17 @@ seeds. This module provides it:
   discriminator D (8-D → 2 → 8-D). D's last layer starts at zero, so L_real starts at the data's
   mean absolute value and L_gen near 0: k rises first, as in the paper;
 * :class:`BEGAN`: the model whose ``train_step`` trains D and G and updates k with a pluggable
-  ``update_k(k, loss_real, loss_gen, lambda_k, gamma)`` (the lab grades the learner's);
-  :func:`reference_update_k` is BEGAN's own rule;
-* :class:`KTrace` and :func:`train`: run it and record k, L_real, L_gen and the balance term
-  γ·L_real − L_gen after every step; :func:`plot_trajectory` draws them.
+  ``update_k(k, loss_real, loss_gen, lambda_k, gamma)``; :func:`reference_update_k` is BEGAN's
+  own rule, the one it uses unless given another;
+* :class:`KTrace` and :func:`train`: run it and record k before the first step, then k, L_real,
+  L_gen and the balance term γ·L_real − L_gen after every step — the very loss values the step
+  handed to ``update_k`` (``train_step`` returns the tensors it passed), so that the rule can be
+  replayed, or inverted, from the trace; :func:`plot_trajectory` draws them.
 
 :class:`BEGAN` and :func:`reference_update_k` are teaching code as well as plumbing: lesson 6 shows
 their source (``pitfalls.show.show_source``) where it teaches the Keras 3 way of keeping state in
-a training step, and then trains this very class, so the code the learner reads is the code lab
-6's checks run. Importing this module imports Keras: call ``pitfalls.session.start`` first.
+a training step, and then trains this very class, so the code the learner reads is the code
+whose traces lab 6's checks hand to the learner. Importing this module imports Keras: call ``pitfalls.session.start`` first.
 """
 
 from __future__ import annotations
@@ -131,30 +133,38 @@ class KTrace(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.rows: list[list[float]] = []
+        self.k_start = float(self.model.k.numpy())  # k before the first step (the trace's k[0])
 
     def on_train_batch_end(self, batch, logs=None):
         self.rows.append([float(logs[key]) for key in self.keys])
 
     def trace(self) -> Trace:
         values = np.asarray(self.rows, dtype=np.float64).reshape(-1, len(self.keys))
-        return Trace(*(values[:, i] for i in range(len(self.keys))))
+        return Trace(*(values[:, i] for i in range(len(self.keys))), k_start=self.k_start)
 
 
 @dataclass
 class Trace:
-    """What happened at each training step (arrays of one value per step)."""
+    """What happened at each training step (arrays of one value per step; ``k`` is k *after* each
+    step, the losses are the ones the step computed and handed to ``update_k``), and k before the
+    first step."""
 
     k: np.ndarray
     loss_real: np.ndarray
     loss_gen: np.ndarray
     balance: np.ndarray
+    k_start: float = 0.0
 
     def __len__(self) -> int:
         return len(self.k)
 
     def k_before(self) -> np.ndarray:
-        """k at the start of each step (0 before the first)."""
-        return np.concatenate([[0.0], self.k[:-1]])
+        """k at the start of each step (``k_start`` before the first)."""
+        return np.concatenate([[self.k_start], self.k[:-1]])
+
+    def k_path(self) -> np.ndarray:
+        """k before the first step and after each step: ``len(self) + 1`` values."""
+        return np.concatenate([[self.k_start], self.k])
 
 
 def train(
@@ -183,7 +193,9 @@ def train(
         callbacks=[recorder],
     )
     trace = recorder.trace()
-    return Trace(trace.k[:steps], trace.loss_real[:steps], trace.loss_gen[:steps], trace.balance[:steps])
+    return Trace(
+        trace.k[:steps], trace.loss_real[:steps], trace.loss_gen[:steps], trace.balance[:steps], trace.k_start
+    )
 
 
 def follows_balance(trace: Trace, lambda_k: float = LAMBDA_K, atol: float = 1e-5) -> np.ndarray:

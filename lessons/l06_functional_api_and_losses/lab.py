@@ -3,8 +3,8 @@
 #
 # Six exercises on what lesson 6 measured: slicing an input inside a model, heads meant to share a
 # body that do not, a loss that returns one value per sample whatever the rank of its targets,
-# the number `evaluate` prints when a layer adds a penalty, BEGAN's equilibrium variable k updated
-# in a training step — and, last, a diagnosis: a symptom you have not met yet, whose cause you work
+# the number `evaluate` prints when a layer adds a penalty, the γ a BEGAN run used, read back from
+# the trace of its equilibrium variable k — and, last, a diagnosis: a symptom you have not met yet, whose cause you work
 # out and fix in code.
 #
 # **Work in your own copy**, `work/lab06_functional/lab06_functional.ipynb`: `make lab` makes it,
@@ -184,47 +184,68 @@ print("Exercise 4 passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex5-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 5 — BEGAN's equilibrium variable k (4 points)
+# ## Exercise 5 — Which γ did this run use? (4 points)
 #
-# `update_k(k, loss_real, loss_gen, lambda_k, gamma)` is called by a model's `train_step` after each
-# training step (see `lessons.l06_functional_api_and_losses.began.BEGAN`, the lesson's model). `k` is a `keras.Variable`; the two
-# losses are scalar tensors. Set the variable to
+# A colleague's BEGAN run left a trace — what the lesson's `KTrace` records — but its settings were
+# lost: λ_k is known, γ is not. After every step the lesson's `train_step` set
 #
 # > k ← clip(k + λ_k·(γ·L_real − L_gen), 0, 1)
 #
-# and return the new value. It must work inside the compiled training step too, so use `keras.ops`.
+# with the two losses that step computed. Write `gamma_from_trace(k, loss_real, loss_gen,
+# lambda_k)`, which returns the γ the run used. Its arguments are NumPy arrays and a number:
 #
-# The first check calls your function on a few variables and numbers (2 points). The second trains
-# the lesson's toy BEGAN for 16 steps with it — seed 0, λ_k = 0.05, γ = 0.5 — and compares k with the
-# reference run (2 points). Try it below: the plot shows k and the two losses.
+# * `k`: T + 1 values, k before the first step and then k after each step (`trace.k_path()`);
+# * `loss_real`, `loss_gen`: T values, the losses each step saw (`trace.loss_real`,
+#   `trace.loss_gen`);
+# * `lambda_k`: the λ_k of the run.
+#
+# Work out which steps tell you about γ, and how much. k is a float32 variable (the arrays, float64,
+# hold its float32 values), so every step's k is rounded to about 7 significant digits: your γ must be as
+# precise as the trace allows — the check's tolerance is 5 times what that rounding leaves
+# undetermined, under 1e-6 on some traces. When no step of a trace determines γ, return
+# `nan` (`float("nan")`).
+#
+# The first check (2 points) hands your function traces made with the rule from many seeded γ, λ_k,
+# lengths and starting k (some with k at 0 or 1 for a while, some with L_real falling over decades).
+# The second (2 points) trains the lesson's toy BEGAN for 24 steps with a γ and a λ_k of its own and
+# hands your function the trace `KTrace` recorded.
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex5", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def update_k(k, loss_real, loss_gen, lambda_k, gamma):
-    """Assign clip(k + lambda_k * (gamma * loss_real - loss_gen), 0, 1) to k; return it."""
+def gamma_from_trace(k, loss_real, loss_gen, lambda_k):
+    """The γ of the run that left this trace: k (T + 1 values), the losses (T values), λ_k."""
     ### BEGIN SOLUTION
-    new_k = ops.clip(k + lambda_k * (gamma * loss_real - loss_gen), 0.0, 1.0)
-    k.assign(new_k)
-    return new_k
+    # Only a step that ended strictly inside (0, 1) was left alone by the clip: there
+    # k_after − k_before = λ_k·(γ·L_real − L_gen) holds. A step that ended at 0 or 1 says only
+    # that the unclipped k went past the bound, which no single γ fits.
+    moved = (k[1:] > 0) & (k[1:] < 1)
+    if not moved.any():
+        return float("nan")
+    # Sum those equations: γ·ΣL_real = Σ(Δk/λ_k + L_gen). Each step counts by its L_real, so steps
+    # with a tiny L_real, where k's rounding (up to 6e-8, over λ_k) dwarfs γ·L_real, hardly count.
+    balance = np.diff(k)[moved] / lambda_k
+    return float((balance.sum() + loss_gen[moved].sum()) / loss_real[moved].sum())
     ### END SOLUTION
 
 
 # %%
-# Try it (not graded): 64 steps of the toy BEGAN with your update_k.
+# Try it (not graded): 64 steps of the toy BEGAN with a γ and λ_k you choose; read γ back.
+my_gamma, my_lambda_k = 0.62, 0.2
+trace = began.train(steps=64, seed=0, lambda_k=my_lambda_k, gamma=my_gamma)
+began.plot_trajectory(trace, title=f"the toy BEGAN with γ = {my_gamma}, λ_k = {my_lambda_k}")
 try:
-    trace = began.train(update_k, steps=64, seed=0)
-    print(f"k after 16 steps {trace.k[15]:.4f}, after 64 steps {trace.k[-1]:.4f}")
-    began.plot_trajectory(trace)
+    found = gamma_from_trace(trace.k_path(), trace.loss_real, trace.loss_gen, my_lambda_k)
+    print(f"trained with γ = {my_gamma}; gamma_from_trace reads γ = {found!r}")
 except NotImplementedError:
-    print("update_k() is not written yet.")
+    print("gamma_from_trace() is not written yet.")
 
 # %% nbgrader={"grade": true, "grade_id": "ex5-rule", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.k_rule(update_k)
-print("Exercise 5, the update rule: passed.")
+check.gamma_traces(gamma_from_trace)
+print("Exercise 5, traces made with the rule: passed.")
 
 # %% nbgrader={"grade": true, "grade_id": "ex5-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.k_training(update_k)
-print("Exercise 5, in a training step: passed.")
+check.gamma_training(gamma_from_trace)
+print("Exercise 5, the trace of a training run: passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}

@@ -773,9 +773,9 @@ assert hasattr(keras.Model, "updates") == keras2_names.observed["Model.updates"]
 # assigns it after the gradient steps. `lessons.l06_functional_api_and_losses.began` provides a
 # small problem — "real" points on a curved 2-D sheet in 8-D, a generator G (2 → 16 → 8) and an
 # autoencoder D (8 → 16 → 2 → 16 → 8) — and the model. Its training step is shown here from its
-# source file: it is the code this lesson trains below and the one lab 6 trains your `update_k`
-# with. γ = 0.5 as in the article; λ_k = 0.05 instead of the paper's 0.001, so that k moves within
-# a few hundred steps of this tiny problem.
+# source file: it is the code this lesson trains below, and the one whose training traces lab 6
+# asks you to read γ back from. γ = 0.5 as in the article; λ_k = 0.05 instead of the paper's
+# 0.001, so that k moves within a few hundred steps of this tiny problem.
 
 # %%
 show_source(began.BEGAN)

@@ -3,7 +3,9 @@
 What the lesson and the lab rely on: the data are the same on every call; the reference update is
 BEGAN's rule with its clip; a seeded run is reproducible and its prefix does not depend on how many
 steps are asked for (the lab's try-it cell prints k after 16 of 64 steps next to the graded 16-step
-run); k follows λ_k·(γ·L_real − L_gen) at every step and starts by rising.
+run); k follows λ_k·(γ·L_real − L_gen) at every step and starts by rising; and the trace holds
+k before the first step and the very losses each step handed to the update (lab 6 asks learners
+to read γ back from it).
 """
 
 from __future__ import annotations
@@ -73,6 +75,28 @@ def test_k_follows_the_balance_term_and_rises_first(short_runs):
     assert np.all(trace.balance[:16] > 0) and np.all(np.diff(trace.k[:16]) > 0)
     assert trace.k.min() >= 0 and trace.k.max() <= 1
     assert trace.loss_gen[0] < began.GAMMA * trace.loss_real[0]  # why k rises: G starts easy to reconstruct
+
+
+def test_k_path_starts_with_k_before_the_first_step(short_runs):
+    trace = short_runs[0]
+    path = trace.k_path()
+    assert trace.k_start == 0.0 and len(path) == len(trace) + 1
+    assert path[0] == trace.k_start and np.array_equal(path[1:], trace.k)
+    assert np.array_equal(trace.k_before(), path[:-1])
+
+
+def test_the_trace_holds_the_losses_the_update_saw():
+    """BEGAN's rule replayed in float32 from the recorded losses gives the recorded k bit for bit,
+    for the γ and λ_k of lab 6's graded run: what the lab asks to invert is exactly in the trace."""
+    from lessons.l06_functional_api_and_losses import checks
+
+    gamma, lambda_k = checks.training_draw()
+    assert (gamma, lambda_k) != (began.GAMMA, began.LAMBDA_K)
+    graded = checks.training_trace()
+    replayed = checks.replay_rule(graded["k"][0], graded["loss_real"], graded["loss_gen"], lambda_k, gamma)
+    assert np.array_equal(replayed, graded["k"])
+    free = checks.unclipped(graded["k"])
+    assert 3 <= free.sum() <= len(free) - 3  # the graded run has unclipped steps, and clipped ones
 
 
 def test_follows_balance_flags_a_wrong_step():

@@ -351,41 +351,222 @@ VARIANTS = {
         },
         "fails": {},
     },
-    "k-rebound": {
-        "why": "`k = ...` rebinds the name; the model's variable never changes",
+    # Exercise 5: γ read back from a k trace.
+    "gamma-ratio-mean-all-steps": {
+        "why": "each step's γ = (Δk/λ_k + L_gen)/L_real, averaged over every step: the clipped ones too",
         "cells": {
             "ex5": (
-                "def update_k(k, loss_real, loss_gen, lambda_k, gamma):\n"
-                "    k = ops.clip(k + lambda_k * (gamma * loss_real - loss_gen), 0.0, 1.0)\n"
-                "    return k\n"
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    return float(np.mean((np.diff(k) / lambda_k + loss_gen) / loss_real))\n"
             )
         },
-        "fails": {"ex5-rule": "only rebinds the name", "ex5-training": "k stayed 0"},
+        "fails": {
+            "ex5-rule": "what does such a step tell you about γ?",
+            "ex5-training": "what does such a step tell you about γ?",
+        },
     },
-    "k-python-minmax": {
-        "why": "Python min/max: right on numbers, fails in the compiled train_step",
+    "gamma-sum-all-steps": {
+        "why": "the right sum, over every step: the clipped ones too",
         "cells": {
             "ex5": (
-                "def update_k(k, loss_real, loss_gen, lambda_k, gamma):\n"
-                "    new_k = min(max(k + lambda_k * (gamma * loss_real - loss_gen), 0.0), 1.0)\n"
-                "    k.assign(new_k)\n"
-                "    return new_k\n"
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    return float((np.sum(np.diff(k)) / lambda_k + loss_gen.sum()) / loss_real.sum())\n"
             )
         },
-        "fails": {"ex5-training": "Use keras.ops.clip"},
+        "fails": {
+            "ex5-rule": "what does such a step tell you about γ?",
+            "ex5-training": "what does such a step tell you about γ?",
+        },
     },
-    # Near miss: no clip. In the graded 16 steps k never leaves [0, 1], so training lands exactly on
-    # the reference; the rule check (which pushes k past both bounds) must still take its points.
-    "k-not-clipped": {
-        "why": "forgets the clip to [0, 1]: trains like the reference, wrong rule",
+    "gamma-moved-steps": {
+        "why": "leaves out the steps where k did not change, taking them for the clipped ones: a step that ran into a bound still moved k",
         "cells": {
             "ex5": (
-                "def update_k(k, loss_real, loss_gen, lambda_k, gamma):\n"
-                "    k.assign(k + lambda_k * (gamma * loss_real - loss_gen))\n"
-                "    return k.value\n"
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    moved = np.diff(k) != 0\n"
+                "    if not moved.any():\n"
+                "        return float('nan')\n"
+                "    return float((np.diff(k)[moved].sum() / lambda_k + loss_gen[moved].sum()) / loss_real[moved].sum())\n"
             )
         },
-        "fails": {"ex5-rule": "it was not clipped"},
+        "fails": {
+            "ex5-rule": "what does such a step tell you about γ?",
+            "ex5-training": "what does such a step tell you about γ?",
+        },
+    },
+    "gamma-mask-before": {
+        "why": "off by one: picks the steps by k before them (k[:-1]) instead of k after them",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[:-1] > 0) & (k[:-1] < 1)\n"
+                "    if not free.any():\n"
+                "        return float('nan')\n"
+                "    return float((np.diff(k)[free].sum() / lambda_k + loss_gen[free].sum()) / loss_real[free].sum())\n"
+            )
+        },
+        "fails": {
+            "ex5-rule": "what does such a step tell you about γ?",
+            "ex5-training": "what does such a step tell you about γ?",
+        },
+    },
+    "gamma-shifted-losses": {
+        "why": "off by one: k[1:] taken for the trace's k, so each change of k meets the losses of the step before",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    after = k[1:]\n"
+                "    free = (after[1:] > 0) & (after[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        return float('nan')\n"
+                "    return float((np.diff(after)[free].sum() / lambda_k + loss_gen[:-1][free].sum()) / loss_real[:-1][free].sum())\n"
+            )
+        },
+        "fails": {
+            "ex5-rule": "the losses of the step before or after it",
+            "ex5-training": "the losses of the step before or after it",
+        },
+    },
+    "gamma-sign-k": {
+        "why": "the change of k taken as k before minus k after",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[1:] > 0) & (k[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        return float('nan')\n"
+                "    return float((-np.diff(k)[free].sum() / lambda_k + loss_gen[free].sum()) / loss_real[free].sum())\n"
+            )
+        },
+        "fails": {
+            "ex5-rule": "if k had fallen where it rose",
+            "ex5-training": "if k had fallen where it rose",
+        },
+    },
+    "gamma-sign-gen": {
+        "why": "L_gen moved to the wrong side of the equation",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[1:] > 0) & (k[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        return float('nan')\n"
+                "    return float((np.diff(k)[free].sum() / lambda_k - loss_gen[free].sum()) / loss_real[free].sum())\n"
+            )
+        },
+        "fails": {"ex5-rule": "L_gen with the wrong sign", "ex5-training": "L_gen with the wrong sign"},
+    },
+    "gamma-ignores-lambda": {
+        "why": "forgets to divide the change of k by λ_k",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[1:] > 0) & (k[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        return float('nan')\n"
+                "    return float((np.diff(k)[free].sum() + loss_gen[free].sum()) / loss_real[free].sum())\n"
+            )
+        },
+        "fails": {"ex5-rule": "if λ_k were 1", "ex5-training": "if λ_k were 1"},
+    },
+    "gamma-equilibrium-guess": {
+        "why": "BEGAN's equilibrium L_gen ≈ γ·L_real: mean(L_gen) / mean(L_real)",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    return float(np.mean(loss_gen) / np.mean(loss_real))\n"
+            )
+        },
+        "fails": {
+            "ex5-rule": "only when k ends where it started",
+            "ex5-training": "only when k ends where it started",
+        },
+    },
+    "gamma-lesson-default": {
+        "why": "returns the lesson's γ, 0.5",
+        "cells": {"ex5": ("def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n    return 0.5\n")},
+        "fails": {"ex5-rule": "0.5 is the lesson's γ", "ex5-training": "0.5 is the lesson's γ"},
+    },
+    "gamma-ratio-mean-unclipped": {
+        "why": "per-step γ averaged over the unclipped steps: right steps, but a step with a tiny L_real counts as much as any, and k's rounding swamps it",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[1:] > 0) & (k[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        return float('nan')\n"
+                "    return float(np.mean(((np.diff(k) / lambda_k + loss_gen) / loss_real)[free]))\n"
+            )
+        },
+        "fails": {"ex5-rule": "how much does a step with a tiny L_real tell you about γ"},
+    },
+    "gamma-raises-when-undetermined": {
+        "why": "raises an error when every step was clipped, instead of returning nan",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[1:] > 0) & (k[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        raise ValueError('every step was clipped')\n"
+                "    return float((np.diff(k)[free].sum() / lambda_k + loss_gen[free].sum()) / loss_real[free].sum())\n"
+            )
+        },
+        "fails": {"ex5-rule": "must return nan (not raise an error)"},
+    },
+    "gamma-zero-when-undetermined": {
+        "why": "returns 0 when every step was clipped",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[1:] > 0) & (k[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        return 0.0\n"
+                "    return float((np.diff(k)[free].sum() / lambda_k + loss_gen[free].sum()) / loss_real[free].sum())\n"
+            )
+        },
+        "fails": {"ex5-rule": "the function must return nan"},
+    },
+    "gamma-loop": {
+        "why": "right, as a loop over the steps",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    top = bottom = 0.0\n"
+                "    for t in range(len(loss_real)):\n"
+                "        if 0 < k[t + 1] < 1:\n"
+                "            top += (k[t + 1] - k[t]) / lambda_k + loss_gen[t]\n"
+                "            bottom += loss_real[t]\n"
+                "    return top / bottom if bottom else float('nan')\n"
+            )
+        },
+        "fails": {},
+    },
+    "gamma-least-squares": {
+        "why": "right, differently: least squares of Δk/λ_k + L_gen on L_real over the unclipped steps",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    free = (k[1:] > 0) & (k[1:] < 1)\n"
+                "    if not free.any():\n"
+                "        return np.nan\n"
+                "    y = np.diff(k)[free] / lambda_k + loss_gen[free]\n"
+                "    return np.linalg.lstsq(loss_real[free][:, None], y, rcond=None)[0][0]\n"
+            )
+        },
+        "fails": {},
+    },
+    "gamma-masked-arrays": {
+        "why": "right, differently: the clipped steps masked out with np.where, nan from nansum/0",
+        "cells": {
+            "ex5": (
+                "def gamma_from_trace(k, loss_real, loss_gen, lambda_k):\n"
+                "    keep = np.where((k[1:] > 0) & (k[1:] < 1), 1.0, 0.0)\n"
+                "    top = np.sum(keep * (np.diff(k) / lambda_k + loss_gen))\n"
+                "    bottom = np.sum(keep * loss_real)\n"
+                "    return top / bottom if bottom > 0 else np.nan\n"
+            )
+        },
+        "fails": {},
     },
     # Exercise 6, the diagnosis.
     "diagnosis-weights-ignored": {
