@@ -14,6 +14,9 @@ from lessons.l06_functional_api_and_losses import checks as lab06
 from pitfalls.authoring.labs import solution_namespace
 from pitfalls.course import lab_named
 
+# One worker builds the module fixture (make check runs --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("l06-checks")
+
 
 @pytest.fixture(scope="module")
 def solution():
