@@ -44,8 +44,8 @@ def release_cells(lab: str = LAB) -> list:
 @pytest.fixture(scope="module", autouse=True)
 def trained_once():
     """Each ``build_model`` function is trained once in this module (seeded: a second run gives the
-    same loss; tests/test_spread.py proves it). What these tests check is the self-check's
-    bookkeeping, and most of them hand it the solution's very ``build_model``: 20 epochs each."""
+    same numbers; tests/test_spread.py proves it). What these tests check is the self-check's
+    bookkeeping, and most of them hand it the solution's very ``build_model``: one training run each."""
     from lessons.l01_tensors_and_slicing import checks
 
     with pytest.MonkeyPatch.context() as patch:

@@ -2,8 +2,8 @@
 # # Lab 1 — Tensors, slicing and a first Keras model
 #
 # Seven exercises on what lesson 1 showed: slicing image batches, the (pixels, samples) layout,
-# broadcasting, the dot product, epochs and batches, a small Keras model — and, last, a diagnosis:
-# a symptom you have not met yet, whose cause you find and return in code.
+# broadcasting, the dot product, epochs and batches, a Keras model for images as they are stored —
+# and, last, a diagnosis: a symptom you have not met yet, whose cause you find and return in code.
 #
 # **Work in your own copy**, `work/lab01_tensors/lab01_tensors.ipynb`: `make lab` makes it, and so
 # does `make fetch-lab LAB=lab01_tensors`, which never overwrites a copy you have. Not in
@@ -175,60 +175,70 @@ print("Exercise 5 passed.")
 
 
 # %% [markdown] nbgrader={"grade": false, "grade_id": "ex6-text", "locked": true, "schema_version": 3, "solution": false, "task": false}
-# ## Exercise 6 — A small Keras model (4 points)
+# ## Exercise 6 — A classifier for images as they are stored (4 points)
 #
-# `build_model()` returns a **compiled** model that classifies flattened 28×28 digit images:
+# Lesson 1 got its digits ready *before* its model saw them. Here nobody does: whoever uses your
+# model hands it the images exactly as they are stored — `digits.x_train` is an example — and the
+# labels as stored, `digits.y_train`.
 #
-# * input: vectors of 784 pixel values (`keras.Input(shape=(784,))`);
-# * a hidden `Dense` layer of 32 units with `relu`;
-# * an output `Dense` layer of 10 units with `softmax`;
-# * compiled with `RMSprop` at learning rate 0.001, the loss for *integer* labels 0–9, and the
-#   `accuracy` metric.
+# `build_model(height, width)` returns a **compiled** Keras model that
 #
-# The first check inspects the model (2 points). The second trains it the same way every time —
-# seed 0, 20 epochs, batch size 64, on the shipped digits — and compares the final training loss
-# with the reference run (2 points). Try it yourself on `digits` below before you run the checks.
+# * takes a batch of images as stored: shape `(N, height, width)`, dtype `uint8`, pixel values
+#   0–255 (or the same values as floats), with nothing done to them beforehand;
+# * returns 10 class probabilities per image: shape `(N, 10)`, each row ≥ 0 and summing to 1;
+# * trains with `model.fit(images, labels)` on labels as stored: integers 0–9, shape `(N,)`;
+# * reports accuracy in what `fit` and `evaluate` return.
+#
+# The layers in between are yours to choose. The first check (2 points) builds your model for two
+# image sizes of its own, neither square nor 28×28, and feeds it raw images. The second (2 points)
+# builds it for 22×19 crops of the shipped digits and trains it exactly as `build_model` compiled
+# it — seed 0, 5 epochs, batch size 32, raw pixels, integer labels — then measures it on the
+# held-out digits: it needs an accuracy of at least 0.75 and a cross-entropy (the mean of −log of
+# the probability it gives the right digit) of at most 0.80. Try it yourself below before you run
+# the checks.
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex6", "locked": false, "schema_version": 3, "solution": true, "task": false}
-def build_model():
-    """Input(784) → Dense(32, relu) → Dense(10, softmax), compiled."""
+def build_model(height, width):
+    """Raw (N, height, width) pixels 0–255 in, 10 class probabilities out; compiled."""
     ### BEGIN SOLUTION
     model = keras.Sequential(
         [
-            keras.Input(shape=(784,)),
+            keras.Input((height, width)),
+            keras.layers.Flatten(),  # a Dense layer acts on the last axis: one vector per image
+            keras.layers.Rescaling(1 / 255),  # 0–255 → 0–1, as lesson 1 scaled before fit
             keras.layers.Dense(32, activation="relu"),
             keras.layers.Dense(10, activation="softmax"),
         ]
     )
-    model.compile(
-        optimizer=keras.optimizers.RMSprop(learning_rate=0.001),
-        loss="sparse_categorical_crossentropy",
-        metrics=["accuracy"],
-    )
+    model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return model
     ### END SOLUTION
 
 
 # %%
-# Try it (not graded): train on the digits and look at the learning curves' numbers.
-x_train = digits.x_train.reshape(len(digits.x_train), -1).astype("float32") / 255
-x_test = digits.x_test.reshape(len(digits.x_test), -1).astype("float32") / 255
+# Try it (not graded): the digits as stored, trained as the second check trains, measured on the
+# held-out digits as it measures (on the whole 28×28 images here, not its crops).
 try:
-    model = build_model()
-    history = model.fit(
-        x_train, digits.y_train, epochs=20, batch_size=64, validation_data=(x_test, digits.y_test), verbose=0
+    keras.utils.set_random_seed(0)
+    model = build_model(28, 28)
+    history = model.fit(digits.x_train, digits.y_train, epochs=5, batch_size=32, verbose=0)
+    print("training:", {name: round(values[-1], 4) for name, values in history.history.items()})
+    probs = model.predict(digits.x_test, verbose=0)
+    right_digit = np.clip(probs[np.arange(len(probs)), digits.y_test], 1e-7, 1)
+    print(
+        f"held out: accuracy {np.mean(probs.argmax(axis=1) == digits.y_test):.3f}, "
+        f"cross-entropy {-np.mean(np.log(right_digit)):.3f}"
     )
-    print({name: round(values[-1], 4) for name, values in history.history.items()})
 except NotImplementedError:
     print("build_model() is not written yet.")
 
 # %% nbgrader={"grade": true, "grade_id": "ex6-architecture", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
 check.architecture(build_model)
-print("Exercise 6, architecture: passed.")
+print("Exercise 6, the model: passed.")
 
 # %% nbgrader={"grade": true, "grade_id": "ex6-training", "locked": true, "points": 2, "schema_version": 3, "solution": false, "task": false}
-check.final_loss(build_model)
+check.held_out(build_model)
 print("Exercise 6, training: passed.")
 
 
