@@ -53,3 +53,22 @@ def test_fresh_run_lands_inside_the_record():
         if not abs(fresh[lab][key] - q["reference"]) <= q["tolerance"]
     ]
     assert not outside, "\n".join(outside)
+
+
+@pytest.mark.parametrize("record", RECORDS, ids=lambda p: p.parent.name)
+def test_fixed_limits_sit_far_above_the_spread(record):
+    """A check that grades against fixed limits (its module's ``LIMITS``: the largest value it accepts
+    for each kind of quantity, the record's quantities named ``<kind>_<case>``) must leave the reference
+    solution's whole measured spread far below them: a hundredth of the limit at most."""
+    from pitfalls.authoring.spread import checks_module
+
+    data = json.loads(record.read_text())
+    limits = getattr(checks_module(data["lab"]), "LIMITS", None)
+    if limits is None:
+        pytest.skip("this lab's check compares with the recorded reference, not with fixed limits")
+    for key, q in data["quantities"].items():
+        limit = limits[key.split("_")[0]]
+        assert q["max"] + q["tolerance"] <= limit / 100, (
+            f"{key}: the reference runs reach {q['max']:.3g} (+ {q['tolerance']:.3g}), too close to "
+            f"the check's limit {limit:g}"
+        )

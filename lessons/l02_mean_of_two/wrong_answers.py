@@ -14,7 +14,219 @@ def _loss(body: str) -> str:
     )
 
 
+def _net(
+    body: str, compile_: str = "model.compile(loss='mse', optimizer=keras.optimizers.Adam(0.05))"
+) -> str:
+    """Exercise 1: ``build_mean_net(scale)`` whose model is built by ``body`` (``inputs`` to
+    ``outputs``), then compiled by ``compile_``."""
+    return (
+        "def build_mean_net(scale):\n    inputs = keras.Input(shape=(2,))\n"
+        + "".join(f"    {line}\n" for line in body.splitlines())
+        + f"    model = keras.Model(inputs, outputs)\n    {compile_}\n    return model\n"
+    )
+
+
+RESCALED = "x = keras.layers.Rescaling(1 / scale)(inputs)\nx = keras.layers.Dense(1)(x)\noutputs = keras.layers.Rescaling(scale)(x)"
+
+
 VARIANTS = {
+    # Exercise 1: the mean net at any scale. Wrong: what ignores the scale, or does not learn.
+    "lesson-create-model": {
+        "why": "lesson 2's create_model, the scale ignored: RMSprop(0.001) on raw numbers, too slow or too coarse",
+        "cells": {
+            "ex1": _net(
+                "outputs = keras.layers.Dense(1)(inputs)", "model.compile(loss='mse', optimizer='rmsprop')"
+            )
+        },
+        "fails": {"ex1-training": "% of the scale, more than the 1 % allowed"},
+    },
+    "inputs-only-rescaled": {
+        "why": "the common rule, inputs divided by the scale, targets raw: the weights must grow to 0.5·scale",
+        "cells": {
+            "ex1": _net(
+                "x = keras.layers.Rescaling(1 / scale)(inputs)\noutputs = keras.layers.Dense(1)(x)",
+                "model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(0.001))",
+            )
+        },
+        "fails": {"ex1-training": "at scale 4364 (pairs from [0, 4364))"},
+    },
+    "sgd-fixed-rate": {
+        "why": "SGD(0.1), the lesson's rate for [0, 1), on raw numbers: the gradient grows with the scale², it diverges",
+        "cells": {
+            "ex1": _net(
+                "outputs = keras.layers.Dense(1)(inputs)",
+                "model.compile(loss='mse', optimizer=keras.optimizers.SGD(0.1))",
+            )
+        },
+        "fails": {"ex1-training": "at scale 4364 training diverged"},
+    },
+    "rescaled-sgd-fixed-rate": {
+        "why": "rescaled inside, but SGD at a fixed rate: the raw-unit loss still scales its gradient by scale²",
+        "cells": {"ex1": _net(RESCALED, "model.compile(loss='mse', optimizer=keras.optimizers.SGD(0.5))")},
+        "fails": {"ex1-training": "training diverged"},
+    },
+    "rescaled-default-rate": {
+        "why": "rescaled inside, RMSprop at 0.001 kept: from 0 the weights cannot reach 0.5 in 300 steps",
+        "cells": {"ex1": _net(RESCALED, "model.compile(loss='mse', optimizer='rmsprop')")},
+        "fails": {"ex1-training": "% of the scale, more than the 1 % allowed"},
+    },
+    "lambda-mean": {
+        "why": "the mean written in, nothing to learn",
+        "cells": {
+            "ex1": _net(
+                "outputs = keras.layers.Lambda(lambda t: keras.ops.mean(t, axis=1, keepdims=True))(inputs)"
+            )
+        },
+        "fails": {
+            "ex1-architecture": "the model has no trainable weights",
+            "ex1-training": "the model has no trainable weights",
+        },
+    },
+    "frozen-half-kernel": {
+        "why": "a frozen Dense with kernel 0.5, then a trainable Dense(1): 2 trainable numbers, the mean fixed",
+        "cells": {
+            "ex1": _net(
+                "x = keras.layers.Dense(1, use_bias=False, trainable=False, kernel_initializer=keras.initializers.Constant(0.5))(inputs)\n"
+                "outputs = keras.layers.Dense(1)(x)"
+            )
+        },
+        "fails": {
+            "ex1-architecture": "the model has 2 trainable numbers",
+            "ex1-training": "has 2 trainable numbers",
+        },
+    },
+    "mean-plus-zero-dense": {
+        "why": "the mean written in, plus a Dense(1) that starts at 0: 3 trainable numbers that need learn nothing",
+        "cells": {
+            "ex1": _net(
+                "mean = keras.layers.Lambda(lambda t: keras.ops.mean(t, axis=1, keepdims=True))(inputs)\n"
+                "outputs = keras.layers.Add()([mean, keras.layers.Dense(1, kernel_initializer='zeros')(inputs)])"
+            )
+        },
+        "fails": {
+            "ex1-architecture": "still depends on the inputs",
+            "ex1-training": "still depends on the inputs",
+        },
+    },
+    "starts-at-the-answer": {
+        "why": "the kernel initialised at 0.5 with the lesson's optimizer: the check trains from 0, and it cannot learn",
+        "cells": {
+            "ex1": _net(
+                "outputs = keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(0.5))(inputs)",
+                "model.compile(loss='mse', optimizer='rmsprop')",
+            )
+        },
+        "fails": {"ex1-training": "from all-zero weights"},
+    },
+    "not-compiled": {
+        "why": "the model returned before compile",
+        "cells": {"ex1": _net(RESCALED, "pass")},
+        "fails": {
+            "ex1-architecture": "the model is not compiled",
+            "ex1-training": "the model is not compiled",
+        },
+    },
+    "one-number-in": {
+        "why": "Input(shape=(1,)): one number per sample",
+        "cells": {
+            "ex1": _net(RESCALED).replace("shape=(2,)", "shape=(1,)"),
+        },
+        "fails": {"ex1-architecture": "takes one number per sample", "ex1-training": "the model's input"},
+    },
+    "two-units": {
+        "why": "Dense(2): two outputs per pair",
+        "cells": {"ex1": _net(RESCALED.replace("Dense(1)", "Dense(2)"))},
+        "fails": {"ex1-architecture": "two outputs per pair", "ex1-training": "two outputs per pair"},
+    },
+    "two-dense-layers": {
+        "why": "Dense(1) then Dense(1): affine too, but 5 trainable numbers",
+        "cells": {
+            "ex1": _net(
+                RESCALED.replace(
+                    "x = keras.layers.Dense(1)(x)", "x = keras.layers.Dense(1)(keras.layers.Dense(1)(x))"
+                )
+            )
+        },
+        "fails": {
+            "ex1-architecture": "the model has 5 trainable numbers",
+            "ex1-training": "5 trainable numbers",
+        },
+    },
+    "relu": {
+        "why": "a relu on the Dense: not affine, and from all-zero weights its gradient is 0 (relu'(0) = 0 in TensorFlow)",
+        "cells": {"ex1": _net(RESCALED.replace("Dense(1)", "Dense(1, activation='relu')"))},
+        "fails": {
+            "ex1-architecture": "not an affine function",
+            "ex1-training": "it learned ≈ 0.000·a + 0.000·b + 0 ",
+        },
+    },
+    "no-bias": {
+        "why": "use_bias=False: the mean needs no bias, but the exercise asks for the 3 numbers of w₁·a + w₂·b + c",
+        "cells": {"ex1": _net(RESCALED.replace("Dense(1)", "Dense(1, use_bias=False)"))},
+        "fails": {
+            "ex1-architecture": "the model has 2 trainable numbers",
+            "ex1-training": "the model has 2 trainable numbers",
+        },
+    },
+    "no-argument": {
+        "why": "build_mean_net() without the scale",
+        "cells": {
+            "ex1": _net(RESCALED)
+            .replace("build_mean_net(scale)", "build_mean_net()")
+            .replace("scale)", "100)")
+        },
+        "fails": {
+            "ex1-architecture": "takes 0 positional arguments",
+            "ex1-training": "takes 0 positional arguments",
+        },
+    },
+    # Exercise 1, right in other ways: each must score full marks.
+    "right-rate-scales-with-the-weights": {
+        "why": "inputs rescaled only, so the weights must reach 0.5·scale, and RMSprop's rate scaled to match",
+        "cells": {
+            "ex1": _net(
+                "x = keras.layers.Rescaling(1 / scale)(inputs)\noutputs = keras.layers.Dense(1)(x)",
+                "model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(0.004 * scale))",
+            )
+        },
+        "fails": {},
+    },
+    "right-sgd-rate-over-scale-squared": {
+        "why": "rescaled inside, SGD with its rate divided by scale², as the gradient of the raw-unit loss grows",
+        "cells": {
+            "ex1": _net(RESCALED, "model.compile(loss='mse', optimizer=keras.optimizers.SGD(0.4 / scale**2))")
+        },
+        "fails": {},
+    },
+    "right-normalization-rmsprop": {
+        "why": "a fixed Normalization (mean scale/2, variance scale²/12), RMSprop(0.003), back by Rescaling with an offset",
+        "cells": {
+            "ex1": _net(
+                "x = keras.layers.Normalization(mean=[scale / 2, scale / 2], variance=[scale**2 / 12] * 2)(inputs)\n"
+                "x = keras.layers.Dense(1)(x)\n"
+                "outputs = keras.layers.Rescaling(scale / 12**0.5, offset=scale / 2)(x)",
+                "model.compile(loss=['mse'], optimizer=keras.optimizers.RMSprop(0.003))",
+            )
+        },
+        "fails": {},
+    },
+    "right-with-warning": {
+        "why": "Sequential with input_shape on the first layer (Keras 2 style): a UserWarning on stderr, still right",
+        "cells": {
+            "ex1": (
+                "def build_mean_net(scale):\n"
+                "    model = keras.Sequential([\n"
+                "        keras.layers.Rescaling(1 / scale, input_shape=(2,)),\n"
+                "        keras.layers.Dense(1),\n"
+                "        keras.layers.Rescaling(scale),\n"
+                "    ])\n"
+                "    model.compile(loss=keras.losses.MeanSquaredError(), optimizer=keras.optimizers.Adam(0.1))\n"
+                "    return model\n"
+            )
+        },
+        "fails": {},
+        "warns": lambda ns: ns["build_mean_net"](7.0),
+    },
     # Exercise 2: the colleague's loss and the fixes learners write for it.
     "docs-example-pasted": {
         "why": "the example of keras.losses.Loss's docstring: no rank alignment, (N,) − (N, 1) broadcasts",
@@ -109,63 +321,6 @@ VARIANTS = {
         },
         "fails": {"ex4-check": "numpy broadcasts a single value against any length"},
     },
-    "adam": {
-        "why": "Adam instead of the article's RMSprop: a different model, trains slower here",
-        "cells": {
-            "ex1": (
-                "def build_mean_net():\n"
-                "    inputs = keras.Input(shape=(2,))\n"
-                "    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))\n"
-                "    model.compile(loss='mse', optimizer='adam')\n"
-                "    return model\n"
-            )
-        },
-        "fails": {"ex1-architecture": "the optimizer should be RMSprop"},
-        "may_fail": ["ex1-training"],
-    },
-    "relu": {
-        "why": "a relu on the output: the mean of non-negative numbers survives it, the model is wrong",
-        "cells": {
-            "ex1": (
-                "def build_mean_net():\n"
-                "    inputs = keras.Input(shape=(2,))\n"
-                "    model = keras.Model(inputs, keras.layers.Dense(1, activation='relu')(inputs))\n"
-                "    model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(0.001))\n"
-                "    return model\n"
-            )
-        },
-        "fails": {"ex1-architecture": "activation should be linear"},
-        "may_fail": ["ex1-training"],
-    },
-    # A different model that trains to about the reference: must not get the architecture points.
-    "near-miss-no-bias": {
-        "why": "use_bias=False: the mean needs no bias, so it trains as well, but it is not the model asked for",
-        "cells": {
-            "ex1": (
-                "def build_mean_net():\n"
-                "    inputs = keras.Input(shape=(2,))\n"
-                "    model = keras.Model(inputs, keras.layers.Dense(1, use_bias=False)(inputs))\n"
-                "    model.compile(loss='mse', optimizer=keras.optimizers.RMSprop(learning_rate=0.001))\n"
-                "    return model\n"
-            )
-        },
-        "fails": {"ex1-architecture": "expected 3 parameters (2 weights + 1 bias), got 2"},
-        "may_fail": ["ex1-training"],
-    },
-    # Right, written differently, and provoking Keras 3's input_shape UserWarning.
-    "right-with-warning": {
-        "why": "Sequential with input_shape on the layer (Keras 2 style): a UserWarning on stderr, still right",
-        "cells": {
-            "ex1": (
-                "def build_mean_net():\n"
-                "    model = keras.Sequential([keras.layers.Dense(1, input_shape=(2,))])\n"
-                "    model.compile(loss=keras.losses.MeanSquaredError(), optimizer='rmsprop')\n"
-                "    return model\n"
-            )
-        },
-        "fails": {},
-        "warns": lambda ns: ns["build_mean_net"](),
-    },
     "variance-of-one-mean": {
         "why": "returns Var((a+b)/2), the plateau, instead of 2·Var",
         "cells": {"ex3": "def broadcast_loss(low, high):\n    n = high - low\n    return (n * n - 1) / 24\n"},
@@ -192,36 +347,6 @@ VARIANTS = {
             )
         },
         "fails": {"ex4-check": "mse should raise ValueError"},
-    },
-    # Issue 15: the article's compile(loss=['mse'], ...), a one-item list for the one output, is right.
-    "article-loss-list": {
-        "why": "loss=['mse'] as the article writes it: one loss for the one output, right",
-        "cells": {
-            "ex1": (
-                "def build_mean_net():\n"
-                "    inputs = keras.Input(shape=(2,))\n"
-                "    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))\n"
-                "    model.compile(loss=['mse'], optimizer=keras.optimizers.RMSprop(learning_rate=0.001))\n"
-                "    return model\n"
-            )
-        },
-        "fails": {},
-    },
-    "mae-loss": {
-        "why": "the mean absolute error instead of the squared one",
-        "cells": {
-            "ex1": (
-                "def build_mean_net():\n"
-                "    inputs = keras.Input(shape=(2,))\n"
-                "    model = keras.Model(inputs, keras.layers.Dense(1)(inputs))\n"
-                "    model.compile(loss=keras.losses.mean_absolute_error, optimizer=keras.optimizers.RMSprop(0.001))\n"
-                "    return model\n"
-            )
-        },
-        "fails": {
-            "ex1-architecture": "the loss should be the mean squared error ('mse'), it is mean_absolute_error"
-        },
-        "may_fail": ["ex1-training"],
     },
     # Exercise 5, the diagnosis.
     "diagnosis-matched-rows": {
