@@ -510,6 +510,11 @@ def _length(rng, low: int = 5, high: int = 500) -> int:
     return int(np.exp(rng.uniform(np.log(low), np.log(high))))
 
 
+def _trace(k, loss_real, loss_gen, lambda_k: float, gamma: float) -> dict:
+    """A trace as the checks hand it out: the learner's arguments, and the γ that made it."""
+    return {"k": k, "loss_real": loss_real, "loss_gen": loss_gen, "lambda_k": lambda_k, "gamma": gamma}
+
+
 def _inside_trace(rng, steps: int | None = None, gamma: float | None = None, decay: bool = False) -> dict:
     """k wanders and never reaches 0 or 1. ``decay``: L_real falls over decades (D learns to
     reconstruct the real data), down to about 1e-4."""
@@ -531,13 +536,7 @@ def _inside_trace(rng, steps: int | None = None, gamma: float | None = None, dec
         )
         k = replay_rule(k_start, loss_real, loss_gen, lambda_k, gamma)
         if unclipped(k).all():
-            return {
-                "k": k,
-                "loss_real": loss_real,
-                "loss_gen": loss_gen,
-                "lambda_k": lambda_k,
-                "gamma": gamma,
-            }
+            return _trace(k, loss_real, loss_gen, lambda_k, gamma)
         amplitude /= 2
 
 
@@ -572,13 +571,7 @@ def _clipped_trace(rng, bound: str) -> dict:
             "start 1": after[0] == 1,
         }[bound]
         if wanted and free.sum() >= 3 and (~free).sum() >= 3:
-            return {
-                "k": k,
-                "loss_real": loss_real,
-                "loss_gen": loss_gen,
-                "lambda_k": lambda_k,
-                "gamma": gamma,
-            }
+            return _trace(k, loss_real, loss_gen, lambda_k, gamma)
 
 
 def _all_clipped_traces(rng) -> list[dict]:
@@ -605,9 +598,7 @@ def _all_clipped_traces(rng) -> list[dict]:
     for k_start, loss_real, loss_gen, lambda_k, gamma in traces:
         k = replay_rule(k_start, loss_real, loss_gen, lambda_k, gamma)
         assert not unclipped(k).any(), "an all-clipped trace with an unclipped step"
-        out.append(
-            {"k": k, "loss_real": loss_real, "loss_gen": loss_gen, "lambda_k": lambda_k, "gamma": gamma}
-        )
+        out.append(_trace(k, loss_real, loss_gen, lambda_k, gamma))
     return out
 
 
@@ -802,13 +793,7 @@ def training_trace(seed: int = 0) -> dict:
 
     gamma, lambda_k = training_draw()
     run = began.train(steps=TRAINING_STEPS, seed=seed, lambda_k=lambda_k, gamma=gamma)
-    return {
-        "k": run.k_path(),
-        "loss_real": run.loss_real.copy(),
-        "loss_gen": run.loss_gen.copy(),
-        "lambda_k": lambda_k,
-        "gamma": gamma,
-    }
+    return _trace(run.k_path(), run.loss_real.copy(), run.loss_gen.copy(), lambda_k, gamma)
 
 
 def gamma_training(gamma_from_trace: Callable) -> None:
